@@ -1,0 +1,36 @@
+# tpm developer commands. Both targets create .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint fuzz bench clean docs
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Open the TUI on the bundled example plan.
+run: | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	$(BIN)/tpm plans/example.toml
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check tpm tests
+	$(BIN)/ruff check tpm tests
+	$(BIN)/mypy
+
+# Lint, type-check and run the whole test suite.
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Regenerate the README's plan format reference from the models.
+docs: | $(BIN)/python
+	$(BIN)/python -m tpm.reference

@@ -1,0 +1,68 @@
+"""Command-line entry point: ``tpm [PLAN]`` opens the TUI, ``tpm COMMAND ...`` runs a command.
+
+Each command lives in its own module under ``tpm.commands`` with ``add_arguments(parser)``
+and ``run(args) -> int``; only the module of the command being run is imported, so
+``tpm --help`` stays fast. Exit codes: 0 fine, 1 the plan has errors, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> (module, one-line help). Order is the order of `tpm --help`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("tpm.commands.check", "validate a plan; exit 1 when it has errors"),
+    "fmt": ("tpm.commands.fmt", "rewrite a plan in the canonical layout (--check to verify)"),
+    "init": ("tpm.commands.init", "write a small valid starter plan to plans/NAME.toml"),
+    "schema": ("tpm.commands.schema", "print the JSON Schema of the plan format"),
+}
+
+
+def _usage() -> str:
+    width = max(len(n) for n in COMMANDS)
+    lines = [
+        "usage: tpm [PLAN]              open the TUI (PLAN defaults to the only plan in ./plans)",
+        "       tpm COMMAND [ARGS...]   run a command; tpm COMMAND --help for its options",
+        "",
+        "commands:",
+        *(f"  {name:<{width}}  {help_}" for name, (_m, help_) in COMMANDS.items()),
+        "",
+        "exit codes: 0 ok, 1 the plan has errors, 2 usage error",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run tpm with these arguments (default: sys.argv[1:]) and return the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in ("-h", "--help"):
+        print(_usage())
+        return 0
+    if args and args[0] == "--version":
+        from tpm import __version__
+
+        print(f"tpm {__version__}")
+        return 0
+    if args and args[0] in COMMANDS:
+        name = args[0]
+        module = importlib.import_module(COMMANDS[name][0])
+        parser = argparse.ArgumentParser(prog=f"tpm {name}", description=COMMANDS[name][1])
+        module.add_arguments(parser)
+        parsed = parser.parse_args(args[1:])
+        try:
+            return int(module.run(parsed))
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            return 0
+    if args and args[0].startswith("-"):
+        print(f"tpm: unknown option {args[0]}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    if len(args) > 1:
+        print(f"tpm: unknown command {args[0]!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    from tpm.commands.tui import open_tui
+
+    return open_tui(args[0] if args else None)

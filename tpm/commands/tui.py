@@ -1,0 +1,25 @@
+"""Open the TUI: ``tpm [PLAN]``; PLAN defaults to the only plan under ./plans."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def find_default_plan(folder: Path = Path("plans")) -> Path | None:
+    """The only *.toml under ./plans, or None when there are none or several."""
+    plans = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    return plans[0] if len(plans) == 1 else None
+
+
+def open_tui(plan: str | None) -> int:
+    """Start the app on a plan; exit 2 when no plan can be chosen."""
+    path = Path(plan) if plan else find_default_plan()
+    if path is None:
+        found = sorted(Path("plans").glob("*.toml")) if Path("plans").is_dir() else []
+        names = ", ".join(str(p) for p in found) or "none found under ./plans"
+        print(f"tpm: which plan? ({names}); run: tpm PLAN", file=sys.stderr)
+        return 2
+    from tpm.tui.app import run_app
+
+    return run_app(path)

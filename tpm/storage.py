@@ -1,0 +1,313 @@
+"""The only code that reads or writes plan files.
+
+Reading: bytes -> text -> tomllib -> dict, with a source map for line numbers and a content
+hash that later saves compare against. Writing: one canonical layout (fixed table and key
+order, defaults left out, one ``[[milestones]]`` table per item, measurements one per line)
+so that changing one field changes one line of the git diff; atomic (temp file in the same
+folder, fsync, ``os.replace``) and refused when the file changed on disk since it was read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+# tomli-w is pinned exactly (pyproject): storage uses its key and string escaping and owns the
+# layout itself, so that every item is a table, short arrays stay on one line and
+# measurements go one per line.
+from tomli_w._writer import format_key_part, format_string
+
+from tpm.model import Dependency, Milestone, Plan, Risk
+from tpm.sourcemap import SourceMap, scan
+
+TEMP_MARK = ".tpm-tmp-"
+
+
+class StorageError(Exception):
+    """A plan file could not be read or written; the message says why, for a person."""
+
+
+class ChangedOnDisk(StorageError):
+    """The file changed since it was loaded; saving would overwrite someone else's edit."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A plan file as read: its text, parsed data, positions and content hash."""
+
+    path: Path
+    text: str
+    data: dict[str, Any]
+    digest: str
+    sourcemap: SourceMap
+
+
+def digest_of(data: bytes) -> str:
+    """Content hash used to notice that a file changed on disk."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def current_digest(path: Path) -> str | None:
+    """Hash of the file as it is on disk now, or None when it does not exist."""
+    try:
+        return digest_of(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a plan's bytes, turning every OS failure into a StorageError."""
+    if path.is_dir():
+        raise StorageError("is a directory, not a plan file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise StorageError("no such file") from None
+    except OSError as exc:
+        raise StorageError(exc.strerror or str(exc)) from None
+
+
+def decode(raw: bytes) -> str:
+    """Decode a plan's bytes as UTF-8 text; binary input is refused."""
+    if b"\x00" in raw:
+        raise StorageError("binary file (contains NUL bytes), not a TOML plan")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StorageError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    return text.removeprefix("\ufeff")
+
+
+def parse(path: Path, raw: bytes) -> Source:
+    """Parse bytes already read; tomllib.TOMLDecodeError propagates for the caller to map."""
+    text = decode(raw)
+    data = tomllib.loads(text)
+    return Source(path, text, data, digest_of(raw), scan(text))
+
+
+# ---------------------------------------------------------------- writing
+
+MAX_LINE = 100
+
+
+def _lit(value: Any, inline: bool = False, width: int = 0) -> str:
+    """One TOML value. Inside inline tables and arrays everything stays on one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | dt.date | dt.time):
+        return str(value)
+    if isinstance(value, str):
+        return str(format_string(value, allow_multiline=not inline))
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = ", ".join(f"{_key(k)} = {_lit(v, True)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    if isinstance(value, list | tuple):
+        one_line = "[" + ", ".join(_lit(v, True) for v in value) + "]"
+        if inline or width + len(one_line) <= MAX_LINE:
+            return one_line
+        return "[\n" + "".join(f"    {_lit(v, True)},\n" for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+# Fields written even when they hold their default, because a reader looks for them.
+_ALWAYS: dict[type[BaseModel], tuple[str, ...]] = {
+    Plan: ("program",),
+    Milestone: ("status",),
+    Risk: ("status",),
+    Dependency: ("id", "type"),
+}
+
+
+def _plain(model: BaseModel) -> dict[str, Any]:
+    """Known fields in declaration order (defaults left out), then extra keys sorted."""
+    always = _ALWAYS.get(type(model), ())
+    out: dict[str, Any] = {}
+    fields = type(model).model_fields
+    for name, info in fields.items():
+        value = getattr(model, name)
+        if name not in always and value == info.get_default(call_default_factory=True):
+            continue
+        out[name] = _to_data(value)
+    extra = model.__pydantic_extra__ or {}
+    for name in sorted(extra):
+        out[name] = extra[name]
+    return out
+
+
+def _to_data(value: Any) -> Any:
+    if isinstance(value, Dependency):
+        if value.type == "FS" and value.lag == 0 and not value.__pydantic_extra__:
+            return value.id
+        return _plain(value)
+    if isinstance(value, BaseModel):
+        return _plain(value)
+    if isinstance(value, list):
+        return [_to_data(v) for v in value]
+    return value
+
+
+def _key(name: str) -> str:
+    return str(format_key_part(name))
+
+
+def _lines_of_table(data: dict[str, Any], one_per_line: tuple[str, ...] = ()) -> list[str]:
+    lines = []
+    for name, value in data.items():
+        if name in one_per_line and isinstance(value, list) and value:
+            lines.append(f"{_key(name)} = [")
+            lines.extend(f"    {_lit(v, True)}," for v in value)
+            lines.append("]")
+        else:
+            key = _key(name)
+            lines.append(f"{key} = {_lit(value, width=len(key) + 3)}")
+    return lines
+
+
+def _is_aot(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+_LIST_SECTIONS = ("teams", "milestones", "risks", "kpis", "decisions", "baselines")
+_ONE_PER_LINE = ("measurements", "milestones")
+
+
+def dumps(plan: Plan) -> str:
+    """Render a plan in the canonical layout. The same plan always gives the same text."""
+    doc = _plain(plan)
+    known = set(type(plan).model_fields)
+    extra = {k: v for k, v in doc.items() if k not in known}
+    # Unknown top-level keys: plain values must come before the first table header.
+    scalars = {k: v for k, v in extra.items() if not isinstance(v, dict) and not _is_aot(v)}
+    out: list[str] = _lines_of_table(scalars)
+    for section in type(plan).model_fields:
+        if section not in doc:
+            continue
+        value = doc[section]
+        if section in _LIST_SECTIONS:
+            for item in value:
+                out += _section_item(section, item)
+        else:
+            out += _table(section, value)
+    rest = {k: v for k, v in extra.items() if k not in scalars}
+    if rest:
+        import tomli_w
+
+        out += ["", tomli_w.dumps(rest).rstrip("\n")]
+    text = "\n".join(out).lstrip("\n")
+    return text + "\n" if text else ""
+
+
+def _table(name: str, data: dict[str, Any]) -> list[str]:
+    """A single table; nested model tables (settings.risk_bands) become sub-tables."""
+    scalars = {k: v for k, v in data.items() if not isinstance(v, dict)}
+    out = ["", f"[{name}]", *_lines_of_table(scalars)]
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out += _table(f"{name}.{_key(key)}", value)
+    return out
+
+
+def _section_item(section: str, item: dict[str, Any]) -> list[str]:
+    children = item.pop("mitigations", None) if section == "risks" else None
+    out = ["", f"[[{section}]]", *_lines_of_table(item, _ONE_PER_LINE)]
+    for child in children or []:
+        out += ["", f"[[{section}.mitigations]]", *_lines_of_table(child)]
+    return out
+
+
+# ---------------------------------------------------------------- saving
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the plan's folder while a save checks and replaces the file.
+
+    Locking the folder (not the file) survives os.replace and leaves no lock file behind.
+    """
+    fd = os.open(path.parent or Path("."), os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete temp files of saves that were killed (their process no longer exists)."""
+    for temp in path.parent.glob(f".{path.name}{TEMP_MARK}*"):
+        pid_text = temp.name.rsplit("-", 1)[-1]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_atomic(path: Path, text: str, expected_digest: str | None) -> str:
+    """Write text to path atomically; refuse if the file is not what the caller loaded.
+
+    ``expected_digest`` is the hash of the file as the caller read it, or None for a file
+    the caller expects not to exist yet. Returns the new content hash.
+    """
+    data = text.encode("utf-8")
+    with locked(path):
+        now = current_digest(path)
+        if now != expected_digest:
+            what = "was created" if expected_digest is None else "changed on disk"
+            if now is None:
+                what = "was deleted"
+            raise ChangedOnDisk(
+                f"{path}: the file {what} since it was loaded; not overwriting it "
+                "(reload it, or save elsewhere)"
+            )
+        _remove_stale_temps(path)
+        temp = path.parent / f".{path.name}{TEMP_MARK}{os.getpid()}"
+        try:
+            with open(temp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if path.exists():
+                os.chmod(temp, path.stat().st_mode & 0o777)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        dir_fd = os.open(path.parent or Path("."), os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return digest_of(data)
+
+
+def save(path: Path, plan: Plan, expected_digest: str | None) -> str:
+    """Save a plan canonically and atomically; see write_atomic for the digest contract."""
+    return write_atomic(path, dumps(plan), expected_digest)
+
+
+def today() -> dt.date:
+    """The default status date (kept here so tests can see one place that reads the clock)."""
+    return dt.date.today()

@@ -1,0 +1,1 @@
+"""The Textual TUI. The only package allowed to import textual or rich."""

@@ -1,0 +1,1 @@
+"""Renderers: turn the engine's data into text (terminal, Markdown, JSON, Mermaid, ...)."""

@@ -1,0 +1,86 @@
+"""Markdown escaping for every string that comes from a plan.
+
+Titles, owners, notes and ids are written by people and end up inside GitHub-flavoured
+Markdown tables and prose. A ``|`` would split a table cell, a backtick would open a code
+span, ``<script>`` would become raw HTML and ``[x](javascript:...)`` a link. These helpers
+make any string inert: what the reader sees is exactly what the plan says, on one line.
+
+Rules (shared by every Markdown renderer):
+
+- Line breaks of every kind (``\\r``, ``\\n``, ``\\u2028``, ...) and tabs become one space;
+  other control characters are dropped; the result is stripped. A cell or a bullet never
+  spans two lines.
+- ASCII punctuation that Markdown gives meaning to inline is backslash-escaped:
+  ``\\ ` * [ ] < > | & ~ !``. ``&`` is escaped so that ``&amp;`` shows as typed.
+- ``_`` is escaped unless it sits between two letters or digits (``api_v2`` stays readable;
+  CommonMark cannot open or close emphasis there).
+- A leading ``#``, ``+``, ``-``, ``=`` or ``1.`` / ``1)`` (heading, list, setext or thematic
+  break markers) is escaped, so the text is safe at the start of a line too.
+
+Bare URLs stay text (GitHub may still show ``https://...`` as a plain autolink, which is
+harmless); ``<...>`` autolinks and ``[...](...)`` links cannot form.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Line breaks Markdown or a reader would treat as new lines, plus tab.
+_BREAKS = re.compile(r"[\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]+")
+# Remaining C0 controls and DEL: invisible, and NUL is replaced by U+FFFD in CommonMark.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
+_ALWAYS = frozenset("\\`*[]<>|&~!")
+_LEADING = re.compile(r"^([#+\-=])|^(\d{1,9})([.)])")
+
+
+def _one_line(text: str) -> str:
+    text = _BREAKS.sub(" ", text)
+    text = _CONTROLS.sub("", text)
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+def _escape_inline(text: str) -> str:
+    out: list[str] = []
+    last = len(text) - 1
+    for i, ch in enumerate(text):
+        if ch in _ALWAYS:
+            out.append("\\" + ch)
+        elif ch == "_":
+            inside_word = 0 < i < last and text[i - 1].isalnum() and text[i + 1].isalnum()
+            out.append("_" if inside_word else "\\_")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _escape_leading(text: str) -> str:
+    match = _LEADING.match(text)
+    if match is None:
+        return text
+    if match.group(1):
+        return "\\" + text
+    digits, mark = match.group(2), match.group(3)
+    return digits + "\\" + mark + text[match.end() :]
+
+
+def md_text(text: str) -> str:
+    """Escape a plan string for Markdown prose (a paragraph, bullet, heading or cell).
+
+    The result is one line that renders as exactly the characters of ``text`` (whitespace
+    collapsed): no emphasis, code, links, HTML, headings or list markers can form.
+    """
+    return _escape_leading(_escape_inline(_one_line(text)))
+
+
+def md_cell(text: str) -> str:
+    """Escape a plan string for one cell of a GFM table.
+
+    Like :func:`md_text` (``|`` becomes ``\\|``, newlines become spaces), so a row keeps its
+    number of cells whatever the plan says. An empty string stays empty.
+    """
+    return md_text(text)
+
+
+def md_cells(values: list[str]) -> str:
+    """One GFM table row from already escaped cell texts: ``| a | b |``."""
+    return "| " + " | ".join(values) + " |"

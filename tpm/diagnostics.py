@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from tpm.sourcemap import Path, SourceMap
+
 Severity = Literal["error", "warning"]
 
 
@@ -61,3 +63,86 @@ def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def sort_key(d: Diagnostic) -> tuple[str, int, str, str]:
     """File, then line, then code: the order diagnostics are printed in."""
     return (d.file, d.line or 0, d.code, d.message)
+
+
+# ---------------------------------------------------------------- locating
+
+SECTION_NOUN = {
+    "teams": "team",
+    "milestones": "milestone",
+    "risks": "risk",
+    "kpis": "KPI",
+    "decisions": "decision",
+    "baselines": "baseline",
+    "mitigations": "mitigation",
+    "measurements": "measurement",
+}
+
+
+class Reporter:
+    """Builds diagnostics with file, line, item and field filled in from a path."""
+
+    def __init__(self, data: dict[str, Any], file: str, sourcemap: SourceMap) -> None:
+        self.data = data
+        self.file = file
+        self.map = sourcemap
+        self.found: list[Diagnostic] = []
+
+    def item_label(self, path: Path) -> str | None:
+        """'milestone psp-contract' for ('milestones', 3, ...), or None at top level."""
+        if len(path) < 2 or not isinstance(path[1], int):
+            return None
+        section = str(path[0])
+        node: Any = self.data.get(section)
+        label = SECTION_NOUN.get(section, section)
+        ident = _ident(node, path[1])
+        if len(path) >= 4 and path[2] == "mitigations" and isinstance(path[3], int):
+            inner = node[path[1]].get("mitigations") if ident is not None else None
+            ident = _ident(inner, path[3]) or f"#{path[3] + 1}"
+            label = "mitigation"
+        return f"{label} {ident}" if ident is not None else f"{label} #{path[1] + 1}"
+
+    def add(
+        self,
+        severity: str,
+        code: str,
+        message: str,
+        path: Path,
+        hint: str | None = None,
+    ) -> None:
+        item = self.item_label(path)
+        fields = [str(p) for p in path if isinstance(p, str)]
+        field = fields[-1] if len(fields) > 1 or (fields and item is None) else None
+        if path and path[0] in ("program", "calendar", "settings", "status") and not item:
+            item = str(path[0])
+            field = ".".join(fields[1:]) or None
+        self.found.append(
+            Diagnostic(
+                severity=severity,  # type: ignore[arg-type]
+                code=code,
+                message=message,
+                file=self.file,
+                line=self.map.line_of(path),
+                item=item,
+                field=field,
+                hint=hint,
+            )
+        )
+
+    def where(self, path: Path) -> str:
+        """'milestone a, field depends_on: ' style prefix for messages."""
+        item = self.item_label(path)
+        fields = [str(p) for p in path if isinstance(p, str)][1:]
+        if item is None:
+            return ".".join(str(p) for p in path) + ": "
+        if path[0] == "risks" and len(path) > 2 and path[2] == "mitigations":
+            fields = fields[1:]
+        return f"{item}" + (f", field {'.'.join(fields)}" if fields else "") + ": "
+
+
+def _ident(node: Any, index: int) -> str | None:
+    if isinstance(node, list) and 0 <= index < len(node) and isinstance(node[index], dict):
+        value = node[index].get("id", node[index].get("name"))
+        if isinstance(value, str):
+            return value
+    return None

@@ -136,6 +136,9 @@ class StatusRules(Item):
     kpi_red_streak: int = Field(
         2, ge=1, description="KPIs are red when one is red for this many measurements running."
     )
+    blocker_amber_age_days: int = Field(
+        10, ge=0, description="Blockers are amber when one is older than this many calendar days."
+    )
     override: Override | None = Field(None, description="Manual override of the overall RAG.")
 
 

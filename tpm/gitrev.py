@@ -1,0 +1,113 @@
+"""Read an older version of a plan from git, for "changes since the last report".
+
+``tpm report PLAN --since REV`` compares the plan with the version committed at ``REV``.
+The revision comes from the command line, so it is validated before it reaches git, and git
+is run with argument lists only (never a shell): a REV such as ``--output=/tmp/x`` or
+``HEAD; rm -rf ~`` is refused with a message instead of being interpreted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+# Letters, digits and the punctuation git revisions use (HEAD~1, main^2, v1.0, @{1}, a/b).
+_ALLOWED = re.compile(r"[A-Za-z0-9_./~^@{}+-]+")
+_TIMEOUT_S = 30
+
+
+class GitRevError(Exception):
+    """The revision is unusable or git could not provide the plan; the message says why."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A plan's bytes as committed at a revision."""
+
+    rev: str
+    commit: str
+    committed: dt.date
+    raw: bytes
+
+
+def check_rev(rev: str) -> str:
+    """Return ``rev`` if it is a plain revision name; raise GitRevError saying why not."""
+    if not rev:
+        raise GitRevError("the revision is empty")
+    if rev.startswith("-"):
+        raise GitRevError(f"revision {rev!r} starts with '-', which git would read as an option")
+    if any(ch.isspace() for ch in rev):
+        raise GitRevError(f"revision {rev!r} contains whitespace")
+    if ";" in rev:
+        raise GitRevError(f"revision {rev!r} contains ';'")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in rev):
+        raise GitRevError(f"revision {rev!r} contains control characters")
+    if ".." in rev:
+        raise GitRevError(f"revision {rev!r} is a range; give a single revision such as HEAD~1")
+    if ":" in rev:
+        raise GitRevError(f"revision {rev!r} contains ':'; give a revision, not REV:path")
+    if not _ALLOWED.fullmatch(rev):
+        raise GitRevError(f"revision {rev!r} contains characters git revisions do not use")
+    return rev
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+            timeout=_TIMEOUT_S,
+            env=env,
+        )
+    except FileNotFoundError:
+        raise GitRevError("git is not installed, so --since cannot read a revision") from None
+    except subprocess.TimeoutExpired:
+        raise GitRevError(f"git did not answer within {_TIMEOUT_S} s") from None
+
+
+def _first_line(data: bytes) -> str:
+    text = data.decode("utf-8", "replace").strip()
+    return text.splitlines()[0] if text else "unknown error"
+
+
+def repo_path(plan: Path) -> tuple[Path, str]:
+    """The git repository root holding ``plan`` and the plan's path inside it (POSIX)."""
+    resolved = plan.resolve()
+    folder = resolved.parent
+    if not folder.is_dir():
+        raise GitRevError(f"{plan}: its folder does not exist")
+    done = _git(folder, "rev-parse", "--show-toplevel")
+    if done.returncode != 0:
+        raise GitRevError(f"{plan} is not inside a git repository")
+    root = Path(done.stdout.decode("utf-8", "replace").strip()).resolve()
+    try:
+        rel = resolved.relative_to(root)
+    except ValueError:
+        raise GitRevError(f"{plan} is outside its git repository {root}") from None
+    return root, rel.as_posix()
+
+
+def read_at(plan: Path, rev: str) -> Revision:
+    """The plan's bytes at revision ``rev`` of its repository, with the commit's date."""
+    check_rev(rev)
+    root, rel = repo_path(plan)
+    found = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    if found.returncode != 0:
+        raise GitRevError(f"revision {rev!r} is not a commit of the repository at {root}")
+    commit = found.stdout.decode("ascii", "replace").strip()
+    shown = _git(root, "show", f"{commit}:{rel}")
+    if shown.returncode != 0:
+        raise GitRevError(f"{rel} does not exist at revision {rev} ({_first_line(shown.stderr)})")
+    date = _git(root, "show", "-s", "--format=%cs", commit)
+    try:
+        committed = dt.date.fromisoformat(date.stdout.decode("ascii", "replace").strip())
+    except ValueError:
+        raise GitRevError(f"cannot read the date of revision {rev}") from None
+    return Revision(rev, commit, committed, shown.stdout)

@@ -34,3 +34,7 @@ clean:
 # Regenerate the README's plan format reference from the models.
 docs: | $(BIN)/python
 	$(BIN)/python -m tpm.reference
+
+# Long fuzzing run: many more hypothesis cases than the default suite.
+fuzz: $(STAMP)
+	TPM_FUZZ_EXAMPLES=$${TPM_FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:cacheprovider

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # name -> (module, one-line help). Order is the order of `tpm --help`.
@@ -29,7 +30,7 @@ def _usage() -> str:
         "commands:",
         *(f"  {name:<{width}}  {help_}" for name, (_m, help_) in COMMANDS.items()),
         "",
-        "exit codes: 0 ok, 1 the plan has errors, 2 usage error",
+        "exit codes: 0 ok, 1 the plan has errors, 2 usage error, 3 internal error (a bug)",
     ]
     return "\n".join(lines)
 
@@ -57,6 +58,15 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         except BrokenPipeError:
             return 0
+        except Exception as exc:  # last resort: a bug in tpm must not show a traceback
+            if os.environ.get("TPM_DEBUG"):
+                raise
+            print(
+                f"tpm {name}: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+                "tpm, please report it with the plan file (TPM_DEBUG=1 shows the traceback)",
+                file=sys.stderr,
+            )
+            return 3
     if args and args[0].startswith("-"):
         print(f"tpm: unknown option {args[0]}\n\n{_usage()}", file=sys.stderr)
         return 2

@@ -1,0 +1,95 @@
+"""Nothing lost: saves killed at random moments, and many writers at once.
+
+Real processes (forked, so that each trial costs milliseconds rather than an interpreter
+start) save plans while the test kills them with SIGKILL or races them against each other.
+The file on disk must always parse and be exactly the old or the new plan, and no update
+may be lost silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tpm.load import load_plan
+from tpm.model import Kpi, Milestone, Plan, Program
+from tpm.storage import TEMP_MARK, ChangedOnDisk, current_digest, dumps, save, write_atomic
+
+TRIALS = int(os.environ.get("TPM_KILL_TRIALS", "200"))
+
+
+def _plan(name: str, milestones: int) -> Plan:
+    return Plan(
+        program=Program(name=name, start=dt.date(2026, 3, 2)),
+        milestones=[
+            Milestone(id=f"m{i}", title=f"{name} milestone {i} " + "x" * 200, duration=i % 7)
+            for i in range(milestones)
+        ],
+        kpis=[Kpi(id="k", name="K", target=1)],
+    )
+
+
+def _saver(path: Path, texts: list[str], ready_w: int) -> None:
+    """Child: save the old and the new plan's canonical text in turn until killed."""
+    os.write(ready_w, b"1")
+    digest = current_digest(path)
+    i = 0
+    while True:
+        digest = write_atomic(path, texts[i % 2], digest)
+        i += 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
+def test_sigkill_during_save_never_corrupts_the_plan(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    # Large enough that a write takes a while, so kills land mid-write too.
+    plans = [_plan("old", 600), _plan("new", 700)]
+    order = [dumps(p) for p in plans]
+    texts = set(order)
+    path.write_text(dumps(plans[0]), encoding="utf-8")
+    rng = random.Random(1234)
+    outcomes = {"old": 0, "new": 0}
+    mid_write = 0
+    for _trial in range(TRIALS):
+        ready_r, ready_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child
+            try:
+                os.close(ready_r)
+                _saver(path, order, ready_w)
+            finally:
+                os._exit(0)
+        os.close(ready_w)
+        os.read(ready_r, 1)
+        os.close(ready_r)
+        time.sleep(rng.uniform(0, 0.02))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        text = path.read_text(encoding="utf-8")
+        assert text in texts, "the plan on disk is neither the old nor the new version"
+        outcomes["old" if text == order[0] else "new"] += 1
+        mid_write += any(TEMP_MARK in p.name for p in tmp_path.iterdir())
+    # Temp files of killed saves are cleaned up by the next save and never read by tpm.
+    save(path, plans[0], current_digest(path))
+    leftovers = [p.name for p in tmp_path.iterdir() if TEMP_MARK in p.name]
+    assert leftovers == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.toml"]
+    assert outcomes["old"] + outcomes["new"] == TRIALS
+    assert outcomes["old"] and outcomes["new"], "kills must land on both sides of a save"
+    print(f"kill-during-save: {TRIALS} trials, {mid_write} killed mid-write, 0 corrupt")
+    assert load_plan(path).plan is not None
+
+
+def test_a_save_against_a_stale_digest_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    first = save(path, _plan("one", 3), None)
+    save(path, _plan("two", 3), first)  # another writer got there first
+    with pytest.raises(ChangedOnDisk):
+        save(path, _plan("three", 3), first)
+    assert load_plan(path).plan.program.name == "two"  # type: ignore[union-attr]

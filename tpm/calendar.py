@@ -10,6 +10,10 @@ Conventions (used by the schedule, the forecast, every output and the TaskJuggle
   0..4. Fractional offsets fall inside a day and show as that day.
 - An event (duration 0) finishes on its start date: ``finish_date(ef)`` with ``ef == es``
   is ``start_date(es)``.
+
+Both directions are computed arithmetically (whole weeks, then a bisect over the sorted
+holidays), so a date far in the future costs the same as tomorrow, and a date beyond the
+year 9999 raises :class:`CalendarError` at once instead of overflowing.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from collections.abc import Iterable
 
 from tpm.model import WEEKDAYS, Plan
 
-_ONE = dt.timedelta(days=1)
+# date(1, 1, 1) is a Monday: ordinals count from there, so ``(ordinal - 1) % 7`` is weekday().
+_MAX_ORDINAL = dt.date.max.toordinal()
 
 
 class CalendarError(ValueError):
@@ -35,10 +40,17 @@ class WorkCalendar:
         mask = {WEEKDAYS.index(w) for w in workdays}
         if not mask:
             raise CalendarError("a calendar needs at least one working weekday")
-        self._mask = [i in mask for i in range(7)]
-        self._holidays = frozenset(holidays)
-        self._days: list[dt.date] = []  # working days in order, extended on demand
-        self._next = start
+        self._mask = tuple(i in mask for i in range(7))
+        self._per_week = len(mask)
+        # _before[i]: working weekdays among weekdays 0..i-1; _position[r]: weekday of the
+        # r-th working weekday of a week.
+        self._before = [sum(self._mask[:i]) for i in range(8)]
+        self._position = [i for i in range(7) if self._mask[i]]
+        # Only holidays on working weekdays remove a day.
+        self._holidays = sorted({h for h in holidays if self._mask[h.weekday()]})
+        self._holiday_set = frozenset(self._holidays)
+        self._base = self._count(start)
+        self._day_cache: dict[int, dt.date] = {}
         self.origin = self.day(0)
 
     @classmethod
@@ -48,40 +60,43 @@ class WorkCalendar:
 
     def is_workday(self, date: dt.date) -> bool:
         """True when ``date`` is a working day."""
-        return self._mask[date.weekday()] and date not in self._holidays
+        return self._mask[date.weekday()] and date not in self._holiday_set
 
-    def _extend_to_index(self, k: int) -> None:
-        while len(self._days) <= k:
-            self._step()
+    def _count(self, date: dt.date) -> int:
+        """Working days from 0001-01-01 up to (not including) ``date``."""
+        weeks, rest = divmod(date.toordinal() - 1, 7)
+        weekdays = weeks * self._per_week + self._before[rest]
+        return weekdays - bisect.bisect_left(self._holidays, date)
 
-    def _extend_to_date(self, date: dt.date) -> None:
-        while self._next <= date:
-            self._step()
-
-    def _step(self) -> None:
-        date = self._next
-        # Holidays can only remove days; a week always has a working weekday, and holidays
-        # are finite, so this loop ends.
-        while not self.is_workday(date):
-            date = _add(date)
-        self._days.append(date)
-        self._next = _add(date)
+    def _nth_weekday(self, n: int) -> int:
+        """Ordinal of the n-th working weekday (0-based) counted from 0001-01-01."""
+        weeks, rank = divmod(n, self._per_week)
+        return 1 + weeks * 7 + self._position[rank]
 
     def day(self, k: int) -> dt.date:
-        """Date of working day ``k`` (k >= 0); negative k counts back before the start."""
-        if k < 0:
-            date = self._days[0] if self._days else self._first()
-            for _ in range(-k):
-                date = _sub(date)
-                while not self.is_workday(date):
-                    date = _sub(date)
-            return date
-        self._extend_to_index(k)
-        return self._days[k]
+        """Date of working day ``k``; negative k counts back before the start.
 
-    def _first(self) -> dt.date:
-        self._extend_to_index(0)
-        return self._days[0]
+        Raises CalendarError when that day is outside the years 1..9999.
+        """
+        cached = self._day_cache.get(k)
+        if cached is not None:
+            return cached
+        target = self._base + k
+        # Skip the holidays up to the candidate until the count settles; the holiday count
+        # only grows, so this ends (see tests for the equivalence with day-by-day stepping).
+        skipped = 0
+        while True:
+            ordinal = self._nth_weekday(target + skipped)
+            if ordinal < 1 or ordinal > _MAX_ORDINAL:
+                raise CalendarError(_range_message(ordinal))
+            date = dt.date.fromordinal(ordinal)
+            now = bisect.bisect_right(self._holidays, date)
+            if now == skipped:
+                break
+            skipped = now
+        if len(self._day_cache) < 1_000_000:
+            self._day_cache[k] = date
+        return date
 
     def offset(self, date: dt.date) -> int:
         """Working days from the origin to the beginning of ``date``.
@@ -89,19 +104,11 @@ class WorkCalendar:
         A non-working date maps to the next working day's offset. Dates before the origin
         give negative offsets.
         """
-        if date < self.origin:
-            count, d = 0, self.origin
-            while d > date:
-                d = _sub(d)
-                if self.is_workday(d) and d >= date:
-                    count -= 1
-            return count
-        self._extend_to_date(date)
-        return bisect.bisect_left(self._days, date)
+        return self._count(date) - self._base
 
     def start_date(self, es: float) -> dt.date:
         """The calendar date on which work starting at offset ``es`` starts."""
-        return self.day(math.floor(es))
+        return self.day(_floor(es))
 
     def finish_date(self, ef: float, es: float | None = None) -> dt.date:
         """The date on which work finishing at offset ``ef`` finishes (end of that day).
@@ -109,10 +116,10 @@ class WorkCalendar:
         Pass ``es`` for events: zero-length work finishes on its start date.
         """
         if es is None:
-            return self.day(math.ceil(ef) - 1)
-        if ef <= es:
+            return self.day(_ceil(ef) - 1)
+        if ef <= es + _EPS:
             return self.start_date(es)
-        return self.day(max(math.ceil(ef) - 1, math.floor(es)))
+        return self.day(max(_ceil(ef) - 1, _floor(es)))
 
     def finish_offset(self, date: dt.date) -> int:
         """Offset at the end of ``date`` (the ``ef`` of work that finishes that day)."""
@@ -126,15 +133,25 @@ class WorkCalendar:
         return self.offset(last) - self.offset(first)
 
 
-def _add(date: dt.date) -> dt.date:
+# Offsets are sums of float durations; a tiny epsilon keeps 2.9999999999999996 on day 3.
+_EPS = 1e-9
+
+
+def _floor(value: float) -> int:
     try:
-        return date + _ONE
-    except OverflowError:
+        return math.floor(value + _EPS)
+    except (OverflowError, ValueError):
         raise CalendarError("the schedule runs past the year 9999") from None
 
 
-def _sub(date: dt.date) -> dt.date:
+def _ceil(value: float) -> int:
     try:
-        return date - _ONE
-    except OverflowError:
-        raise CalendarError("the schedule runs before the year 1") from None
+        return math.ceil(value - _EPS)
+    except (OverflowError, ValueError):
+        raise CalendarError("the schedule runs past the year 9999") from None
+
+
+def _range_message(ordinal: int) -> str:
+    if ordinal < 1:
+        return "the schedule runs before the year 1"
+    return "the schedule runs past the year 9999 (are some durations or lags far too long?)"

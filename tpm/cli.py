@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("tpm.commands.fmt", "rewrite a plan in the canonical layout (--check to verify)"),
     "init": ("tpm.commands.init", "write a small valid starter plan to plans/NAME.toml"),
     "schema": ("tpm.commands.schema", "print the JSON Schema of the plan format"),
+    "schedule": ("tpm.commands.schedule", "dates, float, critical path, baseline variance"),
 }
 
 

@@ -1,0 +1,122 @@
+"""The milestone dependency graph in the compact form the schedule passes run over.
+
+The CPM passes run in plain Python over integer-indexed lists in topological order: that is
+several times faster than walking a networkx graph, and it is what lets a one-milestone edit
+re-schedule 10,000 milestones in a few milliseconds. networkx is still the tool for graph
+questions (descendants for blockers): :func:`to_networkx` builds it on demand.
+
+Cancelled milestones are not in the graph; links to and from them are ignored.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tpm.model import Plan
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# Link types as small ints, for speed in the passes.
+FS, SS, FF, SF = 0, 1, 2, 3
+LINK_CODE = {"FS": FS, "SS": SS, "FF": FF, "SF": SF}
+LINK_NAME = ("FS", "SS", "FF", "SF")
+
+Link = tuple[int, int, float]
+"""(other node, link type code, lag) — ``other`` is the predecessor in ``preds`` lists and
+the successor in ``succs`` lists."""
+
+
+class GraphError(ValueError):
+    """The plan's dependencies cannot be scheduled (a cycle); ``tpm check`` reports these."""
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Scheduled milestones (plan order, cancelled left out) and their links."""
+
+    ids: tuple[str, ...]
+    index: dict[str, int]
+    preds: tuple[tuple[Link, ...], ...]
+    succs: tuple[tuple[Link, ...], ...]
+    order: tuple[int, ...]
+    """Node indices in topological order; ties keep plan order."""
+    position: tuple[int, ...]
+    """position[i]: where node i sits in ``order``."""
+    cancelled: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def build_graph(plan: Plan) -> Graph:
+    """The graph of a plan's non-cancelled milestones; unknown or cancelled links are dropped."""
+    ids: list[str] = []
+    index: dict[str, int] = {}
+    cancelled: list[str] = []
+    for m in plan.milestones:
+        if m.status == "cancelled":
+            cancelled.append(m.id)
+        elif m.id not in index:
+            index[m.id] = len(ids)
+            ids.append(m.id)
+    preds: list[list[Link]] = [[] for _ in ids]
+    succs: list[list[Link]] = [[] for _ in ids]
+    for m in plan.milestones:
+        s = index.get(m.id)
+        if s is None or m.status == "cancelled" or ids[s] != m.id:
+            continue
+        for dep in m.depends_on:
+            p = index.get(dep.id)
+            if p is None or p == s:
+                continue
+            code, lag = LINK_CODE[dep.type], float(dep.lag)
+            preds[s].append((p, code, lag))
+            succs[p].append((s, code, lag))
+    order = _topological(len(ids), preds, succs, ids)
+    position = [0] * len(ids)
+    for pos, node in enumerate(order):
+        position[node] = pos
+    return Graph(
+        ids=tuple(ids),
+        index=index,
+        preds=tuple(tuple(p) for p in preds),
+        succs=tuple(tuple(s) for s in succs),
+        order=tuple(order),
+        position=tuple(position),
+        cancelled=tuple(cancelled),
+    )
+
+
+def _topological(
+    n: int, preds: list[list[Link]], succs: list[list[Link]], ids: list[str]
+) -> list[int]:
+    """Kahn's algorithm; the queue starts in plan order, so the result is deterministic."""
+    waiting = [len(p) for p in preds]
+    queue = deque(i for i in range(n) if waiting[i] == 0)
+    order: list[int] = []
+    while queue:
+        node = queue.popleft()
+        order.append(node)
+        for succ, _code, _lag in succs[node]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                queue.append(succ)
+    if len(order) != n:
+        stuck = sorted(ids[i] for i in range(n) if waiting[i] > 0)
+        raise GraphError("dependency cycle among: " + ", ".join(stuck[:10]))
+    return order
+
+
+def to_networkx(graph: Graph) -> nx.DiGraph[Any]:
+    """The same graph as a networkx DiGraph over milestone ids (edge data: type, lag)."""
+    import networkx as nx
+
+    g: nx.DiGraph[Any] = nx.DiGraph()
+    g.add_nodes_from(graph.ids)
+    for s, links in enumerate(graph.preds):
+        for p, code, lag in links:
+            g.add_edge(graph.ids[p], graph.ids[s], type=LINK_NAME[code], lag=lag)
+    return g

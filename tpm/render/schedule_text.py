@@ -1,0 +1,118 @@
+"""Plain-text tables of the schedule analyses for the terminal (no colour, no rich).
+
+Each ``render_*`` function turns an engine result into text; nothing here computes a date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tpm.schedule import Schedule
+
+
+def days(value: float) -> str:
+    """A number of working days: whole numbers plain, fractions to at most 2 decimals."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def signed(value: float) -> str:
+    """Days with a sign: +3, -2, 0."""
+    text = days(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    """A fixed-width table; columns in ``right`` are right-aligned."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for k, cell in enumerate(row):
+            widths[k] = max(widths[k], len(cell))
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            c.rjust(widths[k]) if k in right else c.ljust(widths[k]) for k, c in enumerate(cells)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(headers), line(["-" * w for w in widths])]
+    out.extend(line(r) for r in rows)
+    return "\n".join(out)
+
+
+def render_schedule(sched: Schedule) -> str:
+    """The ``tpm schedule`` summary and milestone table."""
+    out = [f"{sched.program}: schedule as of {sched.as_of}", ""]
+    out.append(f"start    {sched.start}")
+    out.append(f"finish   {sched.finish}  (working day {days(sched.finish_offset)})")
+    if sched.target is not None and sched.margin_days is not None:
+        word = "early" if sched.margin_days >= 0 else "late"
+        out.append(f"target   {sched.target}  margin {signed(sched.margin_days)} days ({word})")
+    else:
+        out.append("target   none")
+    base = sched.baseline
+    if base is not None:
+        out.append(
+            f"baseline {base.finish}  ({base.name!r}, recorded {base.recorded}); "
+            f"variance {signed(base.variance_days)} days"
+            + (" (slipped)" if base.variance_days > 0 else "")
+        )
+    else:
+        out.append("baseline none (record one with: tpm baseline PLAN)")
+    out.append("")
+    out.append("critical path: " + (" -> ".join(sched.critical_path) or "none (all done)"))
+    paths = sched.critical_paths
+    if len(paths) > 1:
+        more = " (capped; there are more)" if sched.paths_capped else ""
+        out.append(f"tied critical paths: {len(paths)}{more}")
+        for k, path in enumerate(paths[1:], start=2):
+            out.append(f"  {k}. " + " -> ".join(path))
+    near = sorted(sched.near_critical, key=lambda i: sched.graph.index[i])
+    limit = days(sched.near_critical_days)
+    out.append(f"near-critical (float <= {limit}): " + (", ".join(near) or "none"))
+    if sched.cancelled:
+        out.append("cancelled: " + ", ".join(sched.cancelled))
+    out.append("")
+    headers = [
+        "id",
+        "status",
+        "dur",
+        "start",
+        "finish",
+        "ES",
+        "EF",
+        "LS",
+        "LF",
+        "float",
+        "free",
+        "baseline",
+        "var",
+        "",
+    ]
+    rows = []
+    for m in sched.milestones.values():
+        flag = "critical" if m.critical else ("near" if m.near_critical else "")
+        if m.total_float < -1e-9 and m.status != "done":
+            flag += " late"
+        rows.append(
+            [
+                m.id,
+                m.status,
+                days(m.duration),
+                str(m.start),
+                str(m.finish),
+                days(m.early_start),
+                days(m.early_finish),
+                days(m.late_start),
+                days(m.late_finish),
+                days(m.total_float),
+                days(m.free_float),
+                "" if m.baseline_finish is None else str(m.baseline_finish),
+                "" if m.variance_days is None else signed(m.variance_days),
+                flag.strip(),
+            ]
+        )
+    out.append(table(headers, rows, right={2, 5, 6, 7, 8, 9, 10, 12}))
+    out.append("")
+    out.append("offsets and float in working days; var = forecast finish - baseline finish")
+    return "\n".join(out)

@@ -1,0 +1,382 @@
+"""The schedule of a plan as of a status date: CPM dates, float, critical paths, variance.
+
+Public API (used by the CLI, the TUI, the report and the risk engine; keep it stable):
+
+- ``schedule(plan, as_of, *, baseline=None, max_paths=20) -> Schedule``: the whole result.
+- ``Schedule`` (frozen): ``program``, ``as_of``, ``as_of_offset``, ``start`` (offset 0's
+  date), ``finish`` (date), ``finish_offset``, ``target``, ``margin_days`` (working days
+  from finish to target, positive = early, None without a target), ``critical_path`` (the
+  driving chain, first of ``critical_paths``), ``critical_paths`` (every tied chain, at
+  most ``max_paths``), ``paths_capped``, ``near_critical`` (frozenset of ids: not critical,
+  float <= ``near_critical_days``), ``critical`` (frozenset of ids), ``milestones``
+  (``dict[str, MilestoneSchedule]`` in plan order, cancelled ones left out), ``cancelled``
+  (ids), ``calendar`` (the :class:`~tpm.calendar.WorkCalendar`), ``baseline``
+  (:class:`BaselineVariance` or None). ``sched.milestone(id)`` gets one milestone without
+  building them all.
+- ``MilestoneSchedule`` (frozen): offsets ``early_start`` .. ``late_finish``,
+  ``total_float``, ``free_float`` (working days), ``critical``, ``near_critical``, dates
+  ``start``/``finish``/``late_finish_date``, ``status``, ``due``, baseline dates and
+  ``variance_days`` (forecast finish minus baseline finish in working days; positive =
+  slipped).
+- ``Scheduler(plan, as_of)``: keeps the graph; ``.schedule()`` is the current result;
+  ``.update(new_plan, changed_ids)`` (or ``.update_milestone(milestone)``) re-schedules after
+  an edit of milestones' duration, status, progress, actual dates or due in milliseconds (a
+  change of links, or a milestone added, removed or cancelled, rebuilds the graph).
+
+Raises :class:`~tpm.calendar.CalendarError` when dates leave the years 1..9999,
+:class:`~tpm.graph.GraphError` on a dependency cycle (``tpm check`` reports those first) and
+:class:`UnknownBaseline` for a baseline name the plan does not have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tpm.calendar import WorkCalendar
+from tpm.cpm import DONE, EPS, Cpm, critical_paths
+from tpm.graph import Graph, build_graph
+from tpm.model import Baseline, BaselineEntry, Milestone, Plan
+
+MAX_PATHS = 20
+"""Default cap on the number of tied critical paths listed."""
+
+
+class UnknownBaseline(KeyError):
+    """``--baseline NAME`` names no baseline of the plan."""
+
+
+@dataclass(frozen=True)
+class MilestoneSchedule:
+    """One milestone's computed schedule (offsets in working days from the program start)."""
+
+    id: str
+    title: str
+    team: str
+    status: str
+    duration: float
+    remaining: float
+    """Working days of work left as of the status date (0 when done)."""
+    early_start: float
+    early_finish: float
+    late_start: float
+    late_finish: float
+    total_float: float
+    free_float: float
+    critical: bool
+    near_critical: bool
+    start: dt.date
+    finish: dt.date
+    late_finish_date: dt.date
+    """The latest finish date that does not delay the program or a due date."""
+    due: dt.date | None
+    baseline_start: dt.date | None
+    baseline_finish: dt.date | None
+    variance_days: int | None
+    """Forecast finish minus baseline finish in working days; positive = later (slipped)."""
+
+
+@dataclass(frozen=True)
+class BaselineVariance:
+    """The program finish against the chosen baseline."""
+
+    name: str
+    recorded: dt.date
+    finish: dt.date
+    variance_days: int
+    """Forecast finish minus baseline finish in working days; positive = slipped."""
+
+
+@dataclass(frozen=True, eq=False)
+class Schedule:
+    """A plan's schedule as of a status date. Cheap to build; per-milestone data is lazy."""
+
+    program: str
+    as_of: dt.date
+    as_of_offset: int
+    start: dt.date
+    finish: dt.date
+    finish_offset: float
+    target: dt.date | None
+    margin_days: int | None
+    near_critical_days: float
+    cancelled: tuple[str, ...]
+    calendar: WorkCalendar
+    baseline: BaselineVariance | None
+    graph: Graph
+    max_paths: int
+    _cpm: _Snapshot = field(repr=False)
+    _items: tuple[Milestone, ...] = field(repr=False)
+    _baseline_entries: dict[str, BaselineEntry] = field(repr=False)
+
+    @cached_property
+    def _paths(self) -> tuple[tuple[tuple[str, ...], ...], bool]:
+        paths, capped = critical_paths(self._cpm.as_cpm(self.graph, self.calendar), self.max_paths)
+        ids = self.graph.ids
+        return tuple(tuple(ids[i] for i in p) for p in paths), capped
+
+    @property
+    def critical_paths(self) -> tuple[tuple[str, ...], ...]:
+        """Every tied chain of driving links that ends the project (capped at max_paths)."""
+        return self._paths[0]
+
+    @property
+    def paths_capped(self) -> bool:
+        """True when there are more tied critical paths than ``critical_paths`` lists."""
+        return self._paths[1]
+
+    @property
+    def critical_path(self) -> tuple[str, ...]:
+        """The driving critical path: the first of ``critical_paths`` (empty when all done)."""
+        paths = self.critical_paths
+        return paths[0] if paths else ()
+
+    def _is_critical(self, i: int) -> bool:
+        c = self._cpm
+        return c.kind[i] != DONE and c.lf[i] - c.ef[i] <= EPS
+
+    @cached_property
+    def critical(self) -> frozenset[str]:
+        """Ids with total float <= 0 (done milestones never are)."""
+        return frozenset(self.graph.ids[i] for i in range(len(self.graph)) if self._is_critical(i))
+
+    @cached_property
+    def near_critical(self) -> frozenset[str]:
+        """Ids not critical but with total float <= ``near_critical_days`` (not done)."""
+        c, limit = self._cpm, self.near_critical_days + EPS
+        return frozenset(
+            self.graph.ids[i]
+            for i in range(len(self.graph))
+            if c.kind[i] != DONE and EPS < c.lf[i] - c.ef[i] <= limit
+        )
+
+    def milestone(self, milestone_id: str) -> MilestoneSchedule:
+        """One milestone's schedule; KeyError for unknown or cancelled ids."""
+        cached = self.__dict__.get("milestones")
+        if cached is not None:
+            return cached[milestone_id]  # type: ignore[no-any-return]
+        return self._build(self.graph.index[milestone_id])
+
+    @cached_property
+    def milestones(self) -> dict[str, MilestoneSchedule]:
+        """Every scheduled milestone, in plan order. Treat as read-only."""
+        return {ident: self._build(i) for i, ident in enumerate(self.graph.ids)}
+
+    def _build(self, i: int) -> MilestoneSchedule:
+        c, cal, m = self._cpm, self.calendar, self._items[i]
+        es, ef, ls, lf = c.es[i], c.ef[i], c.ls[i], c.lf[i]
+        total = lf - ef
+        done = c.kind[i] == DONE
+        critical = not done and total <= EPS
+        finish = cal.finish_date(ef, es)
+        entry = self._baseline_entries.get(m.id)
+        variance = None
+        if entry is not None:
+            variance = cal.finish_offset(finish) - cal.finish_offset(entry.finish)
+        return MilestoneSchedule(
+            id=m.id,
+            title=m.title,
+            team=m.team,
+            status=m.status,
+            duration=float(m.duration),
+            remaining=0.0 if done else max(0.0, ef - max(es, float(self.as_of_offset))),
+            early_start=es,
+            early_finish=ef,
+            late_start=ls,
+            late_finish=lf,
+            total_float=total,
+            free_float=c.ff[i],
+            critical=critical,
+            near_critical=not done and not critical and total <= self.near_critical_days + EPS,
+            start=cal.start_date(es),
+            finish=finish,
+            late_finish_date=cal.finish_date(lf, ls),
+            due=m.due,
+            baseline_start=None if entry is None else entry.start,
+            baseline_finish=None if entry is None else entry.finish,
+            variance_days=variance,
+        )
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Copies of a Cpm's lists at one moment (the Cpm keeps changing under a Scheduler)."""
+
+    es: list[float]
+    ef: list[float]
+    ls: list[float]
+    lf: list[float]
+    ff: list[float]
+    kind: list[int]
+    dur: list[float]
+    fixed_es: list[float | None]
+    finish: float
+
+    @classmethod
+    def of(cls, c: Cpm) -> _Snapshot:
+        return cls(
+            list(c.es),
+            list(c.ef),
+            list(c.ls),
+            list(c.lf),
+            list(c.ff),
+            list(c.kind),
+            list(c.dur),
+            list(c.fixed_es),
+            c.finish,
+        )
+
+    def as_cpm(self, graph: Graph, cal: WorkCalendar) -> Cpm:
+        """A read-only Cpm view for path finding."""
+        c = Cpm(graph, cal, 0)
+        c.es, c.ef, c.ls, c.lf, c.ff = self.es, self.ef, self.ls, self.lf, self.ff
+        c.kind, c.dur, c.fixed_es, c.finish = self.kind, self.dur, self.fixed_es, self.finish
+        return c
+
+
+def find_baseline(plan: Plan, name: str | None) -> Baseline | None:
+    """The named baseline, or the latest recorded one (the last of equal dates); None if none.
+
+    Raises UnknownBaseline for a name the plan does not have.
+    """
+    if name is not None:
+        for b in plan.baselines:
+            if b.name == name:
+                return b
+        raise UnknownBaseline(name)
+    latest: Baseline | None = None
+    for b in plan.baselines:
+        if latest is None or b.recorded >= latest.recorded:
+            latest = b
+    return latest
+
+
+class Scheduler:
+    """Keeps a plan's graph and CPM lists so that one-milestone edits re-schedule fast."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        as_of: dt.date,
+        *,
+        baseline: str | None = None,
+        max_paths: int = MAX_PATHS,
+    ) -> None:
+        self.as_of = as_of
+        self.max_paths = max_paths
+        self._baseline_name = baseline
+        self._load(plan)
+
+    def _load(self, plan: Plan) -> None:
+        self.plan = plan
+        self.calendar = WorkCalendar.of(plan)
+        self.graph = build_graph(plan)
+        self._as_of_offset = self.calendar.offset(self.as_of)
+        self.cpm = Cpm(self.graph, self.calendar, self._as_of_offset)
+        by_id = {m.id: m for m in reversed(plan.milestones) if m.status != "cancelled"}
+        self._items = [by_id[ident] for ident in self.graph.ids]
+        for i, m in enumerate(self._items):
+            self.cpm.set_input(i, m)
+        self._base = find_baseline(plan, self._baseline_name)
+        self._entries = {e.id: e for e in self._base.milestones} if self._base else {}
+        self.cpm.run()
+        self.current = self._result()
+
+    def schedule(self) -> Schedule:
+        """The current schedule."""
+        return self.current
+
+    def update(self, plan: Plan, changed: Iterable[str]) -> Schedule:
+        """Re-schedule ``plan``, an edit of the previous plan; ``changed`` names the edited ids.
+
+        Fast path when only those milestones' duration, status, progress, actual dates or due
+        changed (and the calendar, start and baselines did not); anything else (links, a
+        milestone added, removed or (un)cancelled) rebuilds everything.
+        """
+        old_plan, wanted = self.plan, set(changed)
+        fast = (
+            len(plan.milestones) == len(old_plan.milestones)
+            and plan.program.start == old_plan.program.start
+            and plan.calendar == old_plan.calendar
+            and plan.baselines == old_plan.baselines
+        )
+        edits: list[tuple[int, Milestone]] = []
+        if fast:
+            new_by_id = {m.id: m for m in plan.milestones if m.id in wanted}
+            for ident in sorted(wanted):
+                i = self.graph.index.get(ident)
+                new = new_by_id.get(ident)
+                if i is None or new is None or new.status == "cancelled":
+                    fast = False
+                    break
+                if new.depends_on != self._items[i].depends_on:
+                    fast = False
+                    break
+                edits.append((i, new))
+        if not fast:
+            self._load(plan)
+            return self.current
+        self.plan = plan
+        for i, new in edits:
+            self._items[i] = new
+            self.cpm.update(i, new)
+        self.current = self._result()
+        return self.current
+
+    def update_milestone(self, milestone: Milestone) -> Schedule:
+        """Replace the milestone with the same id by ``milestone`` and re-schedule."""
+        items = list(self.plan.milestones)
+        where = next((k for k, m in enumerate(items) if m.id == milestone.id), None)
+        if where is None:
+            raise KeyError(milestone.id)
+        items[where] = milestone
+        return self.update(self.plan.model_copy(update={"milestones": items}), [milestone.id])
+
+    def _result(self) -> Schedule:
+        plan, cal, c = self.plan, self.calendar, self.cpm
+        ends = [i for i in range(len(self.graph)) if c.ef[i] >= c.finish - EPS]
+        finish = max((cal.finish_date(c.ef[i], c.es[i]) for i in ends), default=cal.origin)
+        target = plan.program.target
+        margin = None
+        if target is not None:
+            margin = cal.finish_offset(target) - cal.finish_offset(finish)
+        variance = None
+        if self._base is not None:
+            variance = BaselineVariance(
+                name=self._base.name,
+                recorded=self._base.recorded,
+                finish=self._base.finish,
+                variance_days=cal.finish_offset(finish) - cal.finish_offset(self._base.finish),
+            )
+        return Schedule(
+            program=plan.program.name,
+            as_of=self.as_of,
+            as_of_offset=self._as_of_offset,
+            start=cal.origin,
+            finish=finish,
+            finish_offset=c.finish,
+            target=target,
+            margin_days=margin,
+            near_critical_days=float(plan.settings.near_critical_days),
+            cancelled=self.graph.cancelled,
+            calendar=cal,
+            baseline=variance,
+            graph=self.graph,
+            max_paths=self.max_paths,
+            _cpm=_Snapshot.of(c),
+            _items=tuple(self._items),
+            _baseline_entries=self._entries,
+        )
+
+
+def schedule(
+    plan: Plan,
+    as_of: dt.date,
+    *,
+    baseline: str | None = None,
+    max_paths: int = MAX_PATHS,
+) -> Schedule:
+    """Schedule a validated plan as of ``as_of`` (see the module docstring for the result)."""
+    return Scheduler(plan, as_of, baseline=baseline, max_paths=max_paths).current

@@ -10,7 +10,9 @@ status date (measurements dated after it are ignored, as if not yet taken):
   measurements in a row are red), which the status rules use;
 - the trend: a least-squares line through the last ``settings.kpi_trend_points``
   measurements, as a slope per week and a direction in the KPI's terms (improving, worsening
-  or flat: flat when the fitted change over the window is under 1% of the KPI's scale);
+  or flat). Flat means the fitted change across the window is smaller than a tenth of the
+  amber band (target to amber threshold), or, without an amber band, smaller than 1% of the
+  KPI's size (the largest of |target| and the window's |values|);
 - the change since the previous measurement and, optionally, since a date (the last report);
 - staleness: no measurement within ``cadence_days`` before the status date.
 """
@@ -26,6 +28,7 @@ from tpm.model import Direction, Kpi, Measurement, Plan, Rag
 
 TrendDirection = Literal["improving", "worsening", "flat"]
 FLAT_FRACTION = 0.01
+FLAT_FRACTION_OF_BAND = 0.1
 
 
 @dataclass(frozen=True)
@@ -140,11 +143,17 @@ def trend_of(points: Sequence[tuple[dt.date, float]], kpi: Kpi) -> Trend | None:
         return None
     slope = slope_per_week(points)
     weeks = (points[-1][0] - points[0][0]).days / 7
-    scale = max([abs(kpi.target), *(abs(v) for _, v in points)])
     fitted_change = abs(slope) * weeks
-    if scale == 0 or fitted_change < FLAT_FRACTION * scale:
+    if fitted_change == 0 or fitted_change < flat_tolerance(kpi, [v for _, v in points]):
         return Trend(len(points), slope, "flat")
     return Trend(len(points), slope, _word(_sign(slope, kpi.direction)))
+
+
+def flat_tolerance(kpi: Kpi, values: Sequence[float]) -> float:
+    """The smallest fitted change over a window that counts as a trend (see module doc)."""
+    if kpi.amber is not None and kpi.amber != kpi.target:
+        return FLAT_FRACTION_OF_BAND * abs(kpi.target - kpi.amber)
+    return FLAT_FRACTION * max([abs(kpi.target), *(abs(v) for v in values)])
 
 
 def _word(sign: int) -> TrendDirection:

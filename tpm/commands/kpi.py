@@ -1,0 +1,210 @@
+"""``tpm kpi PLAN`` shows the KPIs; ``tpm kpi record PLAN KPI VALUE`` appends a measurement.
+
+``record`` is parsed here (the CLI registry knows one command per name): when the first word
+after ``kpi`` is ``record``, the next three words are PLAN, KPI and VALUE. A plan file that is
+really called ``record`` can be shown as ``tpm kpi ./record``.
+
+Recording is safe against concurrent edits: load, append, save with the digest of what was
+loaded (atomic, canonical). When the file changed in between, the append is re-applied to the
+fresh file, a few times, before giving up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+import time
+from pathlib import Path
+
+from tpm import storage
+from tpm.commands.common import parse_date, print_diagnostics, print_json, status_date
+from tpm.diagnostics import did_you_mean
+from tpm.load import load_plan
+from tpm.model import Kpi, Measurement, Plan
+
+ATTEMPTS = 5
+RETRY_PAUSE = 0.05  # seconds, times the attempt number
+
+USAGE = """tpm kpi PLAN [--as-of DATE] [--json]
+       tpm kpi record PLAN KPI VALUE [--date DATE] [--note TEXT] [--force]"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of tpm kpi and tpm kpi record."""
+    parser.usage = USAGE
+    parser.description = (
+        "Show each KPI's latest value against its target with RAG, trend and sparkline; "
+        "or, with 'record', append one measurement to a KPI (atomic, canonical save)."
+    )
+    parser.add_argument("plan", metavar="PLAN", help="plan file, or 'record'")
+    parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
+    show = parser.add_argument_group("showing KPIs")
+    show.add_argument(
+        "--as-of",
+        type=parse_date,
+        default=None,
+        metavar="DATE",
+        help="status date YYYY-MM-DD (default: the plan's as_of, else today)",
+    )
+    show.add_argument("--json", action="store_true", help="print the KPI data as JSON")
+    rec = parser.add_argument_group("recording a measurement (tpm kpi record PLAN KPI VALUE)")
+    rec.add_argument(
+        "--date", type=parse_date, default=None, metavar="DATE", help="day measured (default today)"
+    )
+    rec.add_argument("--note", default="", metavar="TEXT", help="context for the number")
+    rec.add_argument(
+        "--force", action="store_true", help="save even though the file's comments will be lost"
+    )
+
+
+def _usage_error(message: str) -> int:
+    print(f"usage: {USAGE}\ntpm kpi: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Show the KPI table, or record a measurement."""
+    if args.plan == "record":
+        if args.json or args.as_of is not None:
+            return _usage_error("--json and --as-of are for showing KPIs, not for record")
+        if len(args.rest) != 3:
+            return _usage_error("record needs PLAN KPI VALUE")
+        path, kpi_id, text = args.rest
+        value = parse_number(text)
+        if value is None:
+            return _usage_error(f"VALUE must be a finite number, not {text!r}")
+        when = args.date or storage.today()
+        return record(Path(path), kpi_id, value, when, args.note, args.force)
+    if args.rest:
+        return _usage_error(f"unexpected arguments: {' '.join(args.rest)}")
+    if args.date is not None or args.note or args.force:
+        return _usage_error("--date, --note and --force are for 'tpm kpi record'")
+    return show(Path(args.plan), args.as_of, args.json)
+
+
+def parse_number(text: str) -> int | float | None:
+    """An int or a finite float from the command line, or None when it is not a number."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def show(path: Path, as_of: dt.date | None, as_json: bool) -> int:
+    """Print the KPI table (or JSON); exit 1 when the plan has errors."""
+    loaded = load_plan(path)
+    if loaded.plan is None:
+        print_diagnostics(loaded, as_json)
+        return 1
+    from tpm.kpis import analyse_kpis
+
+    plan = loaded.plan
+    when = status_date(plan, as_of)
+    statuses = analyse_kpis(plan, when)
+    if as_json:
+        print_json({"as_of": when.isoformat(), "kpis": [s.to_json() for s in statuses]})
+        return 0
+    from tpm.render.kpis_text import render_kpis_text
+
+    sys.stdout.write(render_kpis_text(statuses, plan.program.name, when))
+    return 0
+
+
+def with_measurement(plan: Plan, kpi_id: str, measurement: Measurement) -> Plan:
+    """A copy of ``plan`` with ``measurement`` added to KPI ``kpi_id``.
+
+    It goes after the last measurement dated on or before it, so a history kept in date
+    order stays in order and the file gains exactly one line.
+    """
+    new = plan.model_copy(deep=True)
+    for kpi in new.kpis:
+        if kpi.id == kpi_id:
+            items = list(kpi.measurements)
+            at = len(items)
+            while at > 0 and items[at - 1].date > measurement.date:
+                at -= 1
+            items.insert(at, measurement)
+            kpi.measurements = items
+            return new
+    raise KeyError(kpi_id)
+
+
+def _find(plan: Plan, kpi_id: str) -> Kpi | None:
+    return next((k for k in plan.kpis if k.id == kpi_id), None)
+
+
+def record(path: Path, kpi_id: str, value: float, when: dt.date, note: str, force: bool) -> int:
+    """Append one measurement and save; retry on concurrent changes; return the exit code."""
+    measurement = Measurement(date=when, value=value, note=note)
+    for attempt in range(1, ATTEMPTS + 1):
+        loaded = load_plan(path)
+        if loaded.plan is None or loaded.source is None:
+            print_diagnostics(loaded)
+            return 1
+        if loaded.source.sourcemap.has_comments and not force:
+            print(
+                f"{path}: has comments, which a save cannot keep; move them into notes "
+                "fields, or pass --force to drop them",
+                file=sys.stderr,
+            )
+            return 1
+        kpi = _find(loaded.plan, kpi_id)
+        if kpi is None:
+            ids = [k.id for k in loaded.plan.kpis]
+            hint = did_you_mean(kpi_id, ids)
+            known = ", ".join(sorted(ids)) or "none"
+            print(
+                f"{path}: unknown KPI {kpi_id!r}"
+                + (f"; {hint}" if hint else "")
+                + f" (KPIs: {known})",
+                file=sys.stderr,
+            )
+            return 1
+        canonical = storage.dumps(loaded.plan) == loaded.source.text
+        new_plan = with_measurement(loaded.plan, kpi_id, measurement)
+        try:
+            storage.save(path, new_plan, loaded.source.digest)
+        except storage.ChangedOnDisk:
+            time.sleep(RETRY_PAUSE * attempt)
+            continue
+        except storage.StorageError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            return 1
+        _report(path, kpi, measurement, canonical)
+        return 0
+    print(
+        f"{path}: the file kept changing on disk while recording ({ATTEMPTS} attempts); "
+        "nothing was written. Try again.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _report(path: Path, kpi: Kpi, m: Measurement, canonical: bool) -> None:
+    from tpm.kpis import rag_of
+    from tpm.render.kpis_text import fmt_value
+
+    same_day = [x for x in kpi.measurements if x.date == m.date]
+    print(
+        f"{path}: recorded {kpi.id} = {fmt_value(m.value, kpi.unit)} on {m.date.isoformat()} "
+        f"({rag_of(m.value, kpi)} against target {fmt_value(kpi.target, kpi.unit)})"
+    )
+    if same_day:
+        print(
+            f"note: {kpi.id} already had a measurement on {m.date.isoformat()}; both are kept "
+            "and the one recorded last counts as the latest",
+            file=sys.stderr,
+        )
+    if not canonical:
+        print(
+            f"note: {path} was not in the canonical layout and was rewritten in it "
+            "(run tpm fmt to see such changes on their own)",
+            file=sys.stderr,
+        )

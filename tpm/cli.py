@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("tpm.commands.fmt", "rewrite a plan in the canonical layout (--check to verify)"),
     "init": ("tpm.commands.init", "write a small valid starter plan to plans/NAME.toml"),
     "schema": ("tpm.commands.schema", "print the JSON Schema of the plan format"),
+    "schedule": ("tpm.commands.schedule", "dates, float, critical path, baseline variance"),
     "risks": ("tpm.commands.risks", "the risk register: heat map, worst first, hygiene findings"),
     "kpi": ("tpm.commands.kpi", "KPIs vs target: RAG, trend, sparkline; kpi record adds a value"),
 }

@@ -1,0 +1,215 @@
+"""The scheduling half of the TaskJuggler export: tpm's progress rules and links as tj3 terms.
+
+tj3 links only constrain a task's start, after another task's start (``onstart``) or end,
+plus a gap that is never negative. tpm links are "ES_s >= ES_p or EF_p + X" with any X
+(FF and SF subtract the successor's duration; leads make X negative). This module turns
+each tpm link into tj3 dependencies that give the same earliest start:
+
+- X measured from p's start when p's length is fixed: X >= length is ``onend`` with gap
+  X - length, 0 <= X < length is ``onstart`` with gap X (most leads, FF and SF links).
+- X < 0 from a predecessor pinned to its actual start becomes a fixed date (a helper
+  milestone at that offset), or nothing when that date cannot bind (before the floor).
+- X < 0 from a predecessor that is itself driven by links is pushed back through it:
+  ES_p = max(floor_p, its constraints), so ES_p + X = max(floor_p + X, each constraint + X),
+  recursively, within a budget. What still cannot be written is returned as a comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from dataclasses import dataclass, field
+
+from tpm.calendar import WorkCalendar
+from tpm.model import Milestone
+
+EPS = 1e-9
+BUDGET = 64  # predecessor visits allowed per link when pushing a lead back through the graph
+
+
+@dataclass
+class Task:
+    """One milestone as tj3 will see it: pinned dates or a start driven by links."""
+
+    m: Milestone
+    start: dt.date | None = None  # pinned start (actual start)
+    end: dt.date | None = None  # pinned end (actual finish)
+    length: float | None = None  # working days; None when the start is driven and end pinned
+    anchored: bool = True  # tj3 start >= the status date (work not started)
+    floor: float = 0.0  # tpm's lower bound of ES (the status date for work not started)
+    lines: list[str] = field(default_factory=list)  # comments written inside the task
+
+    @property
+    def driven(self) -> bool:
+        """True when the start follows links (no pinned actual start)."""
+        return self.start is None
+
+    @property
+    def span(self) -> float | None:
+        """EF - ES in both tools, when it is fixed before scheduling."""
+        if self.m.status == "in_progress" and self.start is None:
+            return None  # tpm: EF = max(A, ES) + remaining, so the span depends on ES
+        return self.length
+
+
+def classify(m: Milestone, cal: WorkCalendar, a: int) -> Task:
+    """How milestone ``m`` is pinned or driven as of status offset ``a`` (tpm's conventions)."""
+    floor = float(max(a, 0))
+    if m.status == "done":
+        task = Task(m, start=m.actual_start, end=m.actual_finish, anchored=False, floor=0.0)
+        if m.actual_start is not None and m.actual_finish is not None:
+            es, ef = cal.offset(m.actual_start), cal.finish_offset(m.actual_finish)
+            task.length = max(0.0, float(ef - es))
+        elif m.actual_finish is None:
+            task.length = float(m.duration)
+        return task
+    remaining = m.duration * (1 - m.percent_complete / 100)
+    if m.status in ("in_progress", "blocked") and m.actual_start is not None:
+        es = cal.offset(m.actual_start)
+        task = Task(m, start=m.actual_start, anchored=False, floor=0.0)
+        task.length = max(a, es) + remaining - es
+        if a > es:
+            task.lines.append(f"# started {m.actual_start}; {remaining:g} working days remain")
+            task.lines.append("# from the status date, so length = elapsed + remaining")
+        return task
+    if m.status == "in_progress":
+        # Started without an actual start: tpm starts it from its links (floor 0) and counts
+        # the remaining work from max(status date, that start); tj3 starts it at the status
+        # date, which gives the same finish.
+        task = Task(m, length=remaining, floor=0.0)
+        task.lines.append("# in progress without actual_start: starts at the status date here,")
+        task.lines.append("# at its links' date in tpm (the finish is the same)")
+        return task
+    return Task(m, length=float(m.duration), floor=floor)
+
+
+def _constraint(kind: str, lag: float, d_s: float) -> tuple[str, float]:
+    """A link as (anchor, X): the successor starts >= the predecessor's start/end + X days.
+
+    ``d_s`` is the successor's planned duration (tpm's FF and SF use it, whatever the
+    progress).
+    """
+    if kind in ("SS", "SF"):
+        return "start", float(lag) - (d_s if kind == "SF" else 0.0)
+    return "end", float(lag) - (d_s if kind == "FF" else 0.0)
+
+
+@dataclass
+class Links:
+    """A task's tj3 dependencies: (pred, "start"|"end", gap), a date floor, and comments."""
+
+    deps: list[tuple[str, str, float]] = field(default_factory=list)
+    at: float | None = None  # offset of a fixed date the start must not precede
+    comments: list[str] = field(default_factory=list)
+
+
+class _Resolver:
+    """Collects what ``ES_s >= (p's start or end) + X`` becomes in tj3 for one successor."""
+
+    def __init__(self, tasks: dict[str, Task], cal: WorkCalendar, floor_s: float) -> None:
+        self.tasks, self.cal, self.floor_s = tasks, cal, floor_s
+        self.deps: dict[str, dict[str, float]] = {}
+        self.at: float | None = None
+        self.budget = BUDGET
+
+    def add_at(self, offset: float) -> None:
+        if offset > self.floor_s + EPS and (self.at is None or offset > self.at):
+            self.at = offset
+
+    def resolve(self, p: str, where: str, x: float) -> str | None:
+        """Record the constraint; return why it cannot be written, or None."""
+        tp = self.tasks[p]
+        span = tp.span
+        if where == "end" and span is not None:
+            where, x = "start", x + span
+        if x >= -EPS:
+            if where == "start" and span is not None and x >= span - EPS:
+                where, x = "end", x - span
+            bucket = self.deps.setdefault(p, {})
+            bucket[where] = max(bucket.get(where, 0.0), max(0.0, x))
+            return None
+        if tp.start is not None:  # pinned start: a fixed date
+            self.add_at(self.cal.offset(tp.start) + x)
+            return None
+        if where == "end" or (tp.m.status == "done" and tp.end is not None):
+            return f"a negative gap from {p}'s {where}"
+        self.budget -= 1
+        if self.budget < 0:
+            return f"a lead through more than {BUDGET} predecessors of {p}"
+        self.add_at(tp.floor + x)
+        for d in tp.m.depends_on:
+            if d.id not in self.tasks or d.id == p:
+                continue
+            c = _constraint(d.type, d.lag, float(tp.m.duration))
+            why = self.resolve(d.id, c[0], c[1] + x)
+            if why is not None:
+                return why
+        return None
+
+
+def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Links:
+    """The tj3 dependencies of task ``t``; what cannot be written comes back as comments."""
+    out = Links()
+    preds = [d for d in t.m.depends_on if d.id in tasks and d.id != t.m.id]
+    if not t.driven:
+        if preds:
+            names = ", ".join(sorted({d.id for d in preds}))
+            out.comments.append(f"links from {names} not exported: work that has started")
+            out.comments.append("sits at its actual start (tpm ignores them too)")
+        return out
+    floor_s = float(max(a, 0)) if t.anchored else 0.0
+    resolver = _Resolver(tasks, cal, floor_s)
+    for d in preds:
+        what = f"{d.type} link from {d.id} (lag {d.lag:g})"
+        c = _constraint(d.type, d.lag, float(t.m.duration))
+        saved = ({k: dict(v) for k, v in resolver.deps.items()}, resolver.at)
+        why = resolver.resolve(d.id, c[0], c[1])
+        if why is not None:  # keep nothing of a half-written link
+            resolver.deps, resolver.at = saved
+            out.comments.append(f"not exported: {what}: {why}")
+    for pred, bucket in resolver.deps.items():
+        for where in ("end", "start"):
+            if where in bucket and not (where == "start" and "end" in bucket):
+                out.deps.append((pred, where, bucket[where]))
+        if "end" in bucket and "start" in bucket:
+            out.comments.append(f"not exported: a start link from {pred} beside its end link")
+    out.at = resolver.at
+    return out
+
+
+def topological(tasks: dict[str, Task]) -> list[str]:
+    """Task ids, predecessors first (plan order among equals)."""
+    indeg = dict.fromkeys(tasks, 0)
+    succ: dict[str, list[str]] = {i: [] for i in tasks}
+    for i, t in tasks.items():
+        for d in {d.id for d in t.m.depends_on}:
+            if d in tasks and d != i:
+                indeg[i] += 1
+                succ[d].append(i)
+    queue = deque(i for i in tasks if indeg[i] == 0)
+    order: list[str] = []
+    while queue:
+        i = queue.popleft()
+        order.append(i)
+        for j in succ[i]:
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                queue.append(j)
+    return order + [i for i in tasks if indeg[i] > 0]  # cycles: validation reports them
+
+
+def last_offset(tasks: dict[str, Task], cal: WorkCalendar, a: int) -> float:
+    """An upper bound of every finish offset (it sizes the project span for tj3)."""
+    ub: dict[str, float] = {}
+    for i in topological(tasks):
+        t = tasks[i]
+        if t.start is not None:
+            es = float(cal.offset(t.start))
+        else:
+            es = float(max(a, 0))
+            for d in t.m.depends_on:
+                es = max(es, ub.get(d.id, 0.0) + abs(d.lag))
+        ub[i] = es + (t.length if t.length is not None else 0.0)
+        if t.end is not None:
+            ub[i] = max(ub[i], float(cal.finish_offset(t.end)))
+    return max(ub.values(), default=0.0)

@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schedule": ("tpm.commands.schedule", "dates, float, critical path, baseline variance"),
     "risks": ("tpm.commands.risks", "the risk register: heat map, worst first, hygiene findings"),
     "kpi": ("tpm.commands.kpi", "KPIs vs target: RAG, trend, sparkline; kpi record adds a value"),
+    "report": ("tpm.commands.report", "the status report in Markdown (--since adds changes)"),
+    "export": ("tpm.commands.export", "export as json, csv, ics (due dates) or mermaid (gantt)"),
 }
 
 

@@ -45,6 +45,11 @@ def _days(value: float) -> str:
     return f"{value:g}"
 
 
+def working_days(value: float) -> str:
+    """``1 working day``, ``2.5 working days``."""
+    return f"{value:g} working day" + ("" if value == 1 else "s")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -58,11 +63,11 @@ def _finish_after_target(f: Facts, rules: StatusRules) -> Finding | None:
     s = f.schedule
     if s.finish is None or s.target is None or s.margin_days is None or s.margin_days >= 0:
         return None
-    late = _days(-s.margin_days)
     return Finding(
         "schedule.finish-after-target",
         "red",
-        f"Forecast finish {s.finish} is {late} working days after the target {s.target}.",
+        f"Forecast finish {s.finish} is {working_days(-s.margin_days)} after the target "
+        f"{s.target}.",
     )
 
 
@@ -87,7 +92,7 @@ def _low_margin(f: Facts, rules: StatusRules) -> Finding | None:
     return Finding(
         "schedule.low-margin",
         "amber",
-        f"Only {_days(s.margin_days)} working days of margin to the target {s.target} "
+        f"Only {working_days(s.margin_days)} of margin to the target {s.target} "
         f"(amber below {_days(limit)}).",
     )
 
@@ -412,7 +417,7 @@ def green_finding(area: Area, f: Facts, rules: StatusRules) -> Finding:
         else:
             text = (
                 f"Forecast finish {s.finish} meets the target {s.target} with "
-                f"{_days(s.margin_days)} working days of margin."
+                f"{working_days(s.margin_days)} of margin."
             )
         return Finding("schedule.on-track", "green", text)
     if area == "risks":

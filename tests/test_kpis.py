@@ -106,6 +106,35 @@ TREND = [
     pytest.param([85, 85, 85], {}, "flat", 0.0, id="constant-flat"),
     pytest.param([85.0, 85.2, 85.1, 85.3], {}, "flat", 0.08, id="noise-under-1pct-flat"),
     pytest.param([0, 0], {"target": 0, "amber": None}, "flat", 0.0, id="all-zero-flat"),
+    # Availability-style KPIs: small numbers against a narrow amber band still trend.
+    pytest.param(
+        [99.95, 99.7, 99.4, 99.3, 99.2],
+        {"target": 99.9, "amber": 99.5},
+        "worsening",
+        -0.19,
+        id="narrow-band-decline-worsens",
+    ),
+    pytest.param(
+        [99.9, 99.91, 99.9, 99.92],
+        {"target": 99.9, "amber": 99.5},
+        "flat",
+        0.006,
+        id="under-tenth-of-band-flat",
+    ),
+    pytest.param(
+        [99.9, 99.4, 98.8],
+        {"target": 99.9, "amber": None},
+        "worsening",
+        -0.55,
+        id="no-amber-over-1pct-worsens",
+    ),
+    pytest.param(
+        [99.9, 99.6, 99.3],
+        {"target": 99.9, "amber": None},
+        "flat",
+        -0.3,
+        id="no-amber-under-1pct-flat",
+    ),
 ]
 
 

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("tpm.commands.init", "write a small valid starter plan to plans/NAME.toml"),
     "schema": ("tpm.commands.schema", "print the JSON Schema of the plan format"),
     "schedule": ("tpm.commands.schedule", "dates, float, critical path, baseline variance"),
+    "forecast": ("tpm.commands.forecast", "Monte Carlo finish dates, on-time chances, criticality"),
     "risks": ("tpm.commands.risks", "the risk register: heat map, worst first, hygiene findings"),
     "kpi": ("tpm.commands.kpi", "KPIs vs target: RAG, trend, sparkline; kpi record adds a value"),
     "report": ("tpm.commands.report", "the status report in Markdown (--since adds changes)"),

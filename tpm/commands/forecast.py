@@ -1,0 +1,83 @@
+"""``tpm forecast PLAN``: Monte Carlo finish dates, chances of meeting dates, criticality."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tpm.commands.common import add_as_of_argument, add_plan_argument, load_or_report, status_date
+
+_DEFAULT_RUNS = 2000  # tpm.forecast.DEFAULT_RUNS; repeated so that --help imports no numpy
+_DEFAULT_SEED = 0
+_MAX_RUNS = 1_000_000
+
+
+def _runs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= _MAX_RUNS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {_MAX_RUNS:,}, not {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of tpm forecast."""
+    add_plan_argument(parser)
+    parser.add_argument(
+        "--runs",
+        type=_runs,
+        default=None,
+        metavar="N",
+        help=f"number of simulated runs (default {_DEFAULT_RUNS})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_seed,
+        default=None,
+        metavar="S",
+        help=f"random seed; the same seed gives the same output (default {_DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--method",
+        choices=("pert", "triangular"),
+        default="pert",
+        help="duration distribution of three-point estimates (default pert: PERT-beta)",
+    )
+    add_as_of_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print the forecast as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 with the forecast printed, 1 when the plan has errors or cannot be scheduled."""
+    plan = load_or_report(args.plan, args.json)
+    if plan is None:
+        return 1
+    from tpm.calendar import CalendarError
+    from tpm.commands.common import print_json
+    from tpm.forecast import ForecastError, forecast
+    from tpm.render.forecast_text import render_text, to_json
+
+    runs = _DEFAULT_RUNS if args.runs is None else args.runs
+    seed = _DEFAULT_SEED if args.seed is None else args.seed
+    try:
+        result = forecast(plan, status_date(plan, args.as_of), runs, seed, args.method)
+    except (CalendarError, ForecastError) as exc:
+        print(f"{args.plan}: error: cannot forecast: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print_json(to_json(result))
+    else:
+        sys.stdout.write(render_text(result, default_seed=args.seed is None))
+    return 0

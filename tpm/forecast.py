@@ -1,0 +1,223 @@
+"""Monte Carlo forecast: when will the program (and each dated milestone) really finish?
+
+The deterministic schedule (tpm/schedule.py) answers with one date from fixed durations. The
+forecast replays the same CPM thousands of times with durations drawn from each milestone's
+three-point estimate and with each live risk happening or not, and reports percentiles,
+the chance of meeting each date, and how often each milestone is on the critical path.
+
+It follows the scheduling conventions of tpm/schedule.py exactly (links, lags, progress as of
+the status date, due dates in the backward pass), so a plan whose estimates are all
+degenerate and that has no risks forecasts exactly the deterministic dates. The passes are
+vectorised with numpy: every milestone owns a row of ``runs`` values, and the forward and
+backward passes walk the milestone graph once in topological order (see tpm/montecarlo.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from tpm.calendar import WorkCalendar
+from tpm.model import Plan
+from tpm.montecarlo import Network, Outcome, build_network, simulate
+from tpm.sampling import METHODS, Method
+
+DEFAULT_RUNS = 2000
+DEFAULT_SEED = 0
+MAX_RUNS = 1_000_000
+PERCENTILES = (50, 80, 95)
+LIVE_RISK = ("open", "mitigating", "accepted")
+
+
+@dataclass(frozen=True)
+class Quantiles:
+    """Finish dates that this share of runs meet or beat: P50, P80, P95."""
+
+    p50: dt.date
+    p80: dt.date
+    p95: dt.date
+
+
+@dataclass(frozen=True)
+class MilestoneForecast:
+    """One live milestone's forecast."""
+
+    id: str
+    title: str
+    status: str
+    estimated: bool  # not done and has a three-point estimate
+    due: dt.date | None
+    finish: Quantiles | None  # only for milestones with a due date
+    on_time: float | None  # share of runs finishing on or before the due date
+    criticality: float  # share of runs in which it was critical (total float <= 0)
+
+
+@dataclass(frozen=True)
+class RiskEvent:
+    """A live risk modelled as an event: with this chance it adds its impact."""
+
+    id: str
+    title: str
+    probability: int  # 1..5 score
+    percent: int  # chance in percent that it happens in a run
+    schedule_impact: float  # working days added to each affected milestone
+    affects: tuple[str, ...]  # the milestones it can still move (not done, not cancelled)
+    occurred: float  # share of runs in which it happened
+
+
+@dataclass(frozen=True)
+class IgnoredRisk:
+    """A live risk with a schedule impact that the forecast could not apply, and why."""
+
+    id: str
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The whole forecast: assumptions first, then the results."""
+
+    program: str
+    as_of: dt.date
+    runs: int
+    seed: int
+    method: Method
+    probability_percent: tuple[int, ...]  # chance of a risk of probability 1..5
+    milestones_total: int  # live (not cancelled) milestones
+    milestones_open: int  # live and not done: the ones whose durations vary
+    milestones_estimated: int  # open ones with a three-point estimate
+    finish: Quantiles
+    target: dt.date | None
+    on_target: float | None  # share of runs finishing on or before the target
+    milestones: tuple[MilestoneForecast, ...]  # plan order
+    risks: tuple[RiskEvent, ...]  # plan order
+    ignored_risks: tuple[IgnoredRisk, ...]  # plan order
+    cancelled: tuple[str, ...]  # plan order
+
+
+class ForecastError(ValueError):
+    """The forecast cannot run with these options; the message says why."""
+
+
+def forecast(
+    plan: Plan,
+    as_of: dt.date,
+    runs: int = DEFAULT_RUNS,
+    seed: int = DEFAULT_SEED,
+    method: Method = "pert",
+) -> Forecast:
+    """Run the Monte Carlo forecast of a valid plan as of ``as_of``.
+
+    The same plan, status date, runs, seed and method always give the same result.
+    """
+    if not 1 <= runs <= MAX_RUNS:
+        raise ForecastError(f"runs must be between 1 and {MAX_RUNS:,}, not {runs}")
+    if seed < 0:
+        raise ForecastError(f"the seed must be 0 or more, not {seed}")
+    if method not in METHODS:
+        raise ForecastError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    cal = WorkCalendar.of(plan)
+    percent = tuple(plan.settings.probability_percent)
+    events, ignored = _risk_events(plan, percent)
+    net = build_network(
+        plan, cal, as_of, method, [(e.percent, e.schedule_impact, e.affects) for e in events]
+    )
+    out = simulate(net, runs, seed)
+    return _summarise(plan, cal, as_of, runs, seed, method, percent, net, out, events, ignored)
+
+
+def _risk_events(plan: Plan, percent: tuple[int, ...]) -> tuple[list[RiskEvent], list[IgnoredRisk]]:
+    movable = {m.id for m in plan.milestones if m.status not in ("done", "cancelled")}
+    events: list[RiskEvent] = []
+    ignored: list[IgnoredRisk] = []
+    for r in plan.risks:
+        if r.status not in LIVE_RISK or r.schedule_impact <= 0:
+            continue
+        affects = tuple(dict.fromkeys(a for a in r.affects if a in movable))
+        if not affects:
+            reason = (
+                "affects only done or cancelled milestones"
+                if r.affects
+                else "affects no milestone (set affects to apply its schedule_impact)"
+            )
+            ignored.append(IgnoredRisk(r.id, r.title, reason))
+            continue
+        chance = percent[r.probability - 1]
+        events.append(
+            RiskEvent(r.id, r.title, r.probability, chance, r.schedule_impact, affects, 0.0)
+        )
+    return events, ignored
+
+
+def _quantiles(cal: WorkCalendar, days: np.ndarray) -> Quantiles:
+    got = [int(np.quantile(days, q / 100, method="inverted_cdf")) for q in PERCENTILES]
+    return Quantiles(*(cal.day(k) for k in got))
+
+
+def _summarise(
+    plan: Plan,
+    cal: WorkCalendar,
+    as_of: dt.date,
+    runs: int,
+    seed: int,
+    method: Method,
+    percent: tuple[int, ...],
+    net: Network,
+    out: Outcome,
+    events: list[RiskEvent],
+    ignored: list[IgnoredRisk],
+) -> Forecast:
+    milestones: list[MilestoneForecast] = []
+    for m in plan.milestones:
+        if m.status == "cancelled":
+            continue
+        row = net.row[m.id]
+        finish = on_time = None
+        if m.due is not None:
+            days = out.finish_days[row]
+            finish = _quantiles(cal, days)
+            on_time = float(np.count_nonzero(days <= cal.finish_offset(m.due) - 1)) / runs
+        milestones.append(
+            MilestoneForecast(
+                id=m.id,
+                title=m.title,
+                status=m.status,
+                estimated=m.estimate is not None and m.status != "done",
+                due=m.due,
+                finish=finish,
+                on_time=on_time,
+                criticality=int(out.critical[row]) / runs,
+            )
+        )
+    target = plan.program.target
+    on_target = None
+    if target is not None:
+        hits = np.count_nonzero(out.program_days <= cal.finish_offset(target) - 1)
+        on_target = float(hits) / runs
+    risks = tuple(
+        RiskEvent(
+            e.id, e.title, e.probability, e.percent, e.schedule_impact, e.affects, hits / runs
+        )
+        for e, hits in zip(events, out.risk_hits, strict=True)
+    )
+    return Forecast(
+        program=plan.program.name,
+        as_of=as_of,
+        runs=runs,
+        seed=seed,
+        method=method,
+        probability_percent=percent,
+        milestones_total=len(milestones),
+        milestones_open=sum(1 for m in milestones if m.status != "done"),
+        milestones_estimated=sum(1 for m in milestones if m.estimated),
+        finish=_quantiles(cal, out.program_days),
+        target=target,
+        on_target=on_target,
+        milestones=tuple(milestones),
+        risks=risks,
+        ignored_risks=tuple(ignored),
+        cancelled=tuple(m.id for m in plan.milestones if m.status == "cancelled"),
+    )

@@ -1,0 +1,319 @@
+"""The vectorised CPM passes behind the Monte Carlo forecast (tpm/forecast.py).
+
+Every live milestone owns a row of values, one per run. The forward pass visits the rows in
+topological order and the backward pass in reverse, each link being one or two numpy calls
+on whole rows, so Python work grows with the size of the graph and not with the number of
+runs. Runs are processed in chunks so that the few (milestones x chunk) matrices stay small
+(allocating and first touching hundreds of MB costs more than the arithmetic).
+
+The arithmetic is exactly that of the scheduling conventions (see tpm/schedule.py): the
+same additions in the same order, so degenerate estimates give the deterministic offsets
+bit for bit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tpm.calendar import WorkCalendar
+from tpm.graph import FF, FS, SF, SS, Link, build_graph
+from tpm.model import Milestone, Plan
+from tpm.sampling import Method, Sampler
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+DONE, STARTED, OPEN = 0, 1, 2
+TOLERANCE = 1e-9  # total float at or below this counts as zero (critical)
+CHUNK_ELEMENTS = 1 << 22  # values per (milestones x runs) matrix in one chunk
+
+
+@dataclass(frozen=True)
+class Network:
+    """The live milestone graph, in topological order, with what each pass needs."""
+
+    ids: tuple[str, ...]  # one per row
+    row: dict[str, int]
+    order: tuple[int, ...]  # rows in topological order
+    kind: tuple[int, ...]  # DONE, STARTED or OPEN
+    preds: tuple[tuple[Link, ...], ...]
+    succs: tuple[tuple[Link, ...], ...]
+    duration: Floats  # fixed duration per row (estimate's constant when degenerate)
+    sampler: Sampler  # draws rows 0 .. sampler.size - 1
+    started: tuple[int, ...]  # STARTED rows
+    remaining: tuple[float, ...]  # STARTED: 1 - percent_complete / 100
+    fixed_start: tuple[float | None, ...]  # DONE/STARTED: offset(actual_start)
+    fixed_finish: tuple[float | None, ...]  # DONE: finish_offset(actual_finish)
+    status_offset: float  # A: offset of the status date
+    earliest: float  # not-started work starts at or after max(0, A)
+    due: tuple[float | None, ...]  # finish_offset(due) per row
+    report: tuple[int, ...]  # rows whose finish days are kept (milestones with a due date)
+    event_rows: tuple[int, ...]  # rows that can finish on their start (EF <= ES) in some run
+    risks: tuple[tuple[float, float, Ints], ...]  # (chance 0..1, impact, affected rows)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Raw results of the runs: finish day indices, criticality counts, risk hit counts."""
+
+    program_days: Ints  # (runs,) working-day index of the program's finish date
+    finish_days: dict[int, Ints]  # row -> (runs,) finish-day index, for report rows
+    critical: Ints  # (rows,) runs in which the row was critical
+    risk_hits: tuple[int, ...]  # runs in which each risk happened
+
+
+def build_network(
+    plan: Plan,
+    cal: WorkCalendar,
+    as_of: dt.date,
+    method: Method,
+    risks: list[tuple[int, float, tuple[str, ...]]],
+) -> Network:
+    """Prepare the live milestones of a valid (acyclic) plan for ``simulate``.
+
+    ``risks`` are (percent, impact in working days, affected milestone ids). Rows are the
+    graph's nodes with the sampled ones first, so the sampler fills one block of rows.
+    """
+    graph = build_graph(plan)
+    first: dict[str, Milestone] = {}
+    for m in plan.milestones:
+        first.setdefault(m.id, m)
+    nodes = [first[i] for i in graph.ids]
+    a = float(cal.offset(as_of))
+    kinds = [_kind(m) for m in nodes]
+    draw = [
+        k != DONE and m.estimate is not None and m.estimate.optimistic < m.estimate.pessimistic
+        for m, k in zip(nodes, kinds, strict=True)
+    ]
+    perm = [g for g in range(len(nodes)) if draw[g]] + [g for g in range(len(nodes)) if not draw[g]]
+    row_of = [0] * len(nodes)
+    for r, g in enumerate(perm):
+        row_of[g] = r
+    live = [nodes[g] for g in perm]
+    kind = [kinds[g] for g in perm]
+    estimates = []
+    duration, remaining, fixed_start, fixed_finish, due = [], [], [], [], []
+    for m, k, sampled in zip(live, kind, (draw[g] for g in perm), strict=True):
+        est = m.estimate
+        if sampled and est is not None:
+            estimates.append((float(est.optimistic), float(est.likely), float(est.pessimistic)))
+        use_estimate = est is not None and k != DONE
+        duration.append(float(est.likely if use_estimate and est is not None else m.duration))
+        start = float(cal.offset(m.actual_start)) if m.actual_start is not None else None
+        fixed_start.append(start if k != OPEN else None)
+        finish = m.actual_finish if k == DONE else None
+        fixed_finish.append(float(cal.finish_offset(finish)) if finish is not None else None)
+        remaining.append(1.0 - float(m.percent_complete) / 100.0)
+        due.append(float(cal.finish_offset(m.due)) if m.due is not None else None)
+    row = {m.id: r for r, m in enumerate(live)}
+    risk_rows = tuple(
+        (
+            pct / 100,
+            float(impact),
+            np.array(sorted(row[x] for x in affects if kind[row[x]] != DONE), dtype=np.int64),
+        )
+        for pct, impact, affects in risks
+    )
+
+    def remap(links: tuple[Link, ...]) -> tuple[Link, ...]:
+        return tuple((row_of[o], code, lag) for o, code, lag in links)
+
+    sampler = Sampler.build(estimates, method)
+    return Network(
+        ids=tuple(m.id for m in live),
+        row=row,
+        order=tuple(row_of[g] for g in graph.order),
+        kind=tuple(kind),
+        preds=tuple(remap(graph.preds[g]) for g in perm),
+        succs=tuple(remap(graph.succs[g]) for g in perm),
+        duration=np.array(duration, dtype=np.float64),
+        sampler=sampler,
+        started=tuple(r for r, k in enumerate(kind) if k == STARTED),
+        remaining=tuple(remaining),
+        fixed_start=tuple(fixed_start),
+        fixed_finish=tuple(fixed_finish),
+        status_offset=a,
+        earliest=a if a > 0.0 else 0.0,
+        due=tuple(due),
+        report=tuple(r for r, m in enumerate(live) if m.due is not None),
+        event_rows=_event_rows(kind, duration, sampler.size, remaining, risk_rows),
+        risks=risk_rows,
+    )
+
+
+def _kind(m: Milestone) -> int:
+    if m.status == "done":
+        return DONE
+    if m.status == "in_progress" or (m.status == "blocked" and m.actual_start is not None):
+        return STARTED
+    return OPEN
+
+
+def _event_rows(
+    kind: list[int],
+    duration: list[float],
+    sampled: int,
+    remaining: list[float],
+    risks: tuple[tuple[float, float, Ints], ...],
+) -> tuple[int, ...]:
+    """Rows whose EF can equal ES: done ones, and constant zero work that no risk adds to.
+
+    The first ``sampled`` rows are drawn, and a drawn duration is never zero.
+    """
+    hit = {int(r) for _c, _i, rows in risks for r in rows}
+    out = []
+    for i, k in enumerate(kind):
+        work = duration[i] * (remaining[i] if k == STARTED else 1.0)
+        if k == DONE or (i >= sampled and work == 0.0 and i not in hit):
+            out.append(i)
+    return tuple(out)
+
+
+def simulate(net: Network, runs: int, seed: int) -> Outcome:
+    """Run the forecast ``runs`` times; the same seed gives the same outcome.
+
+    Durations and risk events draw from two independent streams of the seed, so adding,
+    removing or re-weighting a risk leaves every run's sampled durations unchanged.
+    """
+    durations_seed, risks_seed = np.random.SeedSequence(seed).spawn(2)
+    rng = np.random.default_rng(durations_seed)
+    risk_rng = np.random.default_rng(risks_seed)
+    n = len(net.ids)
+    chunk = max(1, min(runs, CHUNK_ELEMENTS // max(n, 1)))
+    program = np.empty(runs, dtype=np.int64)
+    finish = {r: np.empty(runs, dtype=np.int64) for r in net.report}
+    critical = np.zeros(n, dtype=np.int64)
+    hits = [0] * len(net.risks)
+    mats = (np.empty((n, chunk)), np.empty((n, chunk)), np.empty((n, chunk)))
+    for lo in range(0, runs, chunk):
+        c = min(chunk, runs - lo)
+        dur, es, ef = (m[:, :c] for m in mats)
+        if n == 0:
+            program[lo : lo + c] = 0  # no milestones: the program start, as tpm.schedule
+            continue
+        _durations(net, rng, risk_rng, dur, hits)
+        _forward(net, dur, es, ef)
+        f = ef.max(axis=0)
+        program[lo : lo + c] = _program_days(net, f, es, ef)
+        for r, days in finish.items():
+            days[lo : lo + c] = _finish_days(ef[r], es[r])
+        critical += _backward(net, f, dur, es, ef)
+    return Outcome(program, finish, critical, tuple(hits))
+
+
+def _program_days(net: Network, f: Floats, es: Floats, ef: Floats) -> Ints:
+    """Working-day index of the latest milestone finish date, per run.
+
+    Work ending at F finishes on day ceil(F) - 1; an event (EF <= ES) finishes on its start
+    day floor(ES), which can be one day later. Only rows that can be events are looked at.
+    """
+    days: Ints = (np.ceil(f) - 1).astype(np.int64)
+    for r in net.event_rows:
+        event_day = np.where(ef[r] <= es[r], np.floor(es[r]), -1e18).astype(np.int64)
+        np.maximum(days, event_day, out=days)
+    return days
+
+
+def _finish_days(ef: Floats, es: Floats) -> Ints:
+    """Working-day index of the finish date (calendar.finish_date, vectorised)."""
+    work = np.maximum(np.ceil(ef) - 1, np.floor(es))
+    days: Ints = np.where(ef > es, work, np.floor(es)).astype(np.int64)
+    return days
+
+
+def _durations(
+    net: Network,
+    rng: np.random.Generator,
+    risk_rng: np.random.Generator,
+    dur: Floats,
+    hits: list[int],
+) -> None:
+    """Each row's work this run: drawn or fixed, remaining part when started, plus risks."""
+    k = net.sampler.size
+    dur[k:] = net.duration[k:, None]
+    net.sampler.draw(rng, dur[:k])
+    for i in net.started:
+        dur[i] *= net.remaining[i]
+    if net.risks:
+        u = risk_rng.random((len(net.risks), dur.shape[1]))
+        for j, (chance, impact, rows) in enumerate(net.risks):
+            happened = u[j] < chance
+            hits[j] += int(np.count_nonzero(happened))
+            if rows.size:
+                dur[rows] += np.where(happened, impact, 0.0)
+
+
+def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> None:
+    """Early dates, as tpm.cpm.Cpm._early; ``dur`` holds remaining work for started rows."""
+    tmp = np.empty(dur.shape[1])
+    a = net.status_offset
+    for i in net.order:
+        k = net.kind[i]
+        row = es[i]
+        fixed = net.fixed_start[i]
+        if fixed is not None:
+            row.fill(fixed)
+        else:
+            row.fill(net.earliest if k == OPEN else 0.0)
+            for p, code, lag in net.preds[i]:
+                if code == FS or code == SS:
+                    src = ef[p] if code == FS else es[p]
+                    if lag:
+                        np.add(src, lag, out=tmp)
+                        src = tmp
+                else:
+                    np.add(ef[p] if code == FF else es[p], lag, out=tmp)
+                    tmp -= dur[i]
+                    src = tmp
+                np.maximum(row, src, out=row)
+        if k == OPEN:
+            np.add(row, dur[i], out=ef[i])
+        elif k == STARTED:
+            np.maximum(row, a, out=ef[i])
+            ef[i] += dur[i]
+        else:
+            finish = net.fixed_finish[i]
+            if finish is None:
+                np.add(row, dur[i], out=ef[i])
+            else:
+                ef[i].fill(finish)
+            np.minimum(row, ef[i], out=row)
+
+
+def _backward(net: Network, f: Floats, dur: Floats, es: Floats, ef: Floats) -> Ints:
+    """Late dates as tpm.cpm.Cpm._late, and how many runs each row was critical in.
+
+    Reuses the matrices: ``dur`` becomes each row's span EF - ES and then its total float,
+    ``es`` becomes LS and ``ef`` becomes LF.
+    """
+    np.subtract(ef, es, out=dur)
+    late, slack = np.empty(dur.shape[1]), np.empty(dur.shape[1])
+    fixed = net.fixed_start
+    for i in reversed(net.order):
+        d = net.due[i]
+        if d is not None:
+            np.minimum(f, d, out=late)
+        else:
+            late[:] = f
+        for s, code, lag in net.succs[i]:
+            if fixed[s] is not None:
+                continue  # a started successor is not driven by its links
+            if code == FS or code == SS:
+                np.subtract(es[s], lag, out=slack)
+            else:
+                np.subtract(ef[s], lag, out=slack)
+            if code == SS or code == SF:
+                slack += dur[i]
+            np.minimum(late, slack, out=late)
+        np.subtract(late, dur[i], out=es[i])
+        np.subtract(late, ef[i], out=dur[i])
+        ef[i] = late
+    counts: Ints = np.count_nonzero(dur <= TOLERANCE, axis=1)
+    for i, k in enumerate(net.kind):
+        if k == DONE:
+            counts[i] = 0  # done milestones are never critical
+    return counts

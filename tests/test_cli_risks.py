@@ -75,6 +75,12 @@ def test_terminal_register_is_the_default(run_cli: Run) -> None:
     lines = out.splitlines()
     assert lines[0] == "Risk register: Payments | <Replatform>, as of 2026-03-16"
     assert "4 likely         | L ·" in out and "C vendor-api" in out
+    # A cell with two risks spans two lines, one id each, in the impact-5 column.
+    heat_map = lines[3 : lines.index("", 3)]
+    first, second = [line for line in heat_map if line.endswith(("data-loss", "key-person"))]
+    assert first.startswith("2 unlikely") and first.endswith("H data-loss")
+    assert second.startswith("                 |")
+    assert second.index("key-person") == first.index("data-loss")
     order = [line.split()[1] for line in lines if line[:3].strip().rstrip(".").isdigit()]
     assert order == ["vendor-api", "data-loss", "key-person", "outage", "docs-late"]
     assert "    near-critical path: docs" in out  # key-person ties data-loss; exposure decides

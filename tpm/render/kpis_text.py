@@ -28,6 +28,13 @@ def fmt_value(value: float | None, unit: str = "") -> str:
     return f"{text}{unit}" if unit in ("%", "‰") else f"{text} {unit}"
 
 
+def significant(value: float, digits: int = 3) -> float:
+    """``value`` rounded to a few significant digits (whole numbers stay whole)."""
+    if value == 0 or abs(value) >= 10 ** (digits - 1):
+        return float(round(value))
+    return float(f"{value:.{digits}g}")
+
+
 def fmt_change(value: float | None, unit: str = "") -> str:
     """A signed change: +2, -0.5, 0."""
     if value is None:
@@ -41,7 +48,7 @@ def fmt_target(status: KpiStatus) -> str:
     sign = "≥" if status.direction == "higher_is_better" else "≤"
     text = f"{sign} {fmt_value(status.target, status.unit)}"
     if status.amber is not None and status.amber != status.target:
-        text += f" (amber {sign} {fmt_value(status.amber, status.unit)})"
+        text += f" (amber {fmt_value(status.amber)})"
     return text
 
 
@@ -58,7 +65,7 @@ def fmt_trend(status: KpiStatus) -> str:
     """Arrow, slope per week and the direction in the KPI's terms: ``↗ +2/wk improving``."""
     if status.trend is None:
         return "— (too few points)"
-    slope = fmt_change(round(status.trend.slope_per_week, 3), status.unit)
+    slope = fmt_change(significant(status.trend.slope_per_week), status.unit)
     return f"{trend_arrow(status)} {slope}/wk {status.trend.direction}"
 
 
@@ -79,6 +86,13 @@ def fmt_measured(status: KpiStatus) -> str:
     return text + (" STALE" if status.stale else "")
 
 
+NAME_WIDTH = 44
+
+
+def _clip(text: str, width: int = NAME_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def render_kpis_text(statuses: list[KpiStatus], program: str, as_of: dt.date) -> str:
     """The KPI table as plain text (ends with a newline)."""
     head = f"KPIs: {one_line(program)}, as of {as_of.isoformat()}"
@@ -89,7 +103,7 @@ def render_kpis_text(statuses: list[KpiStatus], program: str, as_of: dt.date) ->
     for s in statuses:
         rows.append(
             [
-                f"{s.id}: {one_line(s.name)}",
+                _clip(f"{s.id}: {one_line(s.name)}"),
                 fmt_value(s.latest.value if s.latest else None, s.unit),
                 fmt_target(s),
                 fmt_rag(s),

@@ -13,7 +13,7 @@ from tpm.render.risks_md import PROBABILITY_WORDS, summary_line
 from tpm.risks import Band, MitigationView, RiskRegister, RiskView
 
 BAND_LETTER: dict[Band, str] = {"low": "L", "medium": "M", "high": "H", "critical": "C"}
-CELL_WIDTH = 16
+ID_WIDTH = 24
 _BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*")
 
 
@@ -22,30 +22,40 @@ def one_line(text: str) -> str:
     return _BREAKS.sub(" ", text).strip()
 
 
-def _cell(ids: tuple[str, ...], band: Band) -> str:
-    text = " ".join(ids) if ids else "·"
-    if len(text) > CELL_WIDTH - 2:
-        shown: list[str] = []
-        for n, rid in enumerate(ids):
-            more = f" +{len(ids) - n}"
-            if len(" ".join([*shown, rid])) + len(more) > CELL_WIDTH - 2:
-                text = " ".join(shown) + more if shown else f"{len(ids)} risks"
-                break
-            shown.append(rid)
-    return f"{BAND_LETTER[band]} {text}"
+def _clip(text: str, width: int = ID_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _cell_lines(ids: tuple[str, ...], band: Band) -> list[str]:
+    """A cell: band letter and the first id, then one id per line below it."""
+    if not ids:
+        return [f"{BAND_LETTER[band]} ·"]
+    return [f"{BAND_LETTER[band]} {_clip(ids[0])}", *(f"  {_clip(i)}" for i in ids[1:])]
 
 
 def heat_map_text(register: RiskRegister) -> list[str]:
-    """The 5x5 map: rows probability 5..1, columns impact 1..5, band letter in each cell."""
-    cells = [[_cell(c.risk_ids, c.band) for c in row] for row in register.heat_map]
-    width = max(len(c) for row in cells for c in row)
+    """The 5x5 map: rows probability 5..1, columns impact 1..5, band letter in each cell.
+
+    A cell with several risks takes several lines (one id each); each column is as wide as
+    its longest id (ids longer than 24 characters are clipped with an ellipsis).
+    """
+    grid = [[_cell_lines(c.risk_ids, c.band) for c in row] for row in register.heat_map]
+    widths = [
+        max(len(f"impact {i + 1}"), *(len(line) for row in grid for line in row[i]))
+        for i in range(5)
+    ]
     label = max(len(f"{p} {w}") for p, w in PROBABILITY_WORDS.items())
-    head = " " * (label + 3) + "  ".join(f"impact {i}".ljust(width) for i in range(1, 6))
+    head = " " * (label + 3) + "  ".join(f"impact {i + 1}".ljust(w) for i, w in enumerate(widths))
     lines = [head.rstrip()]
-    for row, texts in zip(register.heat_map, cells, strict=True):
+    for row, cells in zip(register.heat_map, grid, strict=True):
         p = row[0].probability
-        name = f"{p} {PROBABILITY_WORDS[p]}".ljust(label)
-        lines.append((f"{name} | " + "  ".join(t.ljust(width) for t in texts)).rstrip())
+        height = max(len(c) for c in cells)
+        for k in range(height):
+            name = f"{p} {PROBABILITY_WORDS[p]}" if k == 0 else ""
+            texts = [
+                (c[k] if k < len(c) else "").ljust(w) for c, w in zip(cells, widths, strict=True)
+            ]
+            lines.append((f"{name.ljust(label)} | " + "  ".join(texts)).rstrip())
     low, medium, high = register.edges
     lines.append(
         f"probability down, impact across; L low 1-{low}, M medium {low + 1}-{medium}, "

@@ -8,6 +8,7 @@ through a Reporter so that every finding carries its file, line, item and field.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,7 +34,7 @@ def cross_checks(
         _duplicates(
             rep,
             section,
-            [getattr(x, "id", getattr(x, "name", "")) for x in getattr(plan, section)],
+            [x.name if section == "baselines" else x.id for x in getattr(plan, section)],
             path_of,
         )
     # Ids of invalid items still exist as far as references go.
@@ -47,6 +48,8 @@ def cross_checks(
     for i, r in enumerate(plan.risks):
         for j, mit in enumerate(r.mitigations):
             p = path_of("risks", i, "mitigations", j)
+            if not mit.id.strip():
+                continue
             if mit.id in mitigation_ids:
                 rep.add(
                     "error",
@@ -60,12 +63,54 @@ def cross_checks(
     for i, k in enumerate(plan.kpis):
         _kpi_checks(rep, k, path_of("kpis", i))
     _cycles(rep, plan, path_of)
-    start, as_of = plan.program.start, plan.program.as_of
-    if as_of is not None and data.get("program", {}).get("start") is not None and as_of < start:
-        rep.add("warning", "date-order", "program: as_of is before start", ("program", "as_of"))
-    target = plan.program.target
-    if target is not None and isinstance(data.get("program"), dict) and target < start:
-        rep.add("error", "date-order", "program: target is before start", ("program", "target"))
+    _empty_ids(rep, data)
+    raw_program = data.get("program")
+    if isinstance(raw_program, dict) and "start" in raw_program:
+        _program_dates(rep, plan)
+
+
+def _program_dates(rep: Reporter, plan: Plan) -> None:
+    start, as_of, target = plan.program.start, plan.program.as_of, plan.program.target
+    if as_of is not None and as_of < start:
+        rep.add(
+            "warning",
+            "date-order",
+            f"program.as_of: {as_of} is before start {start}",
+            ("program", "as_of"),
+        )
+    if target is not None and target < start:
+        rep.add(
+            "error",
+            "date-order",
+            f"program.target: {target} is before start {start}",
+            ("program", "target"),
+        )
+
+
+def _empty_ids(rep: Reporter, data: dict[str, Any]) -> None:
+    """An empty id cannot be referred to; pydantic accepts it, so it is caught here."""
+    for section in LISTS:
+        key = "name" if section == "baselines" else "id"
+        for i, item in enumerate(_dicts(data.get(section))):
+            if _blank(item.get(key)):
+                p: Path = (section, i, key)
+                rep.add("error", "invalid-value", rep.where(p) + f"{key} is empty", p)
+            if section == "risks":
+                for j, mit in enumerate(_dicts(item.get("mitigations"))):
+                    if _blank(mit.get("id")):
+                        p = (section, i, "mitigations", j, "id")
+                        rep.add("error", "invalid-value", rep.where(p) + "id is empty", p)
+
+
+def _dicts(node: Any) -> list[dict[str, Any]]:
+    """The tables of an array; a non-array or non-table element yields nothing."""
+    if not isinstance(node, list):
+        return []
+    return [x if isinstance(x, dict) else {} for x in node]
+
+
+def _blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
 
 
 def _raw_ids(data: dict[str, Any], section: str) -> set[str]:
@@ -79,6 +124,8 @@ def _duplicates(rep: Reporter, section: str, ids: list[str], path_of: Any) -> No
     first: dict[str, int] = {}
     key = "name" if section == "baselines" else "id"
     for i, ident in enumerate(ids):
+        if not ident.strip():
+            continue  # reported as an empty id (or a missing one)
         if ident in first:
             p = path_of(section, i)
             noun = SECTION_NOUN[section]
@@ -244,8 +291,9 @@ def _one_cycle(graph: Any) -> list[str]:
 
 
 def unknown_keys(rep: Reporter, data: dict[str, Any]) -> None:
+    """Warn about every key no model declares: kept on save, but usually a typo."""
     for path, model, node in _walk(Plan, data, ()):
-        known = set(model.model_fields)
+        known = model.model_fields
         for key in node:
             if key not in known:
                 rep.add(
@@ -263,16 +311,22 @@ def _walk(
     if not isinstance(node, dict):
         return
     yield path, model, node
-    for name, info in model.model_fields.items():
+    for name, sub in _submodels(model):
         child = node.get(name)
-        sub = _model_in(info.annotation)
-        if sub is None or child is None:
+        if child is None:
             continue
         if isinstance(child, list):
             for i, item in enumerate(child):
                 yield from _walk(sub, item, path + (name, i))
         else:
             yield from _walk(sub, child, path + (name,))
+
+
+@functools.cache
+def _submodels(model: type[BaseModel]) -> tuple[tuple[str, type[BaseModel]], ...]:
+    """The fields of a model that hold tables (or arrays of tables), with their models."""
+    found = ((name, _model_in(info.annotation)) for name, info in model.model_fields.items())
+    return tuple((name, sub) for name, sub in found if sub is not None)
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -7,6 +7,7 @@ and the JSON output all show the same words.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -79,6 +80,23 @@ SECTION_NOUN = {
 }
 
 
+_TABLES = ("program", "calendar", "settings", "status")
+
+
+def show_id(ident: str) -> str:
+    """An id as printed in a one-line message: control characters escaped, long ids cut."""
+    text = ident if ident.isprintable() and ident else json.dumps(ident, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def format_path(path: Path) -> str:
+    """('depends_on', 1, 'id') -> 'depends_on[2].id': keys dotted, array elements from 1."""
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else ("." if text else "") + str(part)
+    return text
+
+
 class Reporter:
     """Builds diagnostics with file, line, item and field filled in from a path."""
 
@@ -88,19 +106,24 @@ class Reporter:
         self.map = sourcemap
         self.found: list[Diagnostic] = []
 
+    def split(self, path: Path) -> tuple[str | None, Path]:
+        """The item a path is in ('milestone a', 'mitigation m1', 'program') and the rest."""
+        if len(path) >= 2 and isinstance(path[1], int):
+            section = str(path[0])
+            node: Any = self.data.get(section)
+            label = f"{SECTION_NOUN.get(section, section)} {_ident(node, path[1])}"
+            if len(path) >= 4 and path[2] == "mitigations" and isinstance(path[3], int):
+                risk = _element(node, path[1])
+                inner = risk.get("mitigations") if risk is not None else None
+                return f"mitigation {_ident(inner, path[3])}", path[4:]
+            return label, path[2:]
+        if path and path[0] in _TABLES:
+            return str(path[0]), path[1:]
+        return None, path
+
     def item_label(self, path: Path) -> str | None:
         """'milestone psp-contract' for ('milestones', 3, ...), or None at top level."""
-        if len(path) < 2 or not isinstance(path[1], int):
-            return None
-        section = str(path[0])
-        node: Any = self.data.get(section)
-        label = SECTION_NOUN.get(section, section)
-        ident = _ident(node, path[1])
-        if len(path) >= 4 and path[2] == "mitigations" and isinstance(path[3], int):
-            inner = node[path[1]].get("mitigations") if ident is not None else None
-            ident = _ident(inner, path[3]) or f"#{path[3] + 1}"
-            label = "mitigation"
-        return f"{label} {ident}" if ident is not None else f"{label} #{path[1] + 1}"
+        return self.split(path)[0]
 
     def add(
         self,
@@ -110,12 +133,9 @@ class Reporter:
         path: Path,
         hint: str | None = None,
     ) -> None:
-        item = self.item_label(path)
-        fields = [str(p) for p in path if isinstance(p, str)]
-        field = fields[-1] if len(fields) > 1 or (fields and item is None) else None
-        if path and path[0] in ("program", "calendar", "settings", "status") and not item:
-            item = str(path[0])
-            field = ".".join(fields[1:]) or None
+        """Record a diagnostic about the value at ``path`` (located through the source map)."""
+        item, rest = self.split(path)
+        field = ".".join(str(p) for p in rest if isinstance(p, str)) or None
         self.found.append(
             Diagnostic(
                 severity=severity,  # type: ignore[arg-type]
@@ -130,19 +150,23 @@ class Reporter:
         )
 
     def where(self, path: Path) -> str:
-        """'milestone a, field depends_on: ' style prefix for messages."""
-        item = self.item_label(path)
-        fields = [str(p) for p in path if isinstance(p, str)][1:]
-        if item is None:
-            return ".".join(str(p) for p in path) + ": "
-        if path[0] == "risks" and len(path) > 2 and path[2] == "mitigations":
-            fields = fields[1:]
-        return f"{item}" + (f", field {'.'.join(fields)}" if fields else "") + ": "
+        """'milestone a, field depends_on[2].id: ' style prefix for messages."""
+        item, rest = self.split(path)
+        if item is None or path[0] in _TABLES:
+            return format_path(path) + ": "
+        return item + (f", field {format_path(rest)}" if rest else "") + ": "
 
 
-def _ident(node: Any, index: int) -> str | None:
-    if isinstance(node, list) and 0 <= index < len(node) and isinstance(node[index], dict):
-        value = node[index].get("id", node[index].get("name"))
-        if isinstance(value, str):
-            return value
+def _element(node: Any, index: int) -> dict[str, Any] | None:
+    if isinstance(node, list) and 0 <= index < len(node):
+        element = node[index]
+        if isinstance(element, dict):
+            return element
     return None
+
+
+def _ident(node: Any, index: int) -> str:
+    """'a' for the item with id a, '#3' for the third item when it has no usable id."""
+    item = _element(node, index) or {}
+    value = item.get("id", item.get("name"))
+    return show_id(value) if isinstance(value, str) and value else f"#{index + 1}"

@@ -17,6 +17,8 @@ from tpm.storage import Source, StorageError, parse, read_bytes
 from tpm.validate import check_document
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TUPLE = re.compile(r"\((?:'[^']*',? ?)+\)")
+_QUOTED = re.compile(r"'([^']*)'")
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,9 @@ def load_plan(path: Path) -> Loaded:
         raw = read_bytes(path)
         source = parse(path, raw)
     except StorageError as exc:
-        return Loaded(path, None, None, [Diagnostic("error", "io", str(exc), name)])
+        return Loaded(path, None, None, [Diagnostic("error", "io", str(exc), name, exc.line)])
     except tomllib.TOMLDecodeError as exc:
-        return Loaded(path, None, None, [_syntax(exc, name)])
+        return Loaded(path, None, None, [_syntax(exc, name, raw.count(b"\n") + 1)])
     except RecursionError:
         diag = Diagnostic("error", "toml-syntax", "nesting is too deep to read", name)
         return Loaded(path, None, None, [diag])
@@ -57,11 +59,30 @@ def from_source(source: Source) -> Loaded:
     return Loaded(source.path, checked.plan, source, diagnostics)
 
 
-def _syntax(exc: tomllib.TOMLDecodeError, name: str) -> Diagnostic:
+# What usually causes tomllib's terser messages, as a hint for the person fixing it.
+_HINTS = {
+    "Cannot overwrite a value": "a key or table is defined twice",
+    "Cannot declare": "a table is defined twice, or a key and a table share a name",
+    "Illegal character '\\n'": "a string is not closed on this line",
+    "Unclosed array": "an array is missing its closing ]",
+    "Unclosed inline table": "an inline table must close on the line it opens",
+    "Invalid value": "strings need quotes; dates look like 2026-03-02",
+    "Invalid date or datetime": "dates look like 2026-03-02 and must exist",
+    "Expected '=' after a key in a key/value pair": "every line is key = value",
+}
+
+
+def _syntax(exc: tomllib.TOMLDecodeError, name: str, last_line: int) -> Diagnostic:
     text = str(exc)
     match = _AT.search(text)
     line = int(match.group(1)) if match else None
     message = _AT.sub("", text).strip()
     if match:
         message += f" (column {match.group(2)})"
-    return Diagnostic("error", "toml-syntax", message, name, line)
+    elif "(at end of document)" in message:
+        message = message.replace("(at end of document)", "(at the end of the file)")
+        line = last_line
+    # "Cannot declare ('risks', 'x') twice" -> "Cannot declare [risks.x] twice"
+    message = _TUPLE.sub(lambda m: "[" + ".".join(_QUOTED.findall(m.group())) + "]", message)
+    hint = next((h for start, h in _HINTS.items() if message.startswith(start)), None)
+    return Diagnostic("error", "toml-syntax", message, name, line, hint=hint)

@@ -10,12 +10,61 @@ parsed by tomllib when it is used.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
 
-_KEY = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_\-]+)\s*(\.|=)""")
-_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+_BARE = re.compile(r"[A-Za-z0-9_\-]+")
+_BASIC = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = re.compile(r"'[^'\n]*'")
+# A whole value that cannot span lines or hold a comment: no brackets, quotes or '#'.
+_SIMPLE_VALUE = re.compile(r"""[^\[{"'#]*""")
+# A one-line string value, optionally followed by a comment.
+_ONE_STRING = re.compile(r"""\s*(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*(#.*)?""")
+
+
+def parse_key(line: str, pos: int = 0) -> tuple[list[str], int] | None:
+    """Parse a (dotted, possibly quoted) TOML key at ``pos``; return its parts and end."""
+    parts: list[str] = []
+    n = len(line)
+    while True:
+        while pos < n and line[pos] in " \t":
+            pos += 1
+        if pos >= n:
+            return None
+        if line[pos] == '"':
+            match = _BASIC.match(line, pos)
+            if not match:
+                return None
+            parts.append(_unquote(match.group()))
+        elif line[pos] == "'":
+            match = _LITERAL.match(line, pos)
+            if not match:
+                return None
+            parts.append(match.group()[1:-1])
+        else:
+            match = _BARE.match(line, pos)
+            if not match:
+                return None
+            parts.append(match.group())
+        pos = match.end()
+        while pos < n and line[pos] in " \t":
+            pos += 1
+        if pos < n and line[pos] == ".":
+            pos += 1
+            continue
+        return parts, pos
+
+
+def _unquote(text: str) -> str:
+    """The value of a basic-string key, escapes resolved (falls back to the raw text)."""
+    if "\\" not in text:
+        return text[1:-1]
+    try:
+        return next(iter(tomllib.loads(f"{text} = 0")))
+    except (tomllib.TOMLDecodeError, StopIteration):
+        return text[1:-1]
 
 
 @dataclass
@@ -32,10 +81,6 @@ class SourceMap:
             if line is not None:
                 return line
         return None
-
-
-def _split_dotted(name: str) -> list[str]:
-    return [part.strip().strip("\"'") for part in name.split(".")]
 
 
 class _Scanner:
@@ -64,25 +109,35 @@ class _Scanner:
         if stripped.startswith("["):
             self._header(line, i + 1)
             return i + 1
-        match = _KEY.match(line)
-        if not match:
+        parsed = parse_key(line)
+        if parsed is None or parsed[1] >= len(line) or line[parsed[1]] != "=":
             return i + 1
-        key_path = self._key_path(line)
-        path = self.table + tuple(key_path)
-        self.map.lines.setdefault(path, i + 1)
-        value = line.split("=", 1)[1] if "=" in line else ""
+        key_parts, end = parsed
+        # A dotted key (a.b.c = 1) also defines the tables a and a.b on this line.
+        for n in range(1, len(key_parts) + 1):
+            self.map.lines.setdefault(self.table + tuple(key_parts[:n]), i + 1)
+        path = self.table + tuple(key_parts)
+        value = line[end + 1 :]
+        if _SIMPLE_VALUE.fullmatch(value):
+            return i + 1
+        one = _ONE_STRING.fullmatch(value)
+        if one and not value.lstrip().startswith(('"""', "'''")):
+            if one.group(1):
+                self.map.has_comments = True
+            return i + 1
         return self._value(lines, i, value, path)
 
-    def _key_path(self, line: str) -> list[str]:
-        head = line.split("=", 1)[0]
-        return _split_dotted(head.strip())
-
     def _header(self, line: str, lineno: int) -> None:
-        match = _HEADER.match(line)
-        if not match:
+        start = line.index("[")
+        double = line.startswith("[[", start)
+        parsed = parse_key(line, start + (2 if double else 1))
+        if parsed is None:
             return
-        names = _split_dotted(match.group(2))
-        if "#" in line[match.end() :]:
+        names, end = parsed
+        close = "]]" if double else "]"
+        if not line.startswith(close, end):
+            return
+        if "#" in line[end + len(close) :]:
             self.map.has_comments = True
         # Resolve each prefix against the current array-of-tables indices.
         path: list[str | int] = []
@@ -90,7 +145,7 @@ class _Scanner:
             path.append(name)
             last = depth == len(names) - 1
             key = tuple(path)
-            if last and match.group(1) == "[[":
+            if last and double:
                 index = self.aot_counts.get(key, -1) + 1
                 self.aot_counts[key] = index
                 # Keys include the parent's index, so child counters are per parent.

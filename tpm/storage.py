@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import os
+import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +37,10 @@ TEMP_MARK = ".tpm-tmp-"
 
 class StorageError(Exception):
     """A plan file could not be read or written; the message says why, for a person."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class ChangedOnDisk(StorageError):
@@ -65,26 +71,52 @@ def current_digest(path: Path) -> str | None:
         return None
 
 
+# A real plan is tens of kilobytes; 10 MB is a hundred times the largest we have seen. Larger
+# files are refused before reading, so a stray log or dump cannot stall tpm for minutes.
+MAX_BYTES = 10_000_000
+
+
 def read_bytes(path: Path) -> bytes:
     """Read a plan's bytes, turning every OS failure into a StorageError."""
-    if path.is_dir():
-        raise StorageError("is a directory, not a plan file")
     try:
-        return path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise StorageError("is a directory, not a plan file")
+        if not stat.S_ISREG(info.st_mode):
+            raise StorageError("is not a regular file (a pipe or device?), not a plan file")
+        if info.st_size > MAX_BYTES:
+            raise StorageError(
+                f"is too large for a plan ({info.st_size / 1e6:.1f} MB; the limit is "
+                f"{MAX_BYTES / 1e6:.0f} MB)"
+            )
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise StorageError("no such file") from None
     except OSError as exc:
         raise StorageError(exc.strerror or str(exc)) from None
+    if len(data) > MAX_BYTES:
+        raise StorageError(f"is too large for a plan (the limit is {MAX_BYTES / 1e6:.0f} MB)")
+    return data
 
 
 def decode(raw: bytes) -> str:
     """Decode a plan's bytes as UTF-8 text; binary input is refused."""
-    if b"\x00" in raw:
-        raise StorageError("binary file (contains NUL bytes), not a TOML plan")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise StorageError(
+            "binary file (contains NUL bytes), not a TOML plan", raw.count(b"\n", 0, nul) + 1
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise StorageError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise StorageError(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column {column} cannot be decoded "
+            "(save the file as UTF-8)",
+            line,
+        ) from None
     return text.removeprefix("\ufeff")
 
 
@@ -130,14 +162,25 @@ _ALWAYS: dict[type[BaseModel], tuple[str, ...]] = {
 }
 
 
+_MISSING = object()
+
+
+@functools.cache
+def _defaults(model: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
+    """(field, default) in declaration order; _MISSING for fields always written."""
+    always = _ALWAYS.get(model, ())
+    return tuple(
+        (name, _MISSING if name in always else info.get_default(call_default_factory=True))
+        for name, info in model.model_fields.items()
+    )
+
+
 def _plain(model: BaseModel) -> dict[str, Any]:
     """Known fields in declaration order (defaults left out), then extra keys sorted."""
-    always = _ALWAYS.get(type(model), ())
     out: dict[str, Any] = {}
-    fields = type(model).model_fields
-    for name, info in fields.items():
+    for name, default in _defaults(type(model)):
         value = getattr(model, name)
-        if name not in always and value == info.get_default(call_default_factory=True):
+        if default is not _MISSING and value == default:
             continue
         out[name] = _to_data(value)
     extra = model.__pydantic_extra__ or {}
@@ -236,7 +279,7 @@ def locked(path: Path) -> Iterator[None]:
 
     Locking the folder (not the file) survives os.replace and leaves no lock file behind.
     """
-    fd = os.open(path.parent or Path("."), os.O_RDONLY)
+    fd = os.open(path.parent, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -268,39 +311,56 @@ def write_atomic(path: Path, text: str, expected_digest: str | None) -> str:
     """Write text to path atomically; refuse if the file is not what the caller loaded.
 
     ``expected_digest`` is the hash of the file as the caller read it, or None for a file
-    the caller expects not to exist yet. Returns the new content hash.
+    the caller expects not to exist yet. Returns the new content hash. Raises ChangedOnDisk
+    when the file is not as expected, and StorageError (with the OS's reason) when the write
+    fails; in both cases the file on disk is left exactly as it was.
     """
     data = text.encode("utf-8")
-    with locked(path):
-        now = current_digest(path)
-        if now != expected_digest:
-            what = "was created" if expected_digest is None else "changed on disk"
-            if now is None:
-                what = "was deleted"
-            raise ChangedOnDisk(
-                f"{path}: the file {what} since it was loaded; not overwriting it "
-                "(reload it, or save elsewhere)"
-            )
-        _remove_stale_temps(path)
-        temp = path.parent / f".{path.name}{TEMP_MARK}{os.getpid()}"
-        try:
-            with open(temp, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if path.exists():
-                os.chmod(temp, path.stat().st_mode & 0o777)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
-        dir_fd = os.open(path.parent or Path("."), os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    try:
+        with locked(path):
+            _check_unchanged(path, expected_digest)
+            _remove_stale_temps(path)
+            _replace(path, data)
+    except StorageError:
+        raise
+    except OSError as exc:
+        raise StorageError(f"{path}: could not save: {exc.strerror or exc}") from None
     return digest_of(data)
+
+
+def _check_unchanged(path: Path, expected_digest: str | None) -> None:
+    now = current_digest(path)
+    if now == expected_digest:
+        return
+    what = "was created" if expected_digest is None else "changed on disk"
+    if now is None:
+        what = "was deleted"
+    raise ChangedOnDisk(
+        f"{path}: the file {what} since it was loaded; not overwriting it "
+        "(reload it, or save elsewhere)"
+    )
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Temp file in the same folder, flushed and fsynced, then renamed over the plan."""
+    temp = path.parent / f".{path.name}{TEMP_MARK}{os.getpid()}"
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 def save(path: Path, plan: Plan, expected_digest: str | None) -> str:

@@ -12,13 +12,15 @@ problem.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from tpm.crosscheck import LISTS, cross_checks, unknown_keys
-from tpm.diagnostics import Diagnostic, Reporter
+from tpm.diagnostics import Diagnostic, Reporter, did_you_mean
 from tpm.model import Plan
 from tpm.sourcemap import Path, SourceMap
 
@@ -34,13 +36,18 @@ class Checked:
 def check_document(data: dict[str, Any], file: str, sourcemap: SourceMap) -> Checked:
     """Validate a parsed document fully; return the plan only if there are no errors."""
     rep = Reporter(data, file, sourcemap)
+    deep = _too_deep(data)
+    if deep is not None:
+        msg = f"values are nested more than {MAX_DEPTH} levels deep; tpm cannot save that"
+        rep.add("error", "invalid-value", rep.where(deep) + msg, deep)
+        return Checked(None, rep.found)
     plan: Plan | None
     try:
         plan = Plan.model_validate(data)
         kept = {s: list(range(len(getattr(plan, s)))) for s in LISTS}
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        _report_pydantic(rep, errors)
+        _report_pydantic(rep, errors, empty=not data)
         plan, kept = _partial_plan(data, errors)
     if plan is not None:
         cross_checks(rep, plan, kept, data)
@@ -49,7 +56,23 @@ def check_document(data: dict[str, Any], file: str, sourcemap: SourceMap) -> Che
     return Checked(None if has_errors else plan, rep.found)
 
 
-_UNION_MEMBERS = ("float", "int", "function-after[_ordered(), Estimate]")
+MAX_DEPTH = 50
+
+
+def _too_deep(data: dict[str, Any]) -> Path | None:
+    """The path to the first value nested deeper than MAX_DEPTH, or None (no recursion)."""
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return path[: 3 if isinstance(path[1], int) else 2]
+        children = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in children:
+            if isinstance(child, dict | list):
+                stack.append(((*path, key), child))
+    return None
+
+
 _MESSAGES = {
     "int_type": "expected a whole number",
     "float_type": "expected a number",
@@ -62,43 +85,79 @@ _MESSAGES = {
     "dict_type": "expected a table",
     "finite_number": "expected a finite number (not nan or inf)",
     "missing": "is required but missing",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "too_short": "needs at least {min_length} values",
+    "too_long": "needs at most {max_length} values",
 }
+# Type errors say less than constraint errors; of a union's type errors, keep the number one.
+_RANK = {"int_type": 0, "float_type": 1}
 
 
 def _clean_path(loc: tuple[Any, ...]) -> Path:
-    # Pydantic names union members in the location ("float", "int"); drop them.
-    return tuple(p for p in loc if p not in _UNION_MEMBERS)
+    # Pydantic names union members in the location ("float", "int", "function-after[...]").
+    return tuple(p for p in loc if p not in ("float", "int") and not str(p).startswith("function-"))
 
 
-def _report_pydantic(rep: Reporter, errors: list[Any]) -> None:
+def _report_pydantic(rep: Reporter, errors: list[Any], empty: bool) -> None:
     # A value that fails every member of a union yields one error per member: keep one.
     by_path: dict[Path, Any] = {}
     for err in errors:
         path = _clean_path(err["loc"])
-        if by_path.get(path, {}).get("type") != "float_type":
+        kept = by_path.get(path)
+        if kept is None or _RANK.get(err["type"], 2) > _RANK.get(kept["type"], 2):
             by_path[path] = err
     for path, err in by_path.items():
-        kind = err["type"]
-        msg = _MESSAGES.get(kind) or str(err["msg"]).replace("Input should be", "must be")
-        if kind == "value_error":
-            msg = str(err["msg"]).removeprefix("Value error, ")
-        hint = None
-        if kind == "literal_error":
-            msg = "invalid value"
-            hint = "allowed: " + err["ctx"]["expected"] if "ctx" in err else None
-        if kind != "missing":
-            msg += f" (got {_short(err.get('input'))})"
-        if path == ("program",) and kind == "missing":
+        msg, hint = _describe(path, err)
+        msg = rep.where(path) + msg
+        if path == ("program",) and err["type"] == "missing":
+            if empty:
+                msg = "the plan is empty: it needs a [program] table with name and start"
             hint = "every plan starts with [program] and its name and start; see tpm init"
-        rep.add("error", "invalid-value", rep.where(path) + msg, path, hint)
+        rep.add("error", "invalid-value", msg, path, hint)
+
+
+def _describe(path: Path, err: Any) -> tuple[str, str | None]:
+    """The words for one pydantic error, and a hint."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if isinstance(value, float) and not math.isfinite(value):
+        kind = "finite_number"
+    if kind in _MESSAGES:
+        msg = _MESSAGES[kind].format(**ctx)
+    elif kind == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+    else:
+        msg = str(err["msg"]).replace("Input should be", "must be")
+    hint = None
+    if kind == "literal_error":
+        msg = "invalid value"
+        allowed = str(ctx.get("expected", ""))
+        choices = re.findall(r"'([^']*)'", allowed)
+        close = did_you_mean(value, choices) if isinstance(value, str) else None
+        hint = (f"{close} " if close else "") + f"allowed: {allowed}"
+    if kind == "model_type" and len(path) >= 2 and path[-2] == "depends_on":
+        msg = "expected a milestone id in quotes or a table { id = ..., type = ..., lag = ... }"
+    if kind == "missing":
+        return msg, hint
+    if kind in ("too_short", "too_long") and isinstance(value, list):
+        return msg + f" (got {len(value)})", hint
+    if kind == "value_error" and isinstance(value, dict | list):
+        return msg, hint
+    return msg + f" (got {_short(value)})", hint
 
 
 def _short(value: Any) -> str:
+    """A value as the user wrote it in TOML, cut short."""
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
         return "an array"
-    text = repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | dt.time):
+        text = value.isoformat()
+    else:
+        text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -170,20 +229,17 @@ def _partial_plan(
             if _valid(model_fields[name].annotation, value):  # type: ignore[arg-type]
                 clean[name] = value
     program = data.get("program")
+    stand_in = {"name": "?", "start": dt.date(2000, 1, 1)}
+    clean["program"] = stand_in
     if isinstance(program, dict):
-        clean["program"] = {"name": "?", "start": dt.date(2000, 1, 1)} | {
-            k: v for k, v in program.items() if k in ("name", "start") and _ok_program(k, v)
-        }
-    else:
-        clean["program"] = {"name": "?", "start": dt.date(2000, 1, 1)}
+        locs = [_clean_path(err["loc"]) for err in errors]
+        bad_keys = {loc[1] for loc in locs if len(loc) > 1 and loc[0] == "program"}
+        fixed = {k: v for k, v in program.items() if k not in bad_keys}
+        clean["program"] = stand_in | fixed
     try:
         return Plan.model_validate(clean), kept
     except ValidationError:
         return None, {}
-
-
-def _ok_program(key: str, value: Any) -> bool:
-    return isinstance(value, str) if key == "name" else type(value) is dt.date
 
 
 def _valid(model: type[BaseModel], value: Any) -> bool:

@@ -73,13 +73,17 @@ def run(args: argparse.Namespace) -> int:
     if not _NAME.match(args.name):
         print(f"tpm init: invalid name {args.name!r} (letters, digits, - _ .)", file=sys.stderr)
         return 2
-    path = args.dir / f"{args.name.removesuffix('.toml')}.toml"
+    name = args.name.removesuffix(".toml")
+    path = args.dir / f"{name}.toml"
     if path.exists():
         print(f"tpm init: {path} already exists; not overwriting it", file=sys.stderr)
         return 1
-    args.dir.mkdir(parents=True, exist_ok=True)
     try:
-        save(path, starter_plan(args.name, dt.date.today()), expected_digest=None)
+        args.dir.mkdir(parents=True, exist_ok=True)
+        save(path, starter_plan(name, dt.date.today()), expected_digest=None)
+    except OSError as exc:
+        print(f"tpm init: cannot create {args.dir}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except StorageError as exc:
         print(f"tpm init: {exc}", file=sys.stderr)
         return 1

@@ -129,3 +129,11 @@ def test_empty_register_renders_valid_markdown() -> None:
     plan = Plan.model_validate({"program": {"name": "Empty", "start": dt.date(2026, 1, 5)}})
     text = render_risks_md(analyse_risks(plan, dt.date(2026, 3, 16)), plan.program.name)
     assert "No live risks." in text and table_shapes(text) == [[6] * 6]
+
+
+def test_example_plan_register_is_well_formed_markdown(run_cli: Run) -> None:
+    example = Path(__file__).resolve().parent.parent / "plans" / "example.toml"
+    code, out, _err = run_cli("risks", example, "--md")
+    assert code == 0
+    shapes = table_shapes(out)
+    assert shapes and all(len(set(rows)) == 1 for rows in shapes)

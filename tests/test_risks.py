@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tpm.model import Plan, RiskBands
 from tpm.risks import analyse_risks, band_of
@@ -262,3 +264,35 @@ def test_same_plan_gives_equal_results_and_json() -> None:
     data = one.to_json()
     assert data["counts"] == {"low": 1, "medium": 0, "high": 0, "critical": 1}
     assert len(data["heat_map"]) == 25 and data["risks"][0]["id"] == "b"
+
+
+_STATUSES = ["open", "mitigating", "accepted", "closed", "occurred"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 5), st.integers(1, 5), st.sampled_from(_STATUSES)),
+        max_size=12,
+    )
+)
+def test_every_mappable_risk_is_in_exactly_one_cell_and_the_register_is_ordered(
+    specs: list[tuple[int, int, str]],
+) -> None:
+    risks = [_risk(f"r{n}", p=p, i=i, status=s) for n, (p, i, s) in enumerate(specs)]
+    register = analyse_risks(_plan(*risks), AS_OF)
+    placed = [
+        (c.probability, c.impact, rid)
+        for row in register.heat_map
+        for c in row
+        for rid in c.risk_ids
+    ]
+    expected = [
+        (p, i, f"r{n}")
+        for n, (p, i, s) in enumerate(specs)
+        if s in ("open", "mitigating", "accepted")
+    ]
+    assert sorted(placed) == sorted(expected)
+    scores = [r.score for r in register.risks]
+    assert scores == sorted(scores, reverse=True)
+    assert len(register.risks) + len(register.closed) == len(specs)

@@ -31,9 +31,10 @@ Raises :class:`~tpm.calendar.CalendarError` when dates leave the years 1..9999,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from tpm.calendar import WorkCalendar
 from tpm.cpm import DONE, EPS, Cpm, critical_paths
@@ -157,47 +158,52 @@ class Schedule:
         cached = self.__dict__.get("milestones")
         if cached is not None:
             return cached[milestone_id]  # type: ignore[no-any-return]
-        return self._build(self.graph.index[milestone_id])
+        i = self.graph.index[milestone_id]
+        return MilestoneSchedule(*next(self.rows(i, i + 1)))
 
     @cached_property
     def milestones(self) -> dict[str, MilestoneSchedule]:
         """Every scheduled milestone, in plan order. Treat as read-only."""
-        return {ident: self._build(i) for i, ident in enumerate(self.graph.ids)}
+        return {row[0]: MilestoneSchedule(*row) for row in self.rows()}
 
-    def _build(self, i: int) -> MilestoneSchedule:
-        c, cal, m = self._cpm, self.calendar, self._items[i]
-        es, ef, ls, lf = c.es[i], c.ef[i], c.ls[i], c.lf[i]
-        total = lf - ef
-        done = c.kind[i] == DONE
-        critical = not done and total <= EPS
-        finish = cal.finish_date(ef, es)
-        entry = self._baseline_entries.get(m.id)
-        variance = None
-        if entry is not None:
-            variance = cal.finish_offset(finish) - cal.finish_offset(entry.finish)
-        return MilestoneSchedule(
-            id=m.id,
-            title=m.title,
-            team=m.team,
-            status=m.status,
-            duration=float(m.duration),
-            remaining=0.0 if done else max(0.0, ef - max(es, float(self.as_of_offset))),
-            early_start=es,
-            early_finish=ef,
-            late_start=ls,
-            late_finish=lf,
-            total_float=total,
-            free_float=c.ff[i],
-            critical=critical,
-            near_critical=not done and not critical and total <= self.near_critical_days + EPS,
-            start=cal.start_date(es),
-            finish=finish,
-            late_finish_date=cal.finish_date(lf, ls),
-            due=m.due,
-            baseline_start=None if entry is None else entry.start,
-            baseline_finish=None if entry is None else entry.finish,
-            variance_days=variance,
-        )
+    def rows(self, first: int = 0, last: int | None = None) -> Iterator[tuple[Any, ...]]:
+        """The fields of MilestoneSchedule as plain tuples, in plan order (fast path for JSON)."""
+        c, cal, items = self._cpm, self.calendar, self._items
+        es_l, ef_l, ls_l, lf_l, ff_l, kind_l = c.es, c.ef, c.ls, c.lf, c.ff, c.kind
+        entries, as_of = self._baseline_entries, float(self.as_of_offset)
+        near_limit = self.near_critical_days + EPS
+        start_date, finish_date, finish_offset = cal.start_date, cal.finish_date, cal.finish_offset
+        for i in range(first, len(items) if last is None else last):
+            m = items[i]
+            es, ef, ls, lf = es_l[i], ef_l[i], ls_l[i], lf_l[i]
+            total = lf - ef
+            done = kind_l[i] == DONE
+            critical = not done and total <= EPS
+            finish = finish_date(ef, es)
+            entry = entries.get(m.id) if entries else None
+            yield (
+                m.id,
+                m.title,
+                m.team,
+                m.status,
+                float(m.duration),
+                0.0 if done else max(0.0, ef - (es if es > as_of else as_of)),
+                es,
+                ef,
+                ls,
+                lf,
+                total,
+                ff_l[i],
+                critical,
+                not done and not critical and total <= near_limit,
+                start_date(es),
+                finish,
+                finish_date(lf, ls),
+                m.due,
+                None if entry is None else entry.start,
+                None if entry is None else entry.finish,
+                None if entry is None else finish_offset(finish) - finish_offset(entry.finish),
+            )
 
 
 @dataclass(frozen=True)

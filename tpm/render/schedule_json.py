@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import fields
 from typing import Any
 
 from tpm.schedule import MilestoneSchedule, Schedule
@@ -19,8 +20,10 @@ from tpm.schedule import MilestoneSchedule, Schedule
 
 def num(value: float) -> int | float:
     """A JSON number: rounded to 6 decimals, an int when whole."""
+    if value.is_integer():
+        return int(value)
     rounded = round(value, 6)
-    return int(rounded) if rounded == int(rounded) else rounded
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 def iso(value: dt.date | None) -> str | None:
@@ -53,34 +56,40 @@ def schedule_data(sched: Schedule) -> dict[str, Any]:
             "variance_days": base.variance_days,
         },
         "cancelled": list(sched.cancelled),
-        "milestones": [milestone_data(m) for m in sched.milestones.values()],
+        "milestones": [_row_data(row) for row in sched.rows()],
     }
 
 
 def milestone_data(m: MilestoneSchedule) -> dict[str, Any]:
     """One entry of ``milestones`` in ``tpm schedule --json``."""
+    return _row_data(tuple(getattr(m, f.name) for f in fields(m)))
+
+
+def _row_data(row: tuple[Any, ...]) -> dict[str, Any]:
+    (ident, title, team, status, duration, remaining, es, ef, ls, lf, tf, ff, critical, near,
+     start, finish, late_finish, due, base_start, base_finish, variance) = row  # fmt: skip
     return {
-        "id": m.id,
-        "duration": num(m.duration),
-        "early_start": num(m.early_start),
-        "early_finish": num(m.early_finish),
-        "late_start": num(m.late_start),
-        "late_finish": num(m.late_finish),
-        "total_float": num(m.total_float),
-        "free_float": num(m.free_float),
-        "critical": m.critical,
-        "start": iso(m.start),
-        "finish": iso(m.finish),
-        "title": m.title,
-        "team": m.team,
-        "status": m.status,
-        "remaining": num(m.remaining),
-        "near_critical": m.near_critical,
-        "late_finish_date": iso(m.late_finish_date),
-        "due": iso(m.due),
-        "baseline_start": iso(m.baseline_start),
-        "baseline_finish": iso(m.baseline_finish),
-        "variance_days": m.variance_days,
+        "id": ident,
+        "duration": num(duration),
+        "early_start": num(es),
+        "early_finish": num(ef),
+        "late_start": num(ls),
+        "late_finish": num(lf),
+        "total_float": num(tf),
+        "free_float": num(ff),
+        "critical": critical,
+        "start": start.isoformat(),
+        "finish": finish.isoformat(),
+        "title": title,
+        "team": team,
+        "status": status,
+        "remaining": num(remaining),
+        "near_critical": near,
+        "late_finish_date": late_finish.isoformat(),
+        "due": iso(due),
+        "baseline_start": iso(base_start),
+        "baseline_finish": iso(base_finish),
+        "variance_days": variance,
     }
 
 
@@ -90,12 +99,11 @@ def dumps(data: dict[str, Any]) -> str:
     for key, value in data.items():
         head = f"  {json.dumps(key)}: "
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            inner = ",\n".join("    " + _compact(v) for v in value)
-            lines.append(head + "[\n" + inner + "\n  ]")
-        else:
-            lines.append(head + _compact(value))
+            inner = ",\n    ".join(map(_ENCODER.encode, value))
+            lines.append(head + "[\n    " + inner + "\n  ]")
+            continue
+        lines.append(head + _ENCODER.encode(value))
     return "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
 
 
-def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+_ENCODER = json.JSONEncoder(ensure_ascii=False)

@@ -1,0 +1,143 @@
+"""Benchmark of the schedule engine (run by hand; pytest does not collect bench_*.py).
+
+    .venv/bin/python tests/bench/bench_schedule.py [--sizes 1000 10000] [--runs 5]
+
+Generates seeded layered random DAG plans with tpm's own writer, then times, as medians:
+whole processes (``tpm schedule --json``, ``tpm blockers --json``, a bare ``python -c`` that
+only parses the file with tomllib, ``tpm --help``) and, in process, re-scheduling after a
+one-milestone edit with :class:`tpm.schedule.Scheduler`. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tpm.model import Dependency, Milestone, Plan, Program, Team  # noqa: E402
+from tpm.storage import dumps  # noqa: E402
+
+START = dt.date(2026, 1, 5)
+AS_OF = dt.date(2026, 3, 2)
+
+
+def generate(n: int, seed: int = 1) -> Plan:
+    """A layered DAG of n milestones: ~sqrt(n) layers, 1-3 links back, mixed link types."""
+    rng = random.Random(seed)
+    width = max(1, int(n**0.5))
+    teams = [Team(id=f"team{k}", name=f"Team {k}") for k in range(10)]
+    items: list[Milestone] = []
+    for i in range(n):
+        layer = i // width
+        deps: list[Dependency] = []
+        if layer > 0:
+            lo = max(0, (layer - 2) * width)
+            for p in sorted(
+                set(rng.randrange(lo, layer * width) for _ in range(rng.randint(1, 3)))
+            ):
+                kind = rng.choices(["FS", "SS", "FF", "SF"], [85, 7, 6, 2])[0]
+                lag = rng.choice([0, 0, 0, 1, 2, -1])
+                deps.append(Dependency(id=f"m{p}", type=kind, lag=lag))  # type: ignore[arg-type]
+        extra: dict[str, object] = {}
+        if layer < 3:
+            extra = {"status": "done", "percent_complete": 100}
+        elif layer < 5 and rng.random() < 0.5:
+            extra = {"status": "in_progress", "percent_complete": rng.choice([10, 50, 80])}
+        elif rng.random() < 0.01:
+            extra = {"status": "blocked", "blocked_reason": "waiting on a vendor"}
+        items.append(
+            Milestone(
+                id=f"m{i}",
+                title=f"Milestone {i}",
+                team=teams[rng.randrange(10)].id,
+                duration=rng.randint(0, 15),
+                depends_on=deps,
+                **extra,  # type: ignore[arg-type]
+            )
+        )
+    return Plan(
+        program=Program(name=f"bench {n}", start=START, as_of=AS_OF),
+        teams=teams,
+        milestones=items,
+    )
+
+
+def median_seconds(cmd: list[str], runs: int) -> float:
+    """Median wall time of a whole process."""
+    times = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times)
+
+
+def edit_times(plan: Plan, edits: int) -> tuple[float, float]:
+    """Median and worst seconds of Scheduler.update_milestone for random duration edits."""
+    from tpm.schedule import Scheduler
+
+    scheduler = Scheduler(plan, AS_OF)
+    rng = random.Random(7)
+    planned = [m for m in plan.milestones if m.status == "planned"]
+    times = []
+    for k in range(edits):
+        # Include the worst case: the first planned milestone (everything downstream moves).
+        m = planned[0] if k % 10 == 0 else rng.choice(planned)
+        new = m.model_copy(update={"duration": m.duration + rng.choice([1, 3, -1])})
+        if new.duration < 0:
+            continue
+        begin = time.perf_counter()
+        scheduler.update_milestone(new)
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times), max(times)
+
+
+def main() -> None:
+    """Generate, time and print the table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    python = sys.executable
+    tpm = [python, "-m", "tpm"]
+    rows: list[tuple[str, int | str, float]] = [
+        ("`tpm --help`", "-", median_seconds([*tpm, "--help"], args.runs))
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        for n in args.sizes:
+            plan = generate(n)
+            path = Path(folder) / f"bench{n}.toml"
+            path.write_text(dumps(plan), encoding="utf-8")
+            parse = f"import tomllib; tomllib.load(open({str(path)!r}, 'rb'))"
+            rows.append(
+                (
+                    "`python -c` tomllib parse only",
+                    n,
+                    median_seconds([python, "-c", parse], args.runs),
+                )
+            )
+            for command in ("check", "schedule --json", "blockers --json"):
+                cmd = [*tpm, *command.split()[:1], str(path), *command.split()[1:]]
+                rows.append((f"`tpm {command}`", n, median_seconds(cmd, args.runs)))
+            med, worst = edit_times(plan, 60)
+            rows.append(("re-schedule after a one-milestone edit (in process, median)", n, med))
+            rows.append(("re-schedule after a one-milestone edit (in process, worst)", n, worst))
+    print("| what | milestones | median |")
+    print("|---|---:|---:|")
+    for what, n, seconds in rows:
+        shown = f"{seconds * 1000:.1f} ms" if seconds < 0.1 else f"{seconds:.2f} s"
+        count = f"{n:,}" if isinstance(n, int) else n
+        print(f"| {what} | {count} | {shown} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -29,28 +29,26 @@ import re
 _BREAKS = re.compile(r"[\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]+")
 # Remaining C0 controls and DEL: invisible, and NUL is replaced by U+FFFD in CommonMark.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
-_ALWAYS = frozenset("\\`*[]<>|&~!")
+# Punctuation escaped everywhere, and "_" unless a letter or digit sits on both sides of it.
+_ALWAYS = re.compile(r"[\\`*\[\]<>|&~!]")
+_UNDERSCORE = re.compile(r"_(?:(?<![^\W_]_)|(?![^\W_]))")
 _LEADING = re.compile(r"^([#+\-=])|^(\d{1,9})([.)])")
 
 
 def _one_line(text: str) -> str:
+    if text.isprintable() and "  " not in text:
+        return text.strip()  # the common case: nothing to collapse or drop
     text = _BREAKS.sub(" ", text)
     text = _CONTROLS.sub("", text)
     return re.sub(r" {2,}", " ", text).strip()
 
 
 def _escape_inline(text: str) -> str:
-    out: list[str] = []
-    last = len(text) - 1
-    for i, ch in enumerate(text):
-        if ch in _ALWAYS:
-            out.append("\\" + ch)
-        elif ch == "_":
-            inside_word = 0 < i < last and text[i - 1].isalnum() and text[i + 1].isalnum()
-            out.append("_" if inside_word else "\\_")
-        else:
-            out.append(ch)
-    return "".join(out)
+    if _ALWAYS.search(text):
+        text = _ALWAYS.sub(r"\\\g<0>", text)
+    # Escaping only ever puts a backslash next to punctuation, so whether a "_" has a letter
+    # or digit on both sides is the same before and after the line above.
+    return _UNDERSCORE.sub(r"\\_", text) if "_" in text else text
 
 
 def _escape_leading(text: str) -> str:

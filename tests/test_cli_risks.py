@@ -137,3 +137,52 @@ def test_example_plan_register_is_well_formed_markdown(run_cli: Run) -> None:
     assert code == 0
     shapes = table_shapes(out)
     assert shapes and all(len(set(rows)) == 1 for rows in shapes)
+
+
+HOSTILE = "# x | `y` <script>alert(1)</script>\n[z](javascript:alert(1)) **b** _i_"
+
+
+def test_hostile_strings_in_every_rendered_field_keep_tables_intact() -> None:
+    risk = {
+        "id": "r|1",
+        "title": HOSTILE,
+        "owner": HOSTILE,
+        "probability": 4,
+        "impact": 4,
+        "affects": ["m"],
+        "mitigations": [
+            {"id": "m|`x`", "action": HOSTILE, "owner": HOSTILE, "due": dt.date(2026, 3, 17)},
+            {"id": "late", "action": HOSTILE, "due": dt.date(2026, 3, 1)},
+        ],
+    }
+    plan = Plan.model_validate(
+        {
+            "program": {"name": HOSTILE, "start": dt.date(2026, 1, 5)},
+            "milestones": [{"id": "m", "title": "M", "duration": 1}],
+            "risks": [risk, {**risk, "id": "<b>", "status": "closed"}],
+        }
+    )
+    register = analyse_risks(plan, dt.date(2026, 3, 16), frozenset({"m"}))
+    text = render_risks_md(register, plan.program.name)
+    shapes = table_shapes(text)
+    assert [rows[0] for rows in shapes] == [6, 10, 6, 6, 3]
+    assert all(len(set(rows)) == 1 for rows in shapes)
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    assert [t.tag for t in tokens if t.type == "heading_open"][0] == "h1"
+    assert sum(t.type == "heading_open" and t.tag == "h1" for t in tokens) == 1
+
+
+def test_schedule_failure_only_skips_the_exposure_check(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tpm.schedule
+    from tpm.calendar import CalendarError
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise CalendarError("dates out of range")
+
+    monkeypatch.setattr(tpm.schedule, "schedule", broken)
+    code, out, err = run_cli("risks", PLAN, "--json")
+    assert code == 0
+    assert "critical-path exposure not checked" in err and "dates out of range" in err
+    assert {r["exposure"] for r in json.loads(out)["risks"]} == {"none"}

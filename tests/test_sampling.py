@@ -55,13 +55,16 @@ def test_pert_table_median_matches_the_closed_form_for_beta_1_5() -> None:
 
 
 def test_draws_are_spread_over_the_whole_table_and_deterministic() -> None:
-    sampler = Sampler.build([(2.0, 5.0, 14.0), (0.0, 1.0, 2.0)], "pert")
-    out = np.empty((2, 20000))
+    sampler = Sampler.build([(2.0, 5.0, 14.0), (0.0, 1.0, 2.0), (2.0, 5.0, 14.0)], "pert")
+    assert sampler.estimates == ((0.0, 1.0, 2.0), (2.0, 5.0, 14.0), (2.0, 5.0, 14.0))
+    out = np.empty((3, 20000))
     sampler.draw(np.random.default_rng(1), out)
-    assert out[0].mean() == pytest.approx(pert_mean(2, 5, 14), abs=0.05)
-    assert out[1].mean() == pytest.approx(1.0, abs=0.01)
-    assert math.isclose(float(np.median(out[1])), 1.0, abs_tol=0.02)
-    again = np.empty((2, 20000))
+    assert out[0].mean() == pytest.approx(1.0, abs=0.01)
+    assert math.isclose(float(np.median(out[0])), 1.0, abs_tol=0.02)
+    for row in (1, 2):
+        assert out[row].mean() == pytest.approx(pert_mean(2, 5, 14), abs=0.05)
+        assert len(np.unique(out[row])) > LEVELS * 0.95  # nearly every level shows up
+    assert not np.array_equal(out[1], out[2])  # equal estimates, independent draws
+    again = np.empty((3, 20000))
     sampler.draw(np.random.default_rng(1), again)
     assert np.array_equal(out, again)
-    assert len(np.unique(out[0])) > LEVELS * 0.95  # nearly every level shows up

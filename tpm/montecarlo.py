@@ -22,14 +22,14 @@ import numpy.typing as npt
 from tpm.calendar import WorkCalendar
 from tpm.graph import FF, FS, SF, SS, Link, build_graph
 from tpm.model import Milestone, Plan
-from tpm.sampling import Method, Sampler
+from tpm.sampling import Method, Sampler, Triple
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 DONE, STARTED, OPEN = 0, 1, 2
 TOLERANCE = 1e-9  # total float at or below this counts as zero (critical)
-CHUNK_ELEMENTS = 1 << 22  # values per (milestones x runs) matrix in one chunk
+CHUNK_ELEMENTS = 1 << 21  # values per (milestones x runs) matrix in one chunk
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,8 @@ def build_network(
     """Prepare the live milestones of a valid (acyclic) plan for ``simulate``.
 
     ``risks`` are (percent, impact in working days, affected milestone ids). Rows are the
-    graph's nodes with the sampled ones first, so the sampler fills one block of rows.
+    graph's nodes with the sampled ones first (sorted by estimate, the sampler's row order),
+    so the sampler fills one block of rows.
     """
     graph = build_graph(plan)
     first: dict[str, Milestone] = {}
@@ -89,18 +90,16 @@ def build_network(
         k != DONE and m.estimate is not None and m.estimate.optimistic < m.estimate.pessimistic
         for m, k in zip(nodes, kinds, strict=True)
     ]
-    perm = [g for g in range(len(nodes)) if draw[g]] + [g for g in range(len(nodes)) if not draw[g]]
+    drawn = sorted((_triple(nodes[g]), g) for g in range(len(nodes)) if draw[g])
+    perm = [g for _t, g in drawn] + [g for g in range(len(nodes)) if not draw[g]]
     row_of = [0] * len(nodes)
     for r, g in enumerate(perm):
         row_of[g] = r
     live = [nodes[g] for g in perm]
     kind = [kinds[g] for g in perm]
-    estimates = []
     duration, remaining, fixed_start, fixed_finish, due = [], [], [], [], []
-    for m, k, sampled in zip(live, kind, (draw[g] for g in perm), strict=True):
+    for m, k in zip(live, kind, strict=True):
         est = m.estimate
-        if sampled and est is not None:
-            estimates.append((float(est.optimistic), float(est.likely), float(est.pessimistic)))
         use_estimate = est is not None and k != DONE
         duration.append(float(est.likely if use_estimate and est is not None else m.duration))
         start = float(cal.offset(m.actual_start)) if m.actual_start is not None else None
@@ -122,7 +121,7 @@ def build_network(
     def remap(links: tuple[Link, ...]) -> tuple[Link, ...]:
         return tuple((row_of[o], code, lag) for o, code, lag in links)
 
-    sampler = Sampler.build(estimates, method)
+    sampler = Sampler.build([t for t, _g in drawn], method)
     return Network(
         ids=tuple(m.id for m in live),
         row=row,
@@ -143,6 +142,12 @@ def build_network(
         event_rows=_event_rows(kind, duration, sampler.size, remaining, risk_rows),
         risks=risk_rows,
     )
+
+
+def _triple(m: Milestone) -> Triple:
+    est = m.estimate
+    assert est is not None
+    return (float(est.optimistic), float(est.likely), float(est.pessimistic))
 
 
 def _kind(m: Milestone) -> int:
@@ -188,7 +193,7 @@ def simulate(net: Network, runs: int, seed: int) -> Outcome:
     finish = {r: np.empty(runs, dtype=np.int64) for r in net.report}
     critical = np.zeros(n, dtype=np.int64)
     hits = [0] * len(net.risks)
-    mats = (np.empty((n, chunk)), np.empty((n, chunk)), np.empty((n, chunk)))
+    mats = tuple(np.empty((n, chunk)) for _ in range(3))
     for lo in range(0, runs, chunk):
         c = min(chunk, runs - lo)
         dur, es, ef = (m[:, :c] for m in mats)
@@ -258,8 +263,11 @@ def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> None:
         if fixed is not None:
             row.fill(fixed)
         else:
-            row.fill(net.earliest if k == OPEN else 0.0)
-            for p, code, lag in net.preds[i]:
+            floor = net.earliest if k == OPEN else 0.0
+            links = net.preds[i]
+            if not links:
+                row.fill(floor)
+            for n, (p, code, lag) in enumerate(links):
                 if code == FS or code == SS:
                     src = ef[p] if code == FS else es[p]
                     if lag:
@@ -269,7 +277,7 @@ def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> None:
                     np.add(ef[p] if code == FF else es[p], lag, out=tmp)
                     tmp -= dur[i]
                     src = tmp
-                np.maximum(row, src, out=row)
+                np.maximum(src, floor, out=row) if n == 0 else np.maximum(row, src, out=row)
         if k == OPEN:
             np.add(row, dur[i], out=ef[i])
         elif k == STARTED:

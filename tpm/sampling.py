@@ -11,12 +11,13 @@ Why inverse transform from quantile tables instead of ``Generator.beta``: numpy 
 variate from two gamma variates, which takes about 0.7 s for 10,000 runs x 1,000 milestones
 on our 2-core machine, more than the whole forecast may take. Every estimate's shape depends
 only on r = (m - a) / (b - a), so one table of 4,096 equally likely quantiles per distinct r
-(the quantile at the centre of each 1/4,096 probability cell) turns sampling into a table
-lookup and a multiply-add. A draw is thus one of 4,096 equally likely values: any quantile of
-the sampled distribution is within 1/8,192 in probability of the exact one, far below the
-Monte Carlo noise of a forecast and the one-day resolution of dates. The PERT-beta table
-inverts the CDF computed numerically (trapezoid rule on 8,193 points; quantiles accurate to
-about 1e-5 of the range); the triangular table uses the closed-form inverse CDF.
+(the quantile at the centre of each 1/4,096 probability cell), scaled to [a, b] once per
+distinct estimate, turns sampling into one table lookup per draw. A draw is thus one of
+4,096 equally likely values: any quantile of the sampled distribution is within 1/8,192 in
+probability of the exact one, far below the Monte Carlo noise of a forecast and the one-day
+resolution of dates. The PERT-beta table
+inverts the CDF computed numerically (trapezoid rule on 8,193 points; quantiles within
+2e-5 of the range); the triangular table uses the closed-form inverse CDF.
 
 Randomness: 12 uniform random bits per draw, taken straight from the PCG64 bit generator
 (``random_raw``, read as little-endian 16-bit words), so the same seed gives the same draws
@@ -77,32 +78,42 @@ def quantile_table(r: float, method: Method) -> Floats:
     return q
 
 
+Triple = tuple[float, float, float]
+
+
 @dataclass(frozen=True)
 class Sampler:
-    """Draws durations for a fixed list of non-degenerate estimates (one row each)."""
+    """Draws durations for a list of non-degenerate estimates, one row each.
 
-    low: Floats  # (k, 1) optimistic
-    width: Floats  # (k, 1) pessimistic - optimistic
-    tables: tuple[Floats, ...]  # per row: the quantile table of its shape (shared)
+    Rows with the same (a, m, b) share one table already scaled to [a, b], so a block of
+    such rows is drawn with a single lookup; ``build`` sorts the rows into such blocks.
+    """
+
+    estimates: tuple[Triple, ...]  # row order: sorted, equal estimates adjacent
+    blocks: tuple[tuple[int, int, Floats], ...]  # (first row, end row, scaled table)
 
     @classmethod
-    def build(cls, estimates: list[tuple[float, float, float]], method: Method) -> Sampler:
-        """A sampler for these (a, m, b) estimates, each with a < b."""
+    def build(cls, estimates: list[Triple], method: Method) -> Sampler:
+        """A sampler for these (a, m, b) estimates, each with a < b, in sorted row order."""
+        rows = tuple(sorted(estimates))
         shapes: dict[float, Floats] = {}
-        tables = []
-        for a, m, b in estimates:
+        blocks: list[tuple[int, int, Floats]] = []
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i < len(rows) and rows[i] == rows[start]:
+                continue
+            a, m, b = rows[start]
             r = (m - a) / (b - a)
             if r not in shapes:
                 shapes[r] = quantile_table(r, method)
-            tables.append(shapes[r])
-        low = np.array([a for a, _m, _b in estimates], dtype=np.float64).reshape(-1, 1)
-        high = np.array([b for _a, _m, b in estimates], dtype=np.float64).reshape(-1, 1)
-        return cls(low=low, width=high - low, tables=tuple(tables))
+            blocks.append((start, i, a + (b - a) * shapes[r]))
+            start = i
+        return cls(estimates=rows, blocks=tuple(blocks))
 
     @property
     def size(self) -> int:
-        """How many estimates this sampler draws for."""
-        return len(self.tables)
+        """How many estimates (rows) this sampler draws for."""
+        return len(self.estimates)
 
     def draw(self, rng: np.random.Generator, out: Floats) -> None:
         """Fill ``out`` (shape (size, runs)) with one draw per estimate and run."""
@@ -112,7 +123,5 @@ class Sampler:
         words = (k * runs + 3) // 4
         bits = rng.bit_generator.random_raw(words).astype("<u8", copy=False)
         levels = (bits.view("<u2")[: k * runs] >> _SHIFT).reshape(k, runs)
-        for row, table in enumerate(self.tables):
-            np.take(table, levels[row], out=out[row])
-        out *= self.width
-        out += self.low
+        for lo, hi, table in self.blocks:
+            np.take(table, levels[lo:hi], out=out[lo:hi])

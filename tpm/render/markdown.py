@@ -17,6 +17,7 @@ left out.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import replace
 
 from tpm.model import Rag
@@ -61,10 +62,11 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_report(data: ReportData) -> str:
     """The whole report; identical bytes for the same snapshot."""
+    shown = shown_milestones(data)
     parts = [
         _header(data),
         _schedule(data),
-        _milestones(data),
+        _milestones(data, shown),
         blockers_section(data),
         risks_section(data),
         kpis_section(data),
@@ -72,7 +74,7 @@ def render_report(data: ReportData) -> str:
     ]
     if data.changes is not None:
         parts.append(changes_section(data.changes))
-    parts.append(_timeline(data))
+    parts.append(_timeline(data, shown))
     return "\n".join("\n".join(p) + "\n" for p in parts)
 
 
@@ -205,17 +207,12 @@ def shown_milestones(data: ReportData) -> tuple[list[MilestoneRow], int]:
     rows = [m for m in data.milestones if m.status != "cancelled"]
     if len(rows) <= MAX_ROWS:
         return rows, 0
-    open_rows = [m for m in rows if m.status != "done"]
-    ranked = sorted(
-        open_rows,
-        key=lambda m: (
-            not m.critical,
-            not m.near_critical,
-            m.due or dt.date.max,
-            m.finish or dt.date.max,
-            m.id,
-        ),
-    )[:MAX_ROWS]
+    far = dt.date.max
+    ranked = heapq.nsmallest(
+        MAX_ROWS,
+        (m for m in rows if m.status != "done"),
+        key=lambda m: (not m.critical, not m.near_critical, m.due or far, m.finish or far, m.id),
+    )
     keep = {m.id for m in ranked}
     return [m for m in rows if m.id in keep], len(rows) - len(keep)
 
@@ -227,7 +224,7 @@ def _status_cell(m: MilestoneRow) -> str:
     return text
 
 
-def _milestones(data: ReportData) -> list[str]:
+def _milestones(data: ReportData, shown: tuple[list[MilestoneRow], int]) -> list[str]:
     lines = ["## Milestones", ""]
     since = data.as_of - dt.timedelta(days=RECENT_DAYS)
     soon = data.as_of + dt.timedelta(days=RECENT_DAYS)
@@ -250,7 +247,7 @@ def _milestones(data: ReportData) -> list[str]:
     lines.append(f"- **Due in the next two weeks:** {_mentions(due, 'due')}")
     if overdue:
         lines.append(f"- **Overdue:** {_mentions(overdue, 'due')}")
-    rows, left_out = shown_milestones(data)
+    rows, left_out = shown
     lines.append("")
     header = ["ID", "Milestone", "Team", "Owner", "Status", "Baseline", "Forecast", "Var.", "Float"]
     lines += table(header, [_row(data, m) for m in rows])
@@ -296,8 +293,8 @@ def _row(data: ReportData, m: MilestoneRow) -> list[str]:
 # ---------------------------------------------------------------- 9. timeline
 
 
-def _timeline(data: ReportData) -> list[str]:
-    rows, left_out = shown_milestones(data)
+def _timeline(data: ReportData, shown: tuple[list[MilestoneRow], int]) -> list[str]:
+    rows, left_out = shown
     chart = render_mermaid(replace(data, milestones_in_plan_order=_plan_order(data, rows)), True)
     lines = ["## Timeline", ""]
     if left_out:

@@ -55,6 +55,8 @@ class Cpm:
         self.lf = [0.0] * n
         self.ff = [0.0] * n
         self.finish = 0.0
+        self.hold: dict[int, float] = {}
+        """Extra earliest start (or resume) offsets per node: what-ifs such as blockers."""
 
     def set_input(self, i: int, m: Milestone) -> None:
         """Read milestone ``m``'s duration, progress, actual dates and due date into node i."""
@@ -101,6 +103,8 @@ class Cpm:
                     v = es_list[p] + lag - d
                 if v > es:
                     es = v
+        if self.hold and i in self.hold:
+            return self._held(i, es)
         if kind == NOT_STARTED:
             return es, es + d
         if kind == STARTED:
@@ -109,6 +113,29 @@ class Cpm:
         if ef is None:
             ef = es + d
         return (ef if ef < es else es), ef
+
+    def _held(self, i: int, es: float) -> tuple[float, float]:
+        until = self.hold[i]
+        if self.kind[i] == NOT_STARTED:
+            es = max(es, until)
+            return es, es + self.dur[i]
+        if self.kind[i] == STARTED:
+            return es, max(self.a, es, until) + self.rem[i]
+        return es, self.ef[i]
+
+    def finish_if_held(self, i: int, until: float) -> float:
+        """The project finish if node i could not start (or resume) before offset ``until``.
+
+        Leaves the schedule as it was.
+        """
+        es, ef = list(self.es), list(self.ef)
+        self.hold = {i: until}
+        try:
+            self.forward(self.graph.position[i], (i,))
+            return max(self.ef, default=0.0)
+        finally:
+            self.hold = {}
+            self.es, self.ef = es, ef
 
     def forward(self, first: int = 0, seeds: tuple[int, ...] | None = None) -> list[int]:
         """Forward pass from position ``first``; returns the nodes whose ES or EF changed.
@@ -245,14 +272,17 @@ class Cpm:
             touched.update(p for p, _c, _l in graph.preds[c])
         self.free_float(sorted(touched))
 
-    def tight_preds(self, s: int) -> list[int]:
-        """Predecessors whose link drives node s's early start (not done ones), plan order."""
+    def tight_preds(self, s: int, include_done: bool = False) -> list[int]:
+        """Predecessors whose link drives node s's early start, in plan order.
+
+        Done predecessors are left out unless ``include_done`` (paths never contain them).
+        """
         if not self.driven(s):
             return []
         es_list, ef_list, d, target = self.es, self.ef, self.dur[s], self.es[s]
         out = []
         for p, code, lag in self.graph.preds[s]:
-            if self.kind[p] == DONE:
+            if self.kind[p] == DONE and not include_done:
                 continue
             if code == FS:
                 v = ef_list[p] + lag
@@ -262,7 +292,7 @@ class Cpm:
                 v = ef_list[p] + lag - d
             else:
                 v = es_list[p] + lag - d
-            if abs(v - target) <= EPS and p not in out:
+            if abs(v - target) <= EPS and p not in out:  # a pair may be linked twice
                 out.append(p)
         return sorted(out)
 

@@ -112,9 +112,13 @@ class Schedule:
     _items: tuple[Milestone, ...] = field(repr=False)
     _baseline_entries: dict[str, BaselineEntry] = field(repr=False)
 
+    def cpm(self) -> Cpm:
+        """A private copy of the CPM state (for what-if analyses such as blockers)."""
+        return self._cpm.as_cpm(self.graph, self.calendar)
+
     @cached_property
     def _paths(self) -> tuple[tuple[tuple[str, ...], ...], bool]:
-        paths, capped = critical_paths(self._cpm.as_cpm(self.graph, self.calendar), self.max_paths)
+        paths, capped = critical_paths(self.cpm(), self.max_paths)
         ids = self.graph.ids
         return tuple(tuple(ids[i] for i in p) for p in paths), capped
 
@@ -136,7 +140,7 @@ class Schedule:
 
     def _is_critical(self, i: int) -> bool:
         c = self._cpm
-        return c.kind[i] != DONE and c.lf[i] - c.ef[i] <= EPS
+        return bool(c.kind[i] != DONE and c.lf[i] - c.ef[i] <= EPS)
 
     @cached_property
     def critical(self) -> frozenset[str]:
@@ -210,36 +214,30 @@ class Schedule:
 class _Snapshot:
     """Copies of a Cpm's lists at one moment (the Cpm keeps changing under a Scheduler)."""
 
-    es: list[float]
-    ef: list[float]
-    ls: list[float]
-    lf: list[float]
-    ff: list[float]
-    kind: list[int]
-    dur: list[float]
-    fixed_es: list[float | None]
+    lists: dict[str, list[Any]]
     finish: float
+    a: float
 
     @classmethod
     def of(cls, c: Cpm) -> _Snapshot:
-        return cls(
-            list(c.es),
-            list(c.ef),
-            list(c.ls),
-            list(c.lf),
-            list(c.ff),
-            list(c.kind),
-            list(c.dur),
-            list(c.fixed_es),
-            c.finish,
-        )
+        return cls({name: list(getattr(c, name)) for name in _LISTS}, c.finish, c.a)
+
+    def __getattr__(self, name: str) -> list[Any]:
+        try:
+            return self.lists[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def as_cpm(self, graph: Graph, cal: WorkCalendar) -> Cpm:
-        """A read-only Cpm view for path finding."""
+        """A Cpm with copies of these lists, for path finding and what-ifs."""
         c = Cpm(graph, cal, 0)
-        c.es, c.ef, c.ls, c.lf, c.ff = self.es, self.ef, self.ls, self.lf, self.ff
-        c.kind, c.dur, c.fixed_es, c.finish = self.kind, self.dur, self.fixed_es, self.finish
+        for name, values in self.lists.items():
+            setattr(c, name, list(values))
+        c.finish, c.a = self.finish, self.a
         return c
+
+
+_LISTS = ("es", "ef", "ls", "lf", "ff", "kind", "dur", "rem", "fixed_es", "fixed_ef", "due")
 
 
 def find_baseline(plan: Plan, name: str | None) -> Baseline | None:

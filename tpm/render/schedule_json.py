@@ -15,6 +15,8 @@ import json
 from dataclasses import fields
 from typing import Any
 
+from tpm.blockers import Blocker
+from tpm.explain import Explanation
 from tpm.schedule import MilestoneSchedule, Schedule
 
 
@@ -107,3 +109,80 @@ def dumps(data: dict[str, Any]) -> str:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def why_data(e: Explanation) -> dict[str, Any]:
+    """The ``tpm why --json`` object."""
+    pull = e.pull_in
+    return {
+        "id": e.id,
+        "title": e.title,
+        "status": e.status,
+        "start": iso(e.start),
+        "finish": iso(e.finish),
+        "total_float": num(e.total_float),
+        "free_float": num(e.free_float),
+        "critical": e.critical,
+        "origin": e.origin,
+        "chain": [
+            {
+                "id": s.id,
+                "link_type": s.link_type,
+                "lag": None if s.lag is None else num(s.lag),
+                "start": iso(s.start),
+                "finish": iso(s.finish),
+                "early_start": num(s.early_start),
+                "early_finish": num(s.early_finish),
+                "total_float": num(s.total_float),
+                "status": s.status,
+                "tied_with": list(s.tied_with),
+            }
+            for s in e.chain
+        ],
+        "pull_in": None
+        if pull is None
+        else {
+            "links": [{"id": p, "type": t, "lag": num(lag)} for p, t, lag in pull.links],
+            "gain_days": num(pull.gain_days),
+            "then_driven_by": pull.then_driven_by,
+        },
+    }
+
+
+def blockers_data(sched: Schedule, found: list[Blocker]) -> dict[str, Any]:
+    """The ``tpm blockers --json`` object."""
+    return {
+        "program": sched.program,
+        "as_of": iso(sched.as_of),
+        "finish": iso(sched.finish),
+        "blockers": [
+            {
+                "id": b.id,
+                "title": b.title,
+                "team": b.team,
+                "kind": b.kind,
+                "reason": b.reason,
+                "since": iso(b.since),
+                "age_days": b.age_days,
+                "critical": b.critical,
+                "total_float": num(b.total_float),
+                "slip_days": num(b.slip_days),
+                "hold_days": num(b.hold_days),
+                "downstream": list(b.downstream),
+                "teams_held": list(b.teams_held),
+                "cross_team": b.cross_team,
+                "waiting_on": [
+                    {
+                        "id": h.id,
+                        "team": h.team,
+                        "status": h.status,
+                        "type": h.type,
+                        "lag": num(h.lag),
+                        "cross_team": h.cross_team,
+                    }
+                    for h in b.waiting_on
+                ],
+            }
+            for b in found
+        ],
+    }

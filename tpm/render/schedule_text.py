@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tpm.blockers import Blocker
+from tpm.explain import Explanation
 from tpm.schedule import Schedule
 
 
@@ -115,4 +117,85 @@ def render_schedule(sched: Schedule) -> str:
     out.append(table(headers, rows, right={2, 5, 6, 7, 8, 9, 10, 12}))
     out.append("")
     out.append("offsets and float in working days; var = forecast finish - baseline finish")
+    return "\n".join(out)
+
+
+_ORIGIN_ALONE = {
+    "actual start": "It has started (its actual start): links no longer move its start.",
+    "status date": "No link holds it: it has not started, so it starts on the status date "
+    "(it could start now).",
+    "program start": "No link holds it: it starts at the program start.",
+}
+
+
+def render_why(e: Explanation) -> str:
+    """The ``tpm why`` explanation: the driving chain and the link to move."""
+    state = "critical" if e.critical else f"float {days(e.total_float)}"
+    out = [f"{e.id}: {e.title}", f"  {e.status}, starts {e.start}, finishes {e.finish} ({state})"]
+    out.append("")
+    if len(e.chain) == 1:
+        out.append(_ORIGIN_ALONE.get(e.origin, f"Nothing drives its start but the {e.origin}."))
+    else:
+        out.append(f"Driving chain (from the {e.origin}):")
+        rows = []
+        for step in e.chain:
+            link = "" if step.link_type is None else f"{step.link_type} {signed(step.lag or 0)}"
+            rows.append(
+                [
+                    step.id,
+                    link,
+                    str(step.start),
+                    str(step.finish),
+                    days(step.total_float),
+                    step.status,
+                    ", ".join(step.tied_with),
+                ]
+            )
+        headers = ["milestone", "link in", "start", "finish", "float", "status", "tied with"]
+        out.append(table(headers, rows, right={4}))
+    out.append("")
+    pull = e.pull_in
+    if pull is None:
+        out.append("To pull it in: no link to move; shorten it or add people.")
+    else:
+        links = " and ".join(f"{p} -> {e.id} ({t} {signed(lag)})" for p, t, lag in pull.links)
+        out.append(
+            f"To pull it in: move {links} earlier (finish the predecessor sooner or shorten "
+            f"the lag); it gains up to {days(pull.gain_days)} working days before "
+            f"{pull.then_driven_by} drives it."
+        )
+    return "\n".join(out)
+
+
+def render_blockers(sched: Schedule, found: Sequence[Blocker]) -> str:
+    """The ``tpm blockers`` ranking."""
+    head = f"{sched.program}: blockers as of {sched.as_of}"
+    if not found:
+        return head + "\n\nNothing is blocked, and nothing that must start now is waiting."
+    hold = days(found[0].hold_days)
+    rows = []
+    for rank, b in enumerate(found, start=1):
+        waits = ", ".join(h.id + (" (other team)" if h.cross_team else "") for h in b.waiting_on)
+        rows.append(
+            [
+                str(rank),
+                b.id,
+                b.kind,
+                "yes" if b.critical else "",
+                days(b.slip_days),
+                str(len(b.downstream)),
+                str(len(b.teams_held)),
+                "" if b.age_days is None else str(b.age_days),
+                waits,
+            ]
+        )
+    headers = ["#", "milestone", "kind", "critical", "slip", "downstream", "teams", "age", "on"]
+    out = [head, "", table(headers, rows, right={0, 4, 5, 6, 7}), ""]
+    for rank, b in enumerate(found, start=1):
+        out.append(f"{rank}. {b.id} ({b.team or 'no team'}): {b.reason}")
+    out.append("")
+    out.append(
+        f"slip = working days the program finish moves if it stays stuck {hold} more working "
+        "days; age in calendar days"
+    )
     return "\n".join(out)

@@ -1,0 +1,74 @@
+"""``tpm baseline PLAN [--name NAME]``: record the forecast dates into the plan."""
+
+from __future__ import annotations
+
+import argparse
+
+from tpm.commands.common import (
+    add_as_of_argument,
+    add_plan_argument,
+    print_diagnostics,
+    status_date,
+)
+from tpm.commands.schedule import fail
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of tpm baseline."""
+    add_plan_argument(parser)
+    add_as_of_argument(parser)
+    parser.add_argument(
+        "--name", default=None, help="baseline name (default: the status date, YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--replace", action="store_true", help="replace a baseline of the same name"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="save even though the plan's comments are lost"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Schedule the plan and save its dates as a baseline; exit 1 on any refusal."""
+    from tpm.baseline import BaselineExists, record_baseline
+    from tpm.calendar import CalendarError
+    from tpm.load import load_plan
+    from tpm.schedule import schedule
+    from tpm.storage import StorageError, save
+
+    loaded = load_plan(args.plan)
+    if loaded.plan is None or loaded.source is None:
+        print_diagnostics(loaded)
+        return 1
+    plan = loaded.plan
+    as_of = status_date(plan, args.as_of)
+    name = args.name if args.name is not None else as_of.isoformat()
+    if not name.strip():
+        return fail(args.plan, "a baseline name cannot be empty")
+    try:
+        sched = schedule(plan, as_of)
+        new_plan = record_baseline(plan, sched, name, as_of, replace=args.replace)
+    except CalendarError as exc:
+        return fail(args.plan, str(exc))
+    except BaselineExists:
+        return fail(
+            args.plan,
+            f"a baseline named {name!r} exists",
+            "pass --replace to overwrite it, or --name to record another",
+        )
+    if loaded.source.sourcemap.has_comments and not args.force:
+        return fail(
+            args.plan,
+            "has comments, which saving cannot keep",
+            "move them into notes fields, or pass --force to drop them",
+        )
+    try:
+        save(args.plan, new_plan, loaded.source.digest)
+    except StorageError as exc:
+        return fail(args.plan, str(exc).removeprefix(f"{args.plan}: "))
+    verb = "replaced" if any(b.name == name for b in plan.baselines) else "recorded"
+    print(
+        f"{args.plan}: {verb} baseline {name!r}: finish {sched.finish}, "
+        f"{len(sched.graph)} milestones, as of {as_of}"
+    )
+    return 0

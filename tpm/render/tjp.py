@@ -34,12 +34,57 @@ from tpm.calendar import WorkCalendar
 from tpm.model import WEEKDAYS, Milestone, Plan
 from tpm.render.tjp_links import EPS, Links, classify, last_offset, translate
 
-DAY_START = 9 * 60  # minutes after midnight at which a working day starts in the export
-DAY_MINUTES = 8 * 60  # working minutes per working day (tj3 dailyworkinghours 8)
-RESOLUTIONS = (60, 30, 20, 15, 10, 5)  # tj3 timingresolution values, coarsest first
+# (working day start, minutes per working day, timingresolution), in order of preference:
+# 8 h days first; 10 h days represent tenths of a day (percent complete) in whole hours.
+_CLOCKS = [(s, d, r) for r in (60, 30, 15, 10, 5) for s, d in ((540, 480), (480, 600))]
 REPORT_FILE = "tpm-dates"  # the CSV taskreport tj3 writes: <REPORT_FILE>.csv (id;start;end)
 STATUS_ID = "tpm_status_date"
 START_ID = "tpm_program_start"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The working day of an export: when it starts, how long it is, the slot length."""
+
+    start: int = 9 * 60  # minutes after midnight
+    minutes: int = 8 * 60  # working minutes per working day (tj3 dailyworkinghours)
+    resolution: int = 60  # tj3 timingresolution, minutes
+
+    @property
+    def hours(self) -> str:
+        """The working hours as tj3 writes them, e.g. ``9:00 - 17:00``."""
+        end = self.start + self.minutes
+        return f"{self.start // 60}:{self.start % 60:02d} - {end // 60}:{end % 60:02d}"
+
+    def exact(self, days: float) -> bool:
+        """True when ``days`` working days are a whole number of slots."""
+        slots = days * self.minutes / self.resolution
+        return abs(slots - round(slots)) < 1e-6
+
+    def amount(self, days: float) -> tuple[str, bool]:
+        """A tj3 duration for ``days`` working days (at least one slot), and whether rounded."""
+        res = self.resolution
+        minutes = max(res, round(days * self.minutes / res) * res)
+        rounded = abs(minutes - days * self.minutes) > 1e-6
+        if minutes % self.minutes == 0:
+            return f"{minutes // self.minutes}d", rounded
+        if minutes % 60 == 0:
+            return f"{minutes // 60}h", rounded
+        return f"{minutes}min", rounded
+
+    def end_of(self, date: dt.date) -> str:
+        """The tj3 moment at which working day ``date`` ends."""
+        end = self.start + self.minutes
+        return f"{date}-{end // 60:02d}:{end % 60:02d}"
+
+    def moment(self, cal: WorkCalendar, offset: float) -> str:
+        """The tj3 date-time of working-day offset ``offset``."""
+        k = math.floor(offset)
+        minutes = round((offset - k) * self.minutes)
+        if minutes == 0:
+            return str(cal.day(k))
+        total = self.start + minutes
+        return f"{cal.day(k)}-{total // 60:02d}:{total % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -49,7 +94,7 @@ class TjpExport:
     text: str
     task_ids: dict[str, str] = field(default_factory=dict)  # milestone id -> full tj3 task id
     unmapped: tuple[str, ...] = ()  # one line per thing tj3 schedules differently (comments)
-    resolution: int = 60  # timingresolution in minutes
+    clock: Clock = Clock()
 
 
 def tj_string(text: str) -> str:
@@ -83,23 +128,12 @@ def tj_id(text: str, used: set[str]) -> str:
     return ident
 
 
-def _resolution(quantities: list[float]) -> int:
-    for res in RESOLUTIONS:
-        slots = DAY_MINUTES / res
-        if all(abs(q * slots - round(q * slots)) < 1e-6 for q in quantities):
-            return res
-    return RESOLUTIONS[-1]
-
-
-def _amount(days: float, res: int) -> tuple[str, bool]:
-    """A tj3 duration for ``days`` working days at resolution ``res``, and whether rounded."""
-    minutes = max(res, round(days * DAY_MINUTES / res) * res)
-    rounded = abs(minutes - days * DAY_MINUTES) > 1e-6
-    if minutes % DAY_MINUTES == 0:
-        return f"{minutes // DAY_MINUTES}d", rounded
-    if minutes % 60 == 0:
-        return f"{minutes // 60}h", rounded
-    return f"{minutes}min", rounded
+def _clock(quantities: list[float]) -> Clock:
+    for start, minutes, res in _CLOCKS:
+        clock = Clock(start, minutes, res)
+        if all(clock.exact(q) for q in quantities):
+            return clock
+    return Clock(resolution=5)
 
 
 def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
@@ -119,17 +153,22 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
     ats = sorted({x.at for x in links.values() if x.at is not None})
     quantities = [t.length for t in tasks.values() if t.length is not None and t.end is None]
     quantities += [gap for x in links.values() for _p, _w, gap in x.deps]
+    leads = sorted({lead for x in links.values() for lead in x.leads})
+    quantities += [k for _p, _w, k in leads]
     quantities += [at % 1 for at in ats]
-    res = _resolution(quantities)
+    clock = _clock(quantities)
 
     dates = [plan.program.start, as_of]
     dates += [d for t in tasks.values() for d in (t.start, t.end, t.m.due) if d is not None]
     first = min(dates)
+    if leads:  # room before the program start for lead helpers to reach back into
+        first = min(first, cal.day(-math.ceil(max(k for _p, _w, k in leads)) - 1))
     last = max(*dates, cal.day(math.ceil(last_offset(tasks, cal, a))))
     last += dt.timedelta(days=max(31, (last - first).days // 10))
 
     used = {STATUS_ID, START_ID}
     at_ids = {at: tj_id(f"tpm_at_{k}", used) for k, at in enumerate(ats, 1)}
+    lead_ids = {lead: tj_id(f"tpm_lead_{k}", used) for k, lead in enumerate(leads, 1)}
     team_ids = {t.id: tj_id(t.id, used) for t in plan.teams}
     ids: dict[str, str] = {}
     for m in live:
@@ -144,7 +183,7 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
         anchors.append(START_ID)
 
     def amount(days: float, what: str, m: Milestone) -> str:
-        text, rounded = _amount(days, res)
+        text, rounded = clock.amount(days)
         if rounded:
             notes.append(f"{m.id}: {what} of {days:g} working days rounded to {text}")
         return text
@@ -165,13 +204,14 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
             if gap > EPS:
                 opts.append(f"gaplength {amount(gap, 'gap', m)}")
             deps.append(ids[pred] + (" { " + " ".join(opts) + " }" if opts else ""))
+        deps += [f"{lead_ids[lead]} {{ onstart }}" for lead in x.leads]
         code = []
         if deps:
             code.append("depends " + ", ".join(deps))
         if t.start is not None:
             code.append(f"start {t.start}")
         if t.end is not None:
-            code.append(f"end {t.end}-17:00")
+            code.append(f"end {clock.end_of(t.end)}")
         elif t.length is not None and t.length > EPS:
             code.append(f"length {amount(t.length, 'length', m)}")
         else:
@@ -181,7 +221,7 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
         if m.owner:
             code.append(f"responsible {owners[m.owner]}")
         if m.due is not None:
-            code.append(f"maxend {m.due}-17:00")
+            code.append(f"maxend {clock.end_of(m.due)}")
         leaf = ids[m.id].rsplit(".", 1)[-1]
         inner = [pad + "  " + tj_comment(line[2:]) for line in body]
         inner += [f"{pad}  {line}" for line in code]
@@ -198,15 +238,19 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
     for m in live:
         if m.team not in team_ids:
             tail += ["", *task(m, "")]
-    out = _header(plan, as_of, first, last, res)
+    out = _header(plan, as_of, first, last, clock)
     out += [f"resource {rid} {tj_string(name)}" for name, rid in owners.items()]
     if STATUS_ID in anchors:
         out.append(f'task {STATUS_ID} "Status date" {{ start {as_of} milestone }}')
     if START_ID in anchors:
         out.append(f'task {START_ID} "Program start" {{ start {plan.program.start} milestone }}')
     for at, ident in at_ids.items():
-        when = _moment(cal, at)
+        when = clock.moment(cal, at)
         out.append(f'task {ident} "Earliest start by a lead" {{ start {when} milestone }}')
+    for (pred, where, k), ident in lead_ids.items():
+        text, _rounded = clock.amount(k)
+        name = tj_string(f"{k:g} working days before {pred} {where}s")
+        out.append(f"task {ident} {name} {{ precedes {ids[pred]} {{ on{where} }} length {text} }}")
     out += _left_out(plan, notes) + tail
     out += [
         "",
@@ -217,18 +261,7 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
         '  timeformat "%Y-%m-%d %H:%M"',
         "}",
     ]
-    return TjpExport("\n".join(out) + "\n", ids, tuple(notes), res)
-
-
-def _moment(cal: WorkCalendar, offset: float) -> str:
-    """The tj3 date-time of working-day offset ``offset`` (9:00 + the fraction of 8 h)."""
-    k = math.floor(offset)
-    minutes = round((offset - k) * DAY_MINUTES)
-    day = cal.day(k)
-    if minutes == 0:
-        return str(day)
-    total = DAY_START + minutes
-    return f"{day}-{total // 60:02d}:{total % 60:02d}"
+    return TjpExport("\n".join(out) + "\n", ids, tuple(notes), clock)
 
 
 def render_tjp(plan: Plan, as_of: dt.date) -> str:
@@ -236,18 +269,19 @@ def render_tjp(plan: Plan, as_of: dt.date) -> str:
     return export_tjp(plan, as_of).text
 
 
-def _header(plan: Plan, as_of: dt.date, first: dt.date, last: dt.date, res: int) -> list[str]:
+def _header(plan: Plan, as_of: dt.date, first: dt.date, last: dt.date, clock: Clock) -> list[str]:
     work = [w for w in WEEKDAYS if w in plan.calendar.workdays]
     off = [w for w in WEEKDAYS if w not in plan.calendar.workdays]
     lines = [
         tj_comment(f"TaskJuggler 3 project exported by tpm from {plan.program.name!r}"),
         f"# status date {as_of}; check it with: tj3 --silent THIS_FILE (writes {REPORT_FILE}.csv)",
-        "# A working day is 8 working hours, 9:00-17:00; durations are `length` (working time).",
+        f"# A working day is {clock.hours} ({clock.minutes // 60} working hours); durations are",
+        "# `length` (working time), lags `gaplength`.",
         f"project tpm {tj_string(plan.program.name)} {first} - {last} {{",
         '  timezone "UTC"',
-        f"  timingresolution {res}min",
-        "  dailyworkinghours 8",
-        f"  workinghours {', '.join(work)} 9:00 - 17:00",
+        f"  timingresolution {clock.resolution}min",
+        f"  dailyworkinghours {clock.minutes // 60}",
+        f"  workinghours {', '.join(work)} {clock.hours}",
     ]
     if off:
         lines.append(f"  workinghours {', '.join(off)} off")
@@ -291,15 +325,17 @@ def read_dates_csv(text: str) -> dict[str, tuple[str, str]]:
     return {row[0]: (row[1], row[2]) for row in rows[1:] if len(row) >= 3}
 
 
-def stamp_offset(cal: WorkCalendar, stamp: str) -> float:
-    """The working-day offset of a tj3 timestamp ``YYYY-MM-DD HH:MM`` of this export.
+def stamp_offset(cal: WorkCalendar, stamp: str, clock: Clock | None = None) -> float:
+    """The working-day offset of a tj3 timestamp ``YYYY-MM-DD HH:MM`` of an export.
 
-    9:00 of working day k is offset k, 17:00 is k + 1; a moment on a day off is the start of
-    the next working day. So tj3's "Friday 17:00" and tpm's "Monday" are the same offset.
+    With the default clock 9:00 of working day k is offset k and 17:00 is k + 1; a moment on
+    a day off is the start of the next working day. So tj3's "Friday 17:00" and tpm's
+    "Monday" are the same offset.
     """
+    clock = clock or Clock()
     day = dt.date.fromisoformat(stamp[:10])
     minutes = int(stamp[11:13]) * 60 + int(stamp[14:16])
     base = cal.offset(day)
     if not cal.is_workday(day):
         return float(base)
-    return base + min(max(minutes - DAY_START, 0), DAY_MINUTES) / DAY_MINUTES
+    return base + min(max(minutes - clock.start, 0), clock.minutes) / clock.minutes

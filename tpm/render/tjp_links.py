@@ -9,14 +9,17 @@ each tpm link into tj3 dependencies that give the same earliest start:
   X - length, 0 <= X < length is ``onstart`` with gap X (most leads, FF and SF links).
 - X < 0 from a predecessor pinned to its actual start becomes a fixed date (a helper
   milestone at that offset), or nothing when that date cannot bind (before the floor).
-- X < 0 from a predecessor that is itself driven by links is pushed back through it:
-  ES_p = max(floor_p, its constraints), so ES_p + X = max(floor_p + X, each constraint + X),
-  recursively, within a budget. What still cannot be written is returned as a comment.
+- X < 0 from a predecessor driven by links becomes a helper task of length -X that
+  ``precedes`` the predecessor: tj3 schedules it as late as possible, so it starts exactly
+  -X working days before the predecessor does, and the successor depends on its start.
+  The project then opens a little before the program start (real work is anchored to the
+  program start), so that a helper may reach back before it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -24,7 +27,6 @@ from tpm.calendar import WorkCalendar
 from tpm.model import Milestone
 
 EPS = 1e-9
-BUDGET = 64  # predecessor visits allowed per link when pushing a lead back through the graph
 
 
 @dataclass
@@ -96,59 +98,22 @@ def _constraint(kind: str, lag: float, d_s: float) -> tuple[str, float]:
 
 @dataclass
 class Links:
-    """A task's tj3 dependencies: (pred, "start"|"end", gap), a date floor, and comments."""
+    """A task's tj3 dependencies, a fixed date it may not start before, and comments.
+
+    ``deps``: (pred, "start"|"end", gap >= 0). ``leads``: (pred, "start"|"end", k > 0) for
+    "start >= pred's start/end - k", written through a helper task of length k that
+    ``precedes`` pred (tj3 schedules it as late as possible, so it starts k working days
+    before pred's start) and that this task depends on with ``onstart``.
+    """
 
     deps: list[tuple[str, str, float]] = field(default_factory=list)
+    leads: list[tuple[str, str, float]] = field(default_factory=list)
     at: float | None = None  # offset of a fixed date the start must not precede
     comments: list[str] = field(default_factory=list)
 
 
-class _Resolver:
-    """Collects what ``ES_s >= (p's start or end) + X`` becomes in tj3 for one successor."""
-
-    def __init__(self, tasks: dict[str, Task], cal: WorkCalendar, floor_s: float) -> None:
-        self.tasks, self.cal, self.floor_s = tasks, cal, floor_s
-        self.deps: dict[str, dict[str, float]] = {}
-        self.at: float | None = None
-        self.budget = BUDGET
-
-    def add_at(self, offset: float) -> None:
-        if offset > self.floor_s + EPS and (self.at is None or offset > self.at):
-            self.at = offset
-
-    def resolve(self, p: str, where: str, x: float) -> str | None:
-        """Record the constraint; return why it cannot be written, or None."""
-        tp = self.tasks[p]
-        span = tp.span
-        if where == "end" and span is not None:
-            where, x = "start", x + span
-        if x >= -EPS:
-            if where == "start" and span is not None and x >= span - EPS:
-                where, x = "end", x - span
-            bucket = self.deps.setdefault(p, {})
-            bucket[where] = max(bucket.get(where, 0.0), max(0.0, x))
-            return None
-        if tp.start is not None:  # pinned start: a fixed date
-            self.add_at(self.cal.offset(tp.start) + x)
-            return None
-        if where == "end" or (tp.m.status == "done" and tp.end is not None):
-            return f"a negative gap from {p}'s {where}"
-        self.budget -= 1
-        if self.budget < 0:
-            return f"a lead through more than {BUDGET} predecessors of {p}"
-        self.add_at(tp.floor + x)
-        for d in tp.m.depends_on:
-            if d.id not in self.tasks or d.id == p:
-                continue
-            c = _constraint(d.type, d.lag, float(tp.m.duration))
-            why = self.resolve(d.id, c[0], c[1] + x)
-            if why is not None:
-                return why
-        return None
-
-
 def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Links:
-    """The tj3 dependencies of task ``t``; what cannot be written comes back as comments."""
+    """The tj3 dependencies of task ``t`` that give tpm's earliest start."""
     out = Links()
     preds = [d for d in t.m.depends_on if d.id in tasks and d.id != t.m.id]
     if not t.driven:
@@ -158,22 +123,33 @@ def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Lin
             out.comments.append("sits at its actual start (tpm ignores them too)")
         return out
     floor_s = float(max(a, 0)) if t.anchored else 0.0
-    resolver = _Resolver(tasks, cal, floor_s)
+    # Tightest constraint per (pred, anchor); with a known span everything is measured
+    # from the predecessor's start, so that several links from one task merge into one.
+    tightest: dict[tuple[str, str], float] = {}
     for d in preds:
-        what = f"{d.type} link from {d.id} (lag {d.lag:g})"
-        c = _constraint(d.type, d.lag, float(t.m.duration))
-        saved = ({k: dict(v) for k, v in resolver.deps.items()}, resolver.at)
-        why = resolver.resolve(d.id, c[0], c[1])
-        if why is not None:  # keep nothing of a half-written link
-            resolver.deps, resolver.at = saved
-            out.comments.append(f"not exported: {what}: {why}")
-    for pred, bucket in resolver.deps.items():
-        for where in ("end", "start"):
-            if where in bucket and not (where == "start" and "end" in bucket):
-                out.deps.append((pred, where, bucket[where]))
-        if "end" in bucket and "start" in bucket:
-            out.comments.append(f"not exported: a start link from {pred} beside its end link")
-    out.at = resolver.at
+        where, x = _constraint(d.type, d.lag, float(t.m.duration))
+        span = tasks[d.id].span
+        if where == "end" and span is not None:
+            where, x = "start", x + span
+        key = (d.id, where)
+        tightest[key] = max(tightest.get(key, -math.inf), x)
+    for (pred, where), x in tightest.items():
+        tp = tasks[pred]
+        span = tp.span
+        if where == "end" and (pred, "start") in tightest:
+            out.comments.append(f"not exported: the end link from {pred} beside its start link")
+            continue
+        if x >= -EPS:
+            if where == "start" and span is not None and x >= span - EPS:
+                out.deps.append((pred, "end", max(0.0, x - span)))
+            else:
+                out.deps.append((pred, where, max(0.0, x)))
+        elif tp.start is not None:  # a pinned start: the bound is a fixed date
+            at = cal.offset(tp.start) + x
+            if at > floor_s + EPS and (out.at is None or at > out.at):
+                out.at = at
+        else:
+            out.leads.append((pred, where, -x))
     return out
 
 

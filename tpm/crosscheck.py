@@ -54,9 +54,9 @@ def cross_checks(
                 rep.add(
                     "error",
                     "duplicate-id",
-                    rep.where(p) + f"mitigation id {mit.id!r} is used twice",
+                    f"mitigation id {mit.id!r} is used twice",
                     p + ("id",),
-                    f"first at line {rep.map.line_of(mitigation_ids[mit.id])}",
+                    f"first defined at line {rep.map.line_of(mitigation_ids[mit.id])}",
                 )
             else:
                 mitigation_ids[mit.id] = p
@@ -150,14 +150,14 @@ def _milestone_checks(
             rep.add(
                 "error",
                 "self-dependency",
-                rep.where(p + ("depends_on",)) + f"{m.id!r} depends on itself",
+                rep.where(dp) + f"{m.id!r} depends on itself",
                 dp,
             )
         elif dep.id not in ids:
             rep.add(
                 "error",
                 "unknown-reference",
-                rep.where(p + ("depends_on",)) + f"unknown milestone {dep.id!r}",
+                rep.where(dp) + f"unknown milestone {dep.id!r}",
                 dp,
                 did_you_mean(dep.id, ids),
             )
@@ -165,7 +165,7 @@ def _milestone_checks(
             rep.add(
                 "warning",
                 "duplicate-dependency",
-                rep.where(p + ("depends_on",)) + f"{dep.id!r} is listed twice",
+                rep.where(dp) + f"{dep.id!r} is listed twice",
                 dp,
             )
         seen.add(dep.id)
@@ -223,7 +223,7 @@ def _risk_checks(rep: Reporter, r: Risk, p: Path, ids: set[str], plan: Plan) -> 
             rep.add(
                 "error",
                 "unknown-reference",
-                rep.where(p + ("affects",)) + f"unknown milestone {target!r}",
+                rep.where(p + ("affects", j)) + f"unknown milestone {target!r}",
                 p + ("affects", j),
                 did_you_mean(target, ids),
             )

@@ -82,6 +82,8 @@ def _syntax(exc: tomllib.TOMLDecodeError, name: str, last_line: int) -> Diagnost
     elif "(at end of document)" in message:
         message = message.replace("(at end of document)", "(at the end of the file)")
         line = last_line
+        unclosed = "the file ends inside an unclosed array, string or table"
+        return Diagnostic("error", "toml-syntax", message, name, line, hint=unclosed)
     # "Cannot declare ('risks', 'x') twice" -> "Cannot declare [risks.x] twice"
     message = _TUPLE.sub(lambda m: "[" + ".".join(_QUOTED.findall(m.group())) + "]", message)
     hint = next((h for start, h in _HINTS.items() if message.startswith(start)), None)

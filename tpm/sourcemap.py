@@ -146,6 +146,7 @@ class _Scanner:
             last = depth == len(names) - 1
             key = tuple(path)
             if last and double:
+                self.map.lines.setdefault(key, lineno)  # the array itself: its first table
                 index = self.aot_counts.get(key, -1) + 1
                 self.aot_counts[key] = index
                 # Keys include the parent's index, so child counters are per parent.

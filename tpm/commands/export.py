@@ -24,6 +24,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "csv": ("tpm.render.csv_export", "export_csv"),
     "ics": ("tpm.render.ics", "export_ics"),
     "mermaid": ("tpm.render.mermaid", "export_mermaid"),
+    "tjp": ("tpm.render.tjp", "render_tjp"),
 }
 
 

@@ -1,40 +1,413 @@
-"""The tpm Textual application (placeholder until the TUI lands)."""
+"""The tpm Textual application: the only caller of storage and the engine inside the TUI.
+
+The App holds the plan, the undo/redo history and the digest of the file as loaded. Screens
+post messages saying what the user wants (edit, quick edit, delete, write the report); the
+App validates, applies, re-analyses and pushes the result to the screens. It polls the
+file's digest so that an edit made elsewhere (git pull, an editor) is noticed and never
+overwritten silently. Editing flows live in :mod:`tpm.tui.editing` (a mixin).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual import work
+from textual.app import SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
 
+from tpm.diagnostics import Diagnostic
 from tpm.load import load_plan
+from tpm.model import Plan
+from tpm.storage import ChangedOnDisk, StorageError, current_digest, dumps, save, today
+from tpm.tui.editing import EditingMixin
+from tpm.tui.engine import Analysis, Engine, snapshot
+from tpm.tui.history import History
+from tpm.tui.screens.conflict import CHOICES, diff_text
+from tpm.tui.screens.dashboard import DashboardScreen
+from tpm.tui.screens.kpis import KpisScreen
+from tpm.tui.screens.milestones import MilestonesScreen
+from tpm.tui.screens.modals import ConfirmScreen, HelpScreen
+from tpm.tui.screens.problems import ProblemsScreen
+from tpm.tui.screens.report import ReportScreen
+from tpm.tui.screens.risks import RisksScreen
+from tpm.tui.screens.timeline import TimelineScreen
+
+SCREENS = (
+    ("dashboard", "Dashboard", DashboardScreen),
+    ("milestones", "Milestones", MilestonesScreen),
+    ("timeline", "Timeline", TimelineScreen),
+    ("risks", "Risks", RisksScreen),
+    ("kpis", "KPIs", KpisScreen),
+    ("report", "Report", ReportScreen),
+)
+# Up to this many milestones the full analysis (status, forecast) runs before first paint;
+# above it, in a worker thread, and the dashboard says "analysing…" meanwhile.
+SYNC_LIMIT = 500
+FULL_DELAY = 0.3
 
 
-class TpmApp(App[None]):
-    """Shows the plan's name and its diagnostics."""
+class TpmApp(EditingMixin):
+    """Six screens over one plan; edits, undo/redo, safe saving."""
 
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = "tpm.tcss"
+    TITLE = "tpm"
+    MODES = {name: cls for name, _title, cls in SCREENS}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        *(
+            Binding(str(i), f"show('{name}')", title, show=False)
+            for i, (name, title, _cls) in enumerate(SCREENS, 1)
+        ),
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
+        Binding("ctrl+l", "reload", "Reload", show=False),
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
 
-    def __init__(self, path: Path) -> None:
+    def __init__(
+        self, path: Path, as_of: dt.date | None = None, watch_interval: float | None = 2.0
+    ) -> None:
         super().__init__()
         self.path = path
+        self.as_of_override = as_of
+        self.watch_interval = watch_interval
+        self.plan: Plan | None = None
+        self.digest: str | None = None
+        self.has_comments = False
+        self.diagnostics: list[Diagnostic] = []
+        self.history = History()
+        self.engine = Engine()
+        self.analysis: Analysis | None = None
+        self._full_timer: Timer | None = None
+        self._ignored_digest: str | None = None
+        self._asking = False
+        self._markdown_cache: tuple[Any, str] | None = None
 
-    def compose(self) -> ComposeResult:
+    # ------------------------------------------------------------ loading
+
+    @property
+    def as_of(self) -> dt.date:
+        """The status date: --as-of, else the plan's as_of, else today."""
+        plan_as_of = self.plan.program.as_of if self.plan else None
+        return self.as_of_override or plan_as_of or today()
+
+    def on_mount(self) -> None:
+        self.load()
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self.poll_disk)
+
+    def load(self) -> None:
+        """(Re)load the plan from disk, dropping the history."""
         loaded = load_plan(self.path)
-        yield Header()
-        if loaded.plan is not None:
-            yield Static(f"{loaded.plan.program.name}: {len(loaded.plan.milestones)} milestones")
-        for diag in loaded.diagnostics:
-            yield Static(diag.render(), markup=False)
-        yield Footer()
+        self.diagnostics = loaded.diagnostics
+        self.digest = loaded.source.digest if loaded.source else current_digest(self.path)
+        self.has_comments = bool(loaded.source and loaded.source.sourcemap.has_comments)
+        self.history = History()
+        self.engine.reset()
+        self._ignored_digest = None
+        self.plan = loaded.plan
+        if self.plan is None:
+            self.analysis = None
+            self.update_title()
+            self.switch_screen_to_problems()
+            return
+        self.analysis = self.engine.quick(self.plan, self.as_of, 0)
+        if len(self.plan.milestones) <= SYNC_LIMIT:
+            data, problem = self.engine.full(snapshot(self.plan), self.as_of)
+            self._adopt_full(0, data, problem)
+        else:
+            self.schedule_full(0.0)
+        self.update_title()
+        if self.current_mode not in self.MODES:
+            self.switch_mode("dashboard")
+        self.push_analysis()
+
+    def switch_screen_to_problems(self) -> None:
+        """Show the diagnostics instead of the screens."""
+        if isinstance(self.screen, ProblemsScreen):
+            self.screen.diagnostics = self.diagnostics
+            self.screen.refresh(recompose=True)
+            return
+        if "problems" in self._modes:
+            self.remove_mode("problems")
+        self.add_mode("problems", lambda: ProblemsScreen(self.diagnostics))
+        self.switch_mode("problems")
+
+    def update_title(self) -> None:
+        """Program name in the title; file, dirty marker and status date in the subtitle."""
+        name = self.plan.program.name if self.plan else "plan has errors"
+        self.title = f"tpm · {name}"
+        marker = " ● modified" if self.history.dirty else ""
+        self.sub_title = f"{self.path.name}{marker} · as of {self.as_of}"
+
+    # ------------------------------------------------------------ analysis
+
+    def reanalyse(self, changed: Iterable[str] | None) -> None:
+        """Re-run the quick tier now and the full tier shortly (after a pause in edits)."""
+        if self.plan is None:
+            return
+        version = self.history.version
+        self.analysis = self.engine.quick(self.plan, self.as_of, version, changed, self.analysis)
+        self.push_analysis()
+        self.schedule_full(FULL_DELAY)
+        self.update_title()
+
+    def schedule_full(self, delay: float) -> None:
+        """Run the full tier (status, forecast, report) in a worker after ``delay``."""
+        if self._full_timer is not None:
+            self._full_timer.stop()
+        self._full_timer = self.set_timer(delay, self._start_full) if delay else None
+        if not delay:
+            self._start_full()
+
+    def _start_full(self) -> None:
+        if self.plan is not None:
+            self._full_worker(snapshot(self.plan), self.as_of, self.history.version)
+
+    @work(thread=True, exclusive=True, group="full-analysis")
+    def _full_worker(self, plan: Plan, as_of: dt.date, version: int) -> None:
+        data, problem = Engine.full(plan, as_of)
+        self.call_from_thread(self._adopt_full, version, data, problem)
+
+    def _adopt_full(self, version: int, data: Any, problem: str | None) -> None:
+        analysis = self.analysis
+        if analysis is None or analysis.version != version:
+            return  # a newer edit is on its way
+        problems = dict(analysis.problems)
+        problems.pop("report", None)
+        if problem:
+            problems["report"] = problem
+        self.analysis = dataclasses.replace(
+            analysis, report=data, report_version=version, problems=problems
+        )
+        self.push_analysis()
+
+    def push_analysis(self) -> None:
+        """Let every screen on the current stack show the new analysis."""
+        for screen in self.screen_stack:
+            sync = getattr(screen, "sync", None)
+            if callable(sync):
+                sync()
+
+    def report_markdown(self) -> str:
+        """The status report for the report screen (a placeholder when not available)."""
+        analysis = self.analysis
+        if analysis is None or analysis.report is None:
+            why = analysis.missing("report") if analysis else "no plan"
+            return f"# Status report\n\n*Not available yet: {why or 'analysing…'}*\n"
+        if self._markdown_cache and self._markdown_cache[0] is analysis.report:
+            return self._markdown_cache[1]
+        try:
+            text = self.engine.markdown(analysis.report)
+        except Exception as exc:  # renderer missing or failing: say so, keep going
+            text = f"# Status report\n\n*Not available yet: {exc}*\n"
+        self._markdown_cache = (analysis.report, text)
+        return text
+
+    # ------------------------------------------------------------ screens and palette
+
+    def action_show(self, name: str) -> None:
+        """Switch to one of the six screens."""
+        if self.plan is None:
+            self.notify("the plan has errors: fix them first (the file reloads itself)")
+            return
+        self.switch_mode(name)
+
+    def action_help(self) -> None:
+        """Open the help."""
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for i, (name, title, _cls) in enumerate(SCREENS, 1):
+            yield SystemCommand(f"Show {title}", f"screen {i}", lambda n=name: self.action_show(n))
+        yield SystemCommand("Save", "ctrl+s: write the plan", self.action_save)
+        yield SystemCommand("Undo", "u: undo the last edit", self.action_undo)
+        yield SystemCommand("Redo", "ctrl+r: redo", self.action_redo)
+        yield SystemCommand("Reload", "ctrl+l: read the file again", self.action_reload)
+        yield SystemCommand("Help", "?: keys and how editing works", self.action_help)
+        yield from self.editing_commands()
+        for binding in getattr(type(screen), "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                action = binding.action
+                yield SystemCommand(
+                    binding.description,
+                    f"key {binding.key} on this screen",
+                    lambda a=action, s=screen: s.run_action(a),
+                )
+        yield from super().get_system_commands(screen)
+
+    # ------------------------------------------------------------ undo / redo
+
+    def action_undo(self) -> None:
+        """Undo the last edit."""
+        if self.plan is None:
+            return
+        change = self.history.undo(self.plan)
+        if change is None:
+            self.notify("nothing to undo")
+            return
+        self.reanalyse(change.milestone_ids or None if change.section == "milestones" else ())
+        self.notify(change.label, timeout=2)
+
+    def action_redo(self) -> None:
+        """Redo the last undone edit."""
+        if self.plan is None:
+            return
+        change = self.history.redo(self.plan)
+        if change is None:
+            self.notify("nothing to redo")
+            return
+        self.reanalyse(change.milestone_ids or None if change.section == "milestones" else ())
+        self.notify(f"redo {change.label}", timeout=2)
+
+    # ------------------------------------------------------------ saving
+
+    def action_save(self) -> None:
+        """Save through storage: atomic, canonical, never over someone else's edit."""
+        if self.plan is None:
+            self.notify("nothing to save: the plan has errors", severity="error")
+            return
+        if current_digest(self.path) != self.digest:
+            self.resolve_conflict(save_after=True)
+            return
+        if self.has_comments:
+            body = (
+                f"{self.path} has comments. tpm saves the canonical layout, which cannot keep "
+                "them (keep prose in notes fields). Save and drop the comments?"
+            )
+            choices = (("save", "Save, drop comments"), ("cancel", "Cancel"))
+            self.push_screen(
+                ConfirmScreen("Comments will be lost", body, choices),
+                lambda answer: self._write_if(answer == "save"),
+            )
+            return
+        self._write()
+
+    def _write_if(self, wanted: bool) -> None:
+        if wanted:
+            self._write()
+
+    def _write(self) -> bool:
+        assert self.plan is not None
+        try:
+            self.digest = save(self.path, self.plan, self.digest)
+        except ChangedOnDisk:
+            self.resolve_conflict(save_after=True)
+            return False
+        except StorageError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return False
+        self.has_comments = False
+        self.history.mark_saved()
+        self._ignored_digest = None
+        self.update_title()
+        self.notify(f"saved {self.path}", timeout=2)
+        return True
+
+    # ------------------------------------------------------------ the file on disk
+
+    def poll_disk(self) -> None:
+        """Notice edits made elsewhere; reload quietly when there is nothing to lose."""
+        if self._asking:
+            return
+        now = current_digest(self.path)
+        if now == self.digest or now == self._ignored_digest:
+            return
+        if not self.history.dirty and now is not None:
+            self.load()
+            self.notify("the file changed on disk; reloaded it", timeout=4)
+            return
+        self.resolve_conflict(save_after=False)
+
+    def resolve_conflict(self, save_after: bool) -> None:
+        """Show what differs between the file on disk and mine; reload or keep mine."""
+        if self._asking:
+            return
+        now = current_digest(self.path)
+        try:
+            theirs = self.path.read_text(encoding="utf-8")
+        except OSError:
+            theirs = ""
+        disk = load_plan(self.path)
+        if disk.plan is not None:
+            theirs = dumps(disk.plan)
+        mine = dumps(self.plan) if self.plan else ""
+        what = "was deleted" if now is None else "changed on disk"
+        body = diff_text(theirs, mine)
+        body.append(
+            f"\n{self.path} {what} since it was loaded; tpm did not overwrite it.\n"
+            "Reload drops your unsaved edits; keep mine saves yours over it.",
+            style="bold",
+        )
+        self._asking = True
+
+        def decided(answer: str | None) -> None:
+            self._asking = False
+            if answer == "reload":
+                self.load()
+                self.notify("reloaded from disk", timeout=3)
+            elif answer == "keep":
+                self.digest = now
+                self.history.mark_diverged()
+                self.update_title()
+                if save_after:
+                    self.action_save()
+                else:
+                    self.notify("keeping your version; ctrl+s writes it", timeout=4)
+            else:
+                self._ignored_digest = now
+
+        screen = ConfirmScreen("The plan changed on disk", body, CHOICES, "conflict-diff")
+        self.push_screen(screen, decided)
+
+    def action_reload(self) -> None:
+        """Read the file again (asks first when there are unsaved edits)."""
+        if self.history.dirty:
+            self.resolve_conflict(save_after=False)
+            return
+        self.load()
+        self.notify("reloaded", timeout=2)
+
+    # ------------------------------------------------------------ quitting
+
+    async def action_quit(self) -> None:
+        """Quit; ask first when there are unsaved changes."""
+        if not self.history.dirty:
+            self.exit()
+            return
+        choices = (
+            ("save", "Save and quit"),
+            ("discard", "Quit without saving"),
+            ("cancel", "Stay"),
+        )
+
+        def decided(answer: str | None) -> None:
+            if answer == "discard":
+                self.exit()
+            elif answer == "save":
+                self.action_save()
+                if not self.history.dirty:
+                    self.exit()
+
+        body = "The plan has unsaved changes."
+        self.push_screen(ConfirmScreen("Unsaved changes", body, choices), decided)
 
 
-def build_app(path: Path) -> TpmApp:
+def build_app(path: Path, as_of: dt.date | None = None, watch: bool = True) -> TpmApp:
     """The factory used by the CLI and by tests."""
-    return TpmApp(path)
+    return TpmApp(path, as_of=as_of, watch_interval=2.0 if watch else None)
 
 
-def run_app(path: Path) -> int:
+def run_app(path: Path, as_of: dt.date | None = None) -> int:
     """Run the app until the user quits."""
-    build_app(path).run()
+    build_app(path, as_of).run()
     return 0

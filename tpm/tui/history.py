@@ -1,0 +1,114 @@
+"""Undo and redo for the TUI: every edit is one reversible replacement of a plan item.
+
+An edit never mutates an item in place. It swaps a whole item (a milestone, a risk with its
+mitigations, a KPI with its measurements, a decision) in one of the plan's lists, so that
+undoing it is swapping the old item back, and the schedule can be told exactly which
+milestone changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tpm.model import Plan
+
+SECTIONS = ("milestones", "risks", "kpis", "decisions")
+
+
+@dataclass(frozen=True)
+class Change:
+    """Replace ``before`` by ``after`` at ``index`` of a plan list; None means absent."""
+
+    label: str
+    section: str
+    index: int
+    before: Any | None
+    after: Any | None
+
+    def inverse(self) -> Change:
+        """The change that undoes this one."""
+        return Change(f"undo {self.label}", self.section, self.index, self.after, self.before)
+
+    @property
+    def milestone_ids(self) -> tuple[str, ...]:
+        """Ids of the milestones this change touches (empty for other sections)."""
+        if self.section != "milestones":
+            return ()
+        return tuple(sorted({m.id for m in (self.before, self.after) if m is not None}))
+
+
+def apply(plan: Plan, change: Change) -> None:
+    """Apply a change to the plan's list in place."""
+    items: list[Any] = getattr(plan, change.section)
+    if change.before is None:
+        items.insert(change.index, change.after)
+    elif change.after is None:
+        del items[change.index]
+    else:
+        items[change.index] = change.after
+
+
+class History:
+    """Done and undone changes, and which version of the plan is the one on disk."""
+
+    def __init__(self) -> None:
+        self._done: list[tuple[int, Change]] = []
+        self._undone: list[tuple[int, Change]] = []
+        self._serial = 0
+        self._saved: int | None = 0
+
+    @property
+    def version(self) -> int:
+        """Serial of the last applied change; 0 for the plan as loaded."""
+        return self._done[-1][0] if self._done else 0
+
+    @property
+    def dirty(self) -> bool:
+        """True when the plan in memory differs from the file as last loaded or saved."""
+        return self.version != self._saved
+
+    @property
+    def can_undo(self) -> bool:
+        """True when there is an edit to undo."""
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        """True when there is an undone edit to redo."""
+        return bool(self._undone)
+
+    def record(self, plan: Plan, change: Change) -> Change:
+        """Apply a new change; it clears the redo stack."""
+        apply(plan, change)
+        self._serial += 1
+        self._done.append((self._serial, change))
+        self._undone.clear()
+        return change
+
+    def undo(self, plan: Plan) -> Change | None:
+        """Revert the last change; return what was applied to revert it."""
+        if not self._done:
+            return None
+        serial, change = self._done.pop()
+        self._undone.append((serial, change))
+        inverse = change.inverse()
+        apply(plan, inverse)
+        return inverse
+
+    def redo(self, plan: Plan) -> Change | None:
+        """Re-apply the last undone change."""
+        if not self._undone:
+            return None
+        serial, change = self._undone.pop()
+        self._done.append((serial, change))
+        apply(plan, change)
+        return change
+
+    def mark_saved(self) -> None:
+        """The current version is now what is on disk."""
+        self._saved = self.version
+
+    def mark_diverged(self) -> None:
+        """The file on disk matches no version in memory (the user chose keep mine)."""
+        self._saved = None

@@ -1,0 +1,71 @@
+"""The base of the six main screens: header, footer, and a ``show`` hook the App calls."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+if TYPE_CHECKING:
+    from tpm.tui.app import TpmApp
+    from tpm.tui.engine import Analysis
+
+
+class PlanScreen(Screen[None]):
+    """A main screen. The App pushes each new analysis; hidden screens catch up on resume."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: Analysis | None = None
+
+    @property
+    def tpm(self) -> TpmApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value,unused-ignore]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from self.body()
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        """The screen's own widgets."""
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.sync()
+
+    def on_screen_resume(self) -> None:
+        self.sync()
+
+    def sync(self) -> None:
+        """Show the App's latest analysis if this screen has not shown it yet."""
+        analysis = self.tpm.analysis
+        if analysis is not None and analysis is not self._shown and self.is_mounted:
+            self._shown = analysis
+            self.show(analysis)
+
+    def show(self, analysis: Analysis) -> None:
+        """Display an analysis (override)."""
+
+
+def missing_text(analysis: Analysis, area: str) -> str | None:
+    """The placeholder text for an area without data, or None when there is data."""
+    why = analysis.missing(area)
+    return f"{area}: {why}" if why else None
+
+
+def timings(analysis: Analysis) -> dict[str, Any]:
+    """Milestone id -> the schedule's timing for it (empty without a schedule)."""
+    if analysis.schedule is None:
+        return {}
+    return dict(analysis.schedule.milestones)
+
+
+def fmt_days(value: float | None) -> str:
+    """Working days for display: whole numbers without a decimal point."""
+    if value is None:
+        return "—"
+    return f"{value:g}" if abs(value - round(value)) > 1e-9 else str(round(value))

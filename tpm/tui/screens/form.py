@@ -1,0 +1,160 @@
+"""The edit form: one field per plan key, checked as you type by the plan validation.
+
+The form only collects text. After each change (debounced) it asks the ``check`` function
+the App gave it for the diagnostics of the whole plan with this item in place — the same
+checks as ``tpm check`` — and shows them. Save stays disabled while there are errors, so a
+change that would create a dependency cycle is refused with the loop shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tpm.diagnostics import Diagnostic
+from tpm.tui.formdata import FORMS
+
+Check = Callable[[dict[str, str]], list[Diagnostic]]
+DEBOUNCE = 0.12
+
+
+class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
+    """Dismisses with ("save", texts), ("delete", texts) or None for cancel."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(
+        self, title: str, section: str, texts: dict[str, str], check: Check, can_delete: bool
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.section = section
+        self.initial = texts
+        self.check = check
+        self.can_delete = can_delete
+        self.diagnostics: list[Diagnostic] = []
+        self._timer: Timer | None = None
+        self._checked_once = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(id="form-fields"):
+                for spec in FORMS[self.section]:
+                    with Horizontal(classes="form-row"):
+                        yield Label(spec.name, classes="form-label")
+                        value = self.initial.get(spec.name, "")
+                        if spec.kind == "choice":
+                            options = [(c or "(none)", c) for c in spec.choices]
+                            yield Select(
+                                options,
+                                value=value if value in spec.choices else spec.choices[0],
+                                allow_blank=False,
+                                compact=True,
+                                id=f"f-{spec.name}",
+                            )
+                        else:
+                            yield Input(
+                                value,
+                                placeholder=spec.hint,
+                                compact=True,
+                                id=f"f-{spec.name}",
+                                tooltip=spec.hint or None,
+                            )
+            yield Static("checking…", id="form-diagnostics")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", disabled=True)
+                if self.can_delete:
+                    yield Button("Delete", id="delete", variant="error")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+        self._schedule_check()
+
+    def texts(self) -> dict[str, str]:
+        """The current text of every field."""
+        out: dict[str, str] = {}
+        for spec in FORMS[self.section]:
+            widget = self.query_one(f"#f-{spec.name}")
+            if isinstance(widget, Select):
+                value = widget.value
+                out[spec.name] = value if isinstance(value, str) else ""
+            elif isinstance(widget, Input):
+                out[spec.name] = widget.value
+        return out
+
+    def on_input_changed(self) -> None:
+        self._schedule_check()
+
+    def on_select_changed(self) -> None:
+        self._schedule_check()
+
+    def _schedule_check(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self._run_check)
+
+    def _run_check(self) -> None:
+        self._validate(self.texts())
+
+    @work(thread=True, exclusive=True, group="form-check")
+    def _validate(self, texts: dict[str, str]) -> None:
+        found = self.check(texts)
+        self.app.call_from_thread(self.show_diagnostics, found)
+
+    def show_diagnostics(self, found: list[Diagnostic]) -> None:
+        """Display the diagnostics of the candidate plan; enable Save when error-free."""
+        self.diagnostics = found
+        self._checked_once = True
+        errors = [d for d in found if d.severity == "error"]
+        text = Text()
+        for d in found:
+            style = "bold red" if d.severity == "error" else "yellow"
+            where = f"{d.field}: " if d.field and d.field not in d.message else ""
+            text.append(f"{d.severity}[{d.code}]: {where}{d.message}", style=style)
+            if d.hint:
+                text.append(f" ({d.hint})", style="dim")
+            text.append("\n")
+        if not found:
+            text.append("✓ valid — no problems", style="green")
+        self.query_one("#form-diagnostics", Static).update(text)
+        self.query_one("#save", Button).disabled = bool(errors)
+
+    @property
+    def has_errors(self) -> bool:
+        """True while the last check found errors (or has not run)."""
+        return not self._checked_once or any(d.severity == "error" for d in self.diagnostics)
+
+    def action_save(self) -> None:
+        """Save when the last check passed; otherwise say why not."""
+        texts = self.texts()
+        found = self.check(texts)
+        self.show_diagnostics(found)
+        if any(d.severity == "error" for d in found):
+            self.notify("fix the errors first", severity="error")
+            return
+        self.dismiss(("save", texts))
+
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        elif event.button.id == "delete":
+            self.dismiss(("delete", self.texts()))
+        else:
+            self.dismiss(None)

@@ -1,0 +1,130 @@
+"""Screen 5: KPIs with target, latest, RAG and trend; a chart of the selected one."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+
+from tpm.tui.engine import Analysis
+from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit, SubItemsRequested
+from tpm.tui.screens.base import PlanScreen, missing_text
+from tpm.tui.widgets.chart import KpiChart, Series
+from tpm.tui.widgets.rag import rag_text
+from tpm.tui.widgets.vtable import Column, VTable
+
+COLUMNS = (
+    Column("name", "KPI", 20, flex=True),
+    Column("latest", "Latest", 10, right=True),
+    Column("target", "Target", 9, right=True),
+    Column("rag", "RAG", 7),
+    Column("trend", "Trend", 10),
+    Column("spark", "History", 12),
+    Column("owner", "Owner", 8),
+    Column("stale", "", 6),
+)
+ARROWS = {"improving": "↗ better", "worsening": "↘ worse", "flat": "→ flat"}
+
+
+def _num(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}{unit}"
+
+
+class KpisScreen(PlanScreen):
+    """The accountability numbers and how they move."""
+
+    BINDINGS = [
+        Binding("m", "quick('measure')", "Record measurement"),
+        Binding("e", "edit", "Edit"),
+        Binding("a", "add", "Add"),
+        Binding("delete", "delete", "Delete", show=False),
+        Binding("v", "measurements", "Measurements"),
+    ]
+
+    def body(self) -> ComposeResult:
+        with Vertical():
+            yield VTable(COLUMNS, id="kpi-table")
+            yield KpiChart(id="kpi-chart")
+
+    def on_mount(self) -> None:
+        self.query_one(VTable).focus()
+        super().on_mount()
+
+    def show(self, analysis: Analysis) -> None:
+        table = self.query_one("#kpi-table", VTable)
+        if analysis.kpis is None:
+            table.empty_text = missing_text(analysis, "kpis") or "no KPIs"
+            table.set_rows([], [])
+            return
+        keys, rows = [], []
+        for k in analysis.kpis:
+            latest = k.latest.value if k.latest else None
+            trend = ARROWS.get(k.trend.direction, "") if k.trend else ""
+            keys.append(k.id)
+            rows.append(
+                [
+                    k.name,
+                    _num(latest, k.unit),
+                    _num(k.target, k.unit),
+                    rag_text(k.rag, pad=False),
+                    trend,
+                    k.sparkline,
+                    k.owner or "—",
+                    Text("stale", style="bold #e3b341") if k.stale else "",
+                ]
+            )
+        table.empty_text = "no KPIs (a adds one)"
+        table.set_rows(keys, rows)
+        table.border_title = f"KPIs: {len(keys)} as of {analysis.as_of}"
+        self.show_chart(table.current_key)
+
+    def show_chart(self, key: str | None) -> None:
+        """Chart the selected KPI's history against its target and amber lines."""
+        analysis = self.tpm.analysis
+        chart = self.query_one(KpiChart)
+        kpi = next((k for k in analysis.kpis or () if k.id == key), None) if analysis else None
+        if kpi is None:
+            chart.show(None)
+            return
+        points = tuple((p.date, p.value) for p in kpi.history)
+        title = f"{kpi.name} ({kpi.direction.replace('_', ' ')})"
+        chart.show(Series(title, points, kpi.target, kpi.amber, kpi.unit))
+
+    def on_vtable_highlighted(self, event: VTable.Highlighted) -> None:
+        self.show_chart(event.key)
+
+    def on_vtable_selected(self, event: VTable.Selected) -> None:
+        self.post_message(EditRequested("kpis", event.key))
+
+    def _current(self) -> str | None:
+        key = self.query_one("#kpi-table", VTable).current_key
+        if key is None:
+            self.notify("no KPI selected", severity="warning")
+        return key
+
+    def action_quick(self, op: str) -> None:
+        """Record a measurement of the selected KPI."""
+        if key := self._current():
+            self.post_message(QuickEdit("kpis", key, op))
+
+    def action_edit(self) -> None:
+        """Edit the selected KPI."""
+        if key := self._current():
+            self.post_message(EditRequested("kpis", key))
+
+    def action_add(self) -> None:
+        """Add a KPI."""
+        self.post_message(EditRequested("kpis", None))
+
+    def action_delete(self) -> None:
+        """Delete the selected KPI."""
+        if key := self._current():
+            self.post_message(DeleteRequested("kpis", key))
+
+    def action_measurements(self) -> None:
+        """Edit or delete one of the selected KPI's measurements."""
+        if key := self._current():
+            self.post_message(SubItemsRequested("measurements", key))

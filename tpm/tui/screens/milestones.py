@@ -1,0 +1,295 @@
+"""Screen 2: the milestones table (sortable, filterable) and a detail pane with `why`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Checkbox, Input, Select, Static
+
+from tpm.tui.engine import Analysis
+from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
+from tpm.tui.screens.base import PlanScreen, fmt_days, missing_text, timings
+from tpm.tui.screens.explain import explain_text
+from tpm.tui.widgets.vtable import Column, VTable
+
+COLUMNS = (
+    Column("id", "Id", 14),
+    Column("title", "Title", 18, flex=True),
+    Column("team", "Team", 8),
+    Column("owner", "Owner", 7),
+    Column("status", "Status", 11),
+    Column("start", "Start", 10),
+    Column("finish", "Finish", 10),
+    Column("float", "Float", 5, right=True),
+    Column("critical", "C", 1),
+    Column("due", "Due", 10),
+)
+STATUS_STYLE = {"blocked": "bold red", "done": "dim", "cancelled": "dim strike"}
+ANY = "*"
+
+
+class MilestonesScreen(PlanScreen):
+    """Every milestone with its forecast dates, float and critical marker."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("c", "toggle_critical", "Critical"),
+        Binding("o", "sort", "Sort"),
+        Binding("O", "reverse", "Reverse", show=False),
+        Binding("escape", "clear", "Clear filters", show=False),
+        Binding("e", "edit", "Edit"),
+        Binding("a", "add", "Add"),
+        Binding("delete", "delete", "Delete", show=False),
+        Binding("s", "quick('cycle')", "Status"),
+        Binding("p", "quick('percent')", "%"),
+        Binding("x", "quick('done')", "Done today"),
+        Binding("b", "quick('blocked')", "Blocked"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_key = "start"
+        self.reverse = False
+
+    def body(self) -> ComposeResult:
+        with Horizontal(id="ms-filters", classes="filters"):
+            yield Input(placeholder="/ search id, title, owner", id="ms-search", compact=True)
+            yield Select([], prompt="team", id="ms-team", compact=True)
+            yield Select([], prompt="owner", id="ms-owner", compact=True)
+            yield Select([], prompt="status", id="ms-status", compact=True)
+            yield Checkbox("critical", id="ms-critical", compact=True)
+        with Horizontal(classes="split"):
+            yield VTable(COLUMNS, id="ms-table")
+            with VerticalScroll(id="ms-detail", classes="detail"):
+                yield Static("", id="ms-detail-text")
+
+    def on_mount(self) -> None:
+        table = self.query_one(VTable)
+        table.sort_column = self.sort_key
+        table.focus()
+        super().on_mount()
+
+    @property
+    def table(self) -> VTable:
+        """The milestones table."""
+        return self.query_one("#ms-table", VTable)
+
+    def show(self, analysis: Analysis) -> None:
+        plan = analysis.plan
+        self._set_options("#ms-team", sorted({m.team for m in plan.milestones if m.team}))
+        self._set_options("#ms-owner", sorted({m.owner for m in plan.milestones if m.owner}))
+        statuses = ("planned", "in_progress", "blocked", "done", "cancelled")
+        self._set_options("#ms-status", list(statuses))
+        self.refill()
+
+    def _set_options(self, selector: str, values: list[str]) -> None:
+        select: Select[str] = self.query_one(selector, Select)
+        current = select.value
+        options = [(v, v) for v in values]
+        if getattr(select, "_tpm_options", None) != options:
+            select._tpm_options = options  # type: ignore[attr-defined]
+            select.set_options(options)
+            if isinstance(current, str) and current in values:
+                select.value = current
+
+    def filters(self) -> dict[str, Any]:
+        """The active filters: text, team, owner, status, critical."""
+        out: dict[str, Any] = {"text": self.query_one("#ms-search", Input).value.strip().lower()}
+        for name in ("team", "owner", "status"):
+            value = self.query_one(f"#ms-{name}", Select).value
+            out[name] = value if isinstance(value, str) else None
+        out["critical"] = self.query_one("#ms-critical", Checkbox).value
+        return out
+
+    def refill(self) -> None:
+        """Rebuild the rows from the current analysis, filters and sort order."""
+        analysis = self.tpm.analysis
+        if analysis is None:
+            return
+        times = timings(analysis)
+        f = self.filters()
+        rows: list[tuple[Any, str, list[str], str]] = []
+        for m in analysis.plan.milestones:
+            t = times.get(m.id)
+            critical = bool(t is not None and getattr(t, "critical", False))
+            if f["team"] and m.team != f["team"] or f["owner"] and m.owner != f["owner"]:
+                continue
+            if f["status"] and m.status != f["status"] or f["critical"] and not critical:
+                continue
+            if f["text"] and not any(f["text"] in s.lower() for s in (m.id, m.title, m.owner)):
+                continue
+            start = str(getattr(t, "start", "")) if t is not None else "—"
+            finish = str(getattr(t, "finish", "")) if t is not None else "—"
+            flt = getattr(t, "total_float", None) if t is not None else None
+            cells = [
+                m.id,
+                m.title,
+                m.team,
+                m.owner,
+                m.status,
+                start,
+                finish,
+                fmt_days(flt),
+                "●" if critical else "",
+                str(m.due or ""),
+            ]
+            style = "bold #f85149" if critical else STATUS_STYLE.get(m.status, "")
+            sort_value = _sort_value(self.sort_key, cells, flt)
+            rows.append((sort_value, m.id, cells, style))
+        rows.sort(key=lambda r: r[0], reverse=self.reverse)
+        table = self.table
+        table.sort_column, table.sort_reverse = self.sort_key, self.reverse
+        table.empty_text = "no milestones match the filters (escape clears them)"
+        table.set_rows([r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+        title = f"Milestones: {len(rows)} of {len(analysis.plan.milestones)}"
+        if problem := missing_text(analysis, "schedule"):
+            title += f" — forecast columns empty ({problem})"
+        table.border_title = title
+        self.show_detail(table.current_key)
+
+    def show_detail(self, key: str | None) -> None:
+        """Fill the detail pane for a milestone."""
+        analysis = self.tpm.analysis
+        widget = self.query_one("#ms-detail-text", Static)
+        if analysis is None or key is None:
+            widget.update("")
+            return
+        widget.update(detail_text(analysis, key))
+
+    # ------------------------------------------------------------ events
+
+    def on_vtable_highlighted(self, event: VTable.Highlighted) -> None:
+        self.show_detail(event.key)
+
+    def on_vtable_selected(self, event: VTable.Selected) -> None:
+        self.post_message(EditRequested("milestones", event.key))
+
+    def on_vtable_header_clicked(self, event: VTable.HeaderClicked) -> None:
+        if event.column == self.sort_key:
+            self.reverse = not self.reverse
+        else:
+            self.sort_key, self.reverse = event.column, False
+        self.refill()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "ms-search":
+            self.refill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def on_select_changed(self) -> None:
+        self.refill()
+
+    def on_checkbox_changed(self) -> None:
+        self.refill()
+
+    # ------------------------------------------------------------ actions
+
+    def action_search(self) -> None:
+        """Focus the search box."""
+        self.query_one("#ms-search", Input).focus()
+
+    def action_toggle_critical(self) -> None:
+        """Show only critical milestones, or all."""
+        box = self.query_one("#ms-critical", Checkbox)
+        box.value = not box.value
+
+    def action_sort(self) -> None:
+        """Sort by the next column."""
+        keys = [c.key for c in COLUMNS]
+        self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
+        self.reverse = False
+        self.refill()
+        self.notify(f"sorted by {self.sort_key}", timeout=1.5)
+
+    def action_reverse(self) -> None:
+        """Reverse the sort order."""
+        self.reverse = not self.reverse
+        self.refill()
+
+    def action_clear(self) -> None:
+        """Clear every filter."""
+        self.query_one("#ms-search", Input).value = ""
+        for name in ("team", "owner", "status"):
+            self.query_one(f"#ms-{name}", Select).clear()
+        self.query_one("#ms-critical", Checkbox).value = False
+        self.table.focus()
+
+    def _current(self) -> str | None:
+        key = self.table.current_key
+        if key is None:
+            self.notify("no milestone selected", severity="warning")
+        return key
+
+    def action_edit(self) -> None:
+        """Edit the selected milestone."""
+        if key := self._current():
+            self.post_message(EditRequested("milestones", key))
+
+    def action_add(self) -> None:
+        """Add a milestone."""
+        self.post_message(EditRequested("milestones", None))
+
+    def action_delete(self) -> None:
+        """Delete the selected milestone."""
+        if key := self._current():
+            self.post_message(DeleteRequested("milestones", key))
+
+    def action_quick(self, op: str) -> None:
+        """A quick edit of the selected milestone."""
+        if key := self._current():
+            self.post_message(QuickEdit("milestones", key, op))
+
+
+def _sort_value(key: str, cells: list[str], flt: float | None) -> tuple[int, Any]:
+    if key == "float":
+        return (0, flt) if flt is not None else (1, 0.0)
+    index = [c.key for c in COLUMNS].index(key)
+    value = cells[index]
+    if key == "critical":
+        return (0 if value else 1, "")
+    return (0, value) if value and value != "—" else (1, "")
+
+
+def detail_text(analysis: Analysis, key: str) -> Text:
+    """The detail pane of one milestone: fields, links both ways, and why its dates are so."""
+    plan = analysis.plan
+    m = plan.milestone(key)
+    if m is None:
+        return Text("")
+    t = timings(analysis).get(key)
+    out = Text(f"{m.title}\n", style="bold")
+    out.append(f"{m.id}  ·  {m.team or 'no team'}  ·  {m.owner or 'no owner'}\n", style="dim")
+    out.append(f"status {m.status}  {fmt_days(m.percent_complete)}%  duration ")
+    out.append(f"{fmt_days(m.duration)}d\n")
+    if m.status == "blocked":
+        out.append(f"blocked: {m.blocked_reason}\n", style="bold red")
+    if t is not None:
+        out.append(f"forecast {t.start} → {t.finish}  float {fmt_days(t.total_float)}d")
+        out.append("  CRITICAL\n" if t.critical else "\n", style="bold red" if t.critical else "")
+    if m.due:
+        out.append(f"due {m.due}\n")
+    if m.actual_start or m.actual_finish:
+        out.append(f"actual {m.actual_start or '?'} → {m.actual_finish or '…'}\n")
+    out.append("\npredecessors\n", style="bold underline")
+    for d in m.depends_on or []:
+        link = "" if d.type == "FS" and not d.lag else f" ({d.type}{d.lag:+g})"
+        out.append(f"  ← {d.id}{link}\n")
+    if not m.depends_on:
+        out.append("  none\n", style="dim")
+    out.append("successors\n", style="bold underline")
+    succ = [s.id for s in plan.milestones if any(d.id == key for d in s.depends_on)]
+    for s in succ:
+        out.append(f"  → {s}\n")
+    if not succ:
+        out.append("  none\n", style="dim")
+    out.append("\nwhy these dates\n", style="bold underline")
+    out.append_text(explain_text(analysis, key))
+    if m.notes:
+        out.append(f"\nnotes: {m.notes}\n", style="italic")
+    return out

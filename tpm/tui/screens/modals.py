@@ -1,0 +1,140 @@
+"""Small modal dialogs: confirm, prompt for a value, pick from a list, help, problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class ConfirmScreen(ModalScreen[str]):
+    """A question with buttons; dismisses with the chosen button's id."""
+
+    BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel")]
+
+    def __init__(
+        self, title: str, body: str | Text, choices: Sequence[tuple[str, str]], body_id: str = ""
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.choices = choices
+        self.body_id = body_id or "confirm-body"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(self.body, id=self.body_id, markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                for key, label in self.choices:
+                    primary = key == self.choices[0][0]
+                    yield Button(label, id=key, variant="primary" if primary else "default")
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "cancel")
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one value; ``check`` returns an error message (or None) as you type."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        placeholder: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+        self.check = check or (lambda _text: None)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog prompt"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield Static("", id="prompt-error", classes="error")
+            yield Static("enter: OK   escape: cancel", classes="dim")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        error = self.check(event.value)
+        self.query_one("#prompt-error", Static).update(error or "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        error = self.check(event.value)
+        if error:
+            self.query_one("#prompt-error", Static).update(error)
+            return
+        self.dismiss(event.value)
+
+
+class PickScreen(ModalScreen[str | None]):
+    """Choose one of a few options (e.g. which mitigation to edit)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, title: str, options: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*(Option(label, id=key) for key, label in self.options))
+            yield Static("enter: choose   escape: cancel", classes="dim")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+HELP = """\
+[b]Screens[/b]   1 Dashboard  2 Milestones  3 Timeline  4 Risks  5 KPIs  6 Report
+          ctrl+p command palette (every action is there)   ? this help
+
+[b]Everywhere[/b]  ctrl+s save   u / ctrl+z undo   ctrl+r / ctrl+y redo   q quit
+            ctrl+l reload from disk   tab move between panels
+
+[b]Milestones[/b]  / search   c critical only   o sort column   O reverse   escape clear filters
+            e edit   a add   delete remove   s cycle status   p percent complete
+            x done today (sets actual_finish)   b blocked with a reason
+[b]Timeline[/b]    z zoom day/week/month   g group by team / schedule order
+            ←/→ scroll   t jump to the status date   s x b p as on Milestones
+[b]Risks[/b]       r reviewed today   p probability   i impact   e edit   a add   delete remove
+            m mitigations   D decisions   h heat map (enter filters by cell)
+[b]KPIs[/b]        m record a measurement   e edit   a add   delete remove   v measurements
+[b]Report[/b]      w write the report to a file
+
+Editing: forms check as you type with the same messages as [b]tpm check[/b]; Save stays
+disabled while there are errors. A change that would create a dependency cycle is refused
+and the loop is shown. Every edit can be undone.
+
+Saving: ctrl+s writes the canonical layout atomically. When the file changed on disk since
+it was loaded, tpm never overwrites it: you choose reload (lose your edits) or keep mine
+(after seeing the diff). Comments in the file are not kept; tpm asks before dropping them.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and how editing and saving work."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Label("tpm — keys", classes="dialog-title")
+            yield Static(HELP, id="help-text")
+            yield Static("escape: close", classes="dim")

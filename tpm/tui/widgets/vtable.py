@@ -1,0 +1,245 @@
+"""A virtualised table: renders only the rows on screen (Line API), so 10,000 rows are cheap.
+
+Textual's DataTable builds every row up front; with 10,000 milestones that alone takes
+seconds. This widget is given plain cells (text or Rich ``Text``) and draws the visible
+lines on demand. It displays only: sorting and filtering are done by the screen, which
+hands over the rows in the order to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = str | Text
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its key (for sorting), header label, width in cells and alignment."""
+
+    key: str
+    label: str
+    width: int
+    right: bool = False
+    flex: bool = False  # takes the width left over (at least ``width``)
+
+
+class VTable(ScrollView, can_focus=True):
+    """A table of rows keyed by id, with a header, a cursor and a sort marker."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "select", "Select", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    VTable { height: 1fr; }
+    VTable > .vtable--cursor { background: $accent; color: $text; text-style: bold; }
+    VTable > .vtable--cursor-blurred { background: $accent 40%; }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to a row."""
+
+        def __init__(self, table: VTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    class Selected(Message):
+        """Enter (or a double click) on a row."""
+
+        def __init__(self, table: VTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    class HeaderClicked(Message):
+        """A column header was clicked: the screen may sort by it."""
+
+        def __init__(self, table: VTable, column: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+    def __init__(self, columns: Sequence[Column] = (), **kwargs: str | None) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.columns: list[Column] = list(columns)
+        self.keys: list[str] = []
+        self.cells: list[Sequence[Cell]] = []
+        self.styles_by_row: list[str] = []
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self.empty_text = "nothing to show"
+
+    # ------------------------------------------------------------ data
+
+    def set_rows(
+        self,
+        keys: Sequence[str],
+        cells: Sequence[Sequence[Cell]],
+        row_styles: Sequence[str] | None = None,
+        keep: str | None = None,
+    ) -> None:
+        """Replace the rows; keep the cursor on ``keep`` (or the current key) when present."""
+        current = keep if keep is not None else self.current_key
+        self.keys = list(keys)
+        self.cells = list(cells)
+        self.styles_by_row = list(row_styles) if row_styles is not None else []
+        self._index = {k: i for i, k in enumerate(self.keys)}
+        self.virtual_size = Size(self._total_width(), len(self.keys) + 1)
+        row = self._index.get(current, 0) if current is not None else 0
+        self.cursor_row = min(row, max(len(self.keys) - 1, 0))
+        self.refresh()
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Replace the columns (rows must be set again)."""
+        self.columns = list(columns)
+
+    def _total_width(self) -> int:
+        return sum(c.width + 1 for c in self.columns)
+
+    def widths(self) -> list[int]:
+        """Column widths for the current size: flexible columns share what is left."""
+        spare = max(self.scrollable_content_region.width - self._total_width(), 0)
+        flex = [c for c in self.columns if c.flex]
+        out = []
+        for col in self.columns:
+            out.append(col.width + (spare // len(flex) if col.flex else 0))
+        return out
+
+    def on_resize(self) -> None:
+        self.refresh()
+
+    @property
+    def current_key(self) -> str | None:
+        """Key of the row under the cursor, or None when empty."""
+        if 0 <= self.cursor_row < len(self.keys):
+            return self.keys[self.cursor_row]
+        return None
+
+    def move_to(self, key: str) -> None:
+        """Put the cursor on the row with this key, if shown."""
+        index = getattr(self, "_index", {}).get(key)
+        if index is not None:
+            self.cursor_row = index
+
+    # ------------------------------------------------------------ cursor
+
+    def watch_cursor_row(self, row: int) -> None:
+        height = max(self.scrollable_content_region.height - 1, 1)
+        if row < self.scroll_y:
+            self.scroll_to(y=row, animate=False)
+        elif row >= self.scroll_y + height:
+            self.scroll_to(y=row - height + 1, animate=False)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current_key))
+
+    def action_cursor(self, delta: int) -> None:
+        """Move the cursor up or down."""
+        if self.keys:
+            self.cursor_row = max(0, min(len(self.keys) - 1, self.cursor_row + delta))
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor a page."""
+        self.action_cursor(direction * max(self.scrollable_content_region.height - 2, 1))
+
+    def action_jump(self, row: int) -> None:
+        """First or last row."""
+        if self.keys:
+            self.cursor_row = row if row >= 0 else len(self.keys) - 1
+
+    def action_select(self) -> None:
+        """Post Selected for the row under the cursor."""
+        if self.current_key is not None:
+            self.post_message(self.Selected(self, self.current_key))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            x = offset.x + int(self.scroll_x)
+            for col, width in zip(self.columns, self.widths(), strict=True):
+                if x < width + 1:
+                    self.post_message(self.HeaderClicked(self, col.key))
+                    return
+                x -= width + 1
+            return
+        row = offset.y - 1 + int(self.scroll_y)
+        if 0 <= row < len(self.keys):
+            self.cursor_row = row
+            if event.chain >= 2:
+                self.action_select()
+
+    # ------------------------------------------------------------ drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x = int(self.scroll_x)
+        base = self.rich_style
+        if y == 0:
+            strip = self._header(base)
+        else:
+            row = y - 1 + int(self.scroll_y)
+            if row >= len(self.keys):
+                if row == 0:
+                    return Strip([Segment(f" {self.empty_text}".ljust(width), base)])
+                return Strip.blank(width, base)
+            strip = self._row(row, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _header(self, base: Style) -> Strip:
+        segments = []
+        style = base + Style(bold=True, underline=True)
+        for col, width in zip(self.columns, self.widths(), strict=True):
+            label = col.label
+            if col.key == self.sort_column:
+                label += " ▼" if self.sort_reverse else " ▲"
+            text = label[:width].rjust(width) if col.right else label[:width]
+            segments.append(Segment(text.ljust(width) + " ", style))
+        return Strip(segments)
+
+    def _row(self, row: int, base: Style) -> Strip:
+        style = base
+        if self.styles_by_row and self.styles_by_row[row]:
+            style = base + Style.parse(self.styles_by_row[row])
+        if row == self.cursor_row:
+            name = "vtable--cursor" if self.has_focus else "vtable--cursor-blurred"
+            style = style + self.get_component_rich_style(name, partial=True)
+        segments: list[Segment] = []
+        for col, width, cell in zip(self.columns, self.widths(), self.cells[row], strict=False):
+            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            text.truncate(width, overflow="ellipsis")
+            text.align("right" if col.right else "left", width)
+            text.append(" ")
+            segments.extend(s for s in text.render(self.app.console) if s.text != "\n")
+        strip = Strip(segments).apply_style(style)
+        return strip
+
+    COMPONENT_CLASSES = {"vtable--cursor", "vtable--cursor-blurred"}
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()

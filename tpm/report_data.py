@@ -71,6 +71,7 @@ class BlockerRow:
     reason: str
     critical: bool
     slip_days: float
+    hold_days: float  # slip_days is the finish slip if it stays stuck this many more days
     downstream: int
     teams_held: tuple[str, ...]
     age_days: int | None
@@ -143,7 +144,7 @@ def build(
         fc = forecast(plan, as_of, runs=report_runs(len(live)), seed=REPORT_SEED)
     register = analyse_risks(plan, as_of, sched.critical, sched.near_critical)
     kpis = tuple(analyse_kpis(plan, as_of, since))
-    blockers = _blockers(plan, sched)
+    blockers = _blockers(plan, sched, as_of)
     finish = sched.finish if any(m.status != "done" for m in live) else None
     p80 = fc.finish.p80 if fc is not None and fc.milestones_estimated else None
     facts = _facts(
@@ -221,8 +222,29 @@ def _row(m: Milestone, s: MilestoneSchedule | None) -> MilestoneRow:
     )
 
 
-def _blockers(plan: Plan, sched: Schedule) -> tuple[BlockerRow, ...]:
-    return ()
+def _blockers(plan: Plan, sched: Schedule, as_of: dt.date) -> tuple[BlockerRow, ...]:
+    from tpm.blockers import blockers
+
+    owners = {m.id: m.owner for m in plan.milestones}
+    return tuple(
+        BlockerRow(
+            id=b.id,
+            title=b.title,
+            owner=owners.get(b.id, ""),
+            team=b.team,
+            kind=b.kind,
+            reason=b.reason,
+            critical=b.critical,
+            slip_days=b.slip_days,
+            hold_days=b.hold_days,
+            downstream=len(b.downstream),
+            teams_held=b.teams_held,
+            age_days=b.age_days,
+            waiting_on=tuple(h.id for h in b.waiting_on),
+            cross_team=tuple(h.id for h in b.waiting_on if h.cross_team),
+        )
+        for b in blockers(plan, sched, as_of)
+    )
 
 
 def _facts(

@@ -129,7 +129,7 @@ def tldr(data: ReportData) -> list[str]:
         top = data.blockers[0]
         out.append(
             f"{len(data.blockers)} blocker{'s' if len(data.blockers) != 1 else ''}; worst: "
-            f"{md_text(top.id)} ({top.kind}, {_slip(top.slip_days)})."
+            f"{md_text(top.id)} ({top.kind}; {_slip(top.slip_days, top.hold_days)})."
         )
     else:
         out.append("Nothing is blocked.")
@@ -147,10 +147,10 @@ def tldr(data: ReportData) -> list[str]:
     return out[:5]
 
 
-def _slip(value: float) -> str:
+def _slip(value: float, hold: float) -> str:
     if value <= 0:
-        return "no slip to the finish"
-    return f"slips the finish {working_days(value)}"
+        return "does not move the finish yet"
+    return f"{hold:g} more days stuck move the finish {working_days(value)}"
 
 
 def _finish_line(data: ReportData) -> str:

@@ -43,12 +43,17 @@ def blockers_section(data: ReportData) -> list[str]:
         return [*lines, "Nothing is blocked or waiting past its latest start."]
     rows = []
     for b in data.blockers[:MAX_BLOCKERS]:
-        impact = [f"slips finish {b.slip_days:g} d" if b.slip_days > 0 else "no finish slip"]
+        impact = [
+            f"finish +{b.slip_days:g} d if stuck {b.hold_days:g} more days"
+            if b.slip_days > 0
+            else "no finish slip"
+        ]
         if b.critical:
             impact.insert(0, "critical")
         impact.append(f"holds {b.downstream} downstream")
         if b.teams_held:
-            impact.append("teams " + ", ".join(md_cell(t) for t in b.teams_held))
+            names = [md_cell(data.team_names.get(t, t)) for t in b.teams_held]
+            impact.append("teams " + ", ".join(names))
         why = (
             md_cell(b.reason)
             if b.kind == "blocked"
@@ -68,15 +73,15 @@ def blockers_section(data: ReportData) -> list[str]:
     lines += _table(["ID", "Milestone", "Kind", "Impact", "Owner", "Age", "Why"], rows)
     lines += _more(len(data.blockers), MAX_BLOCKERS, "blockers")
     cross = [b for b in data.blockers if b.cross_team]
-    lines += ["", "**Cross-team dependencies at risk:** " + _cross(cross)]
+    lines += ["", "**Cross-team dependencies at risk:** " + _cross(cross, data.team_names)]
     return lines
 
 
-def _cross(items: list[BlockerRow]) -> str:
+def _cross(items: list[BlockerRow], names: dict[str, str]) -> str:
     if not items:
         return "none."
     parts = [
-        f"{md_text(b.id)} ({md_text(b.team) or 'no team'}) waits on "
+        f"{md_text(b.id)} ({md_text(names.get(b.team, b.team)) or 'no team'}) waits on "
         + ", ".join(md_text(p) for p in b.cross_team)
         for b in items[:MAX_BLOCKERS]
     ]

@@ -331,6 +331,24 @@ def test_in_progress_work_scales_the_sample_by_what_remains_from_the_status_date
     assert finish_offset(plan, fc.finish.p50) == 7 + 4
 
 
+def test_started_work_at_100_percent_finishes_on_its_start_like_the_schedule() -> None:
+    # Started on Thursday (offset 3), nothing remains: an event on Thursday, after "a" ends
+    # on Wednesday; the program finishes on Thursday whatever the estimate says.
+    plan = plan_of(
+        ms("a", 3),
+        ms(
+            "p",
+            3,
+            status="in_progress",
+            actual_start=dt.date(2026, 3, 5),
+            percent_complete=100,
+            estimate=est(1, 3, 9),
+        ),
+    )
+    fc = forecast(plan, MONDAY, runs=200)
+    assert fc.finish.p50 == fc.finish.p95 == schedule(plan, MONDAY).finish == dt.date(2026, 3, 5)
+
+
 def test_due_and_target_chances() -> None:
     plan = plan_of(
         ms("a", 5, estimate=est(0, 5, 10), due=dt.date(2026, 3, 6)),  # offset 5

@@ -139,7 +139,7 @@ def build_network(
         earliest=a if a > 0.0 else 0.0,
         due=tuple(due),
         report=tuple(r for r, m in enumerate(live) if m.due is not None),
-        event_rows=_event_rows(kind, duration, sampler.size, remaining, risk_rows),
+        event_rows=_event_rows(kind, duration, sampler.size, remaining),
         risks=risk_rows,
     )
 
@@ -159,21 +159,19 @@ def _kind(m: Milestone) -> int:
 
 
 def _event_rows(
-    kind: list[int],
-    duration: list[float],
-    sampled: int,
-    remaining: list[float],
-    risks: tuple[tuple[float, float, Ints], ...],
+    kind: list[int], duration: list[float], sampled: int, remaining: list[float]
 ) -> tuple[int, ...]:
-    """Rows whose EF can equal ES: done ones, and constant zero work that no risk adds to.
+    """Rows whose EF can equal ES in some run: done ones, and those whose work can be zero.
 
-    The first ``sampled`` rows are drawn, and a drawn duration is never zero.
+    The first ``sampled`` rows are drawn, and a drawn duration is never zero (but a started
+    row's remaining part is zero at 100 %). A risk that happens makes the work non-zero;
+    ``_program_days`` checks EF <= ES run by run, so rows that risks hit stay listed.
     """
-    hit = {int(r) for _c, _i, rows in risks for r in rows}
     out = []
     for i, k in enumerate(kind):
-        work = duration[i] * (remaining[i] if k == STARTED else 1.0)
-        if k == DONE or (i >= sampled and work == 0.0 and i not in hit):
+        fixed_zero = i >= sampled and duration[i] == 0.0
+        done_work = k == STARTED and remaining[i] == 0.0
+        if k == DONE or fixed_zero or done_work:
             out.append(i)
     return tuple(out)
 

@@ -255,7 +255,9 @@ def dumps(plan: Plan) -> str:
 def _table(name: str, data: dict[str, Any]) -> list[str]:
     """A single table; nested model tables (settings.risk_bands) become sub-tables."""
     scalars = {k: v for k, v in data.items() if not isinstance(v, dict)}
-    out = ["", f"[{name}]", *_lines_of_table(scalars)]
+    out = []
+    if scalars or len(scalars) == len(data):  # a header with only sub-tables is noise
+        out = ["", f"[{name}]", *_lines_of_table(scalars)]
     for key, value in data.items():
         if isinstance(value, dict):
             out += _table(f"{name}.{_key(key)}", value)

@@ -179,7 +179,7 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
         if m.owner and m.owner not in owners:
             owners[m.owner] = tj_id("o_" + m.owner, set(owners.values()))
     anchors = [STATUS_ID] if a > 0 else []
-    if first < cal.origin:
+    if first < plan.program.start:
         anchors.append(START_ID)
 
     def amount(days: float, what: str, m: Milestone) -> str:

@@ -199,11 +199,30 @@ def test_output_into_missing_folder(run_cli: RunCli, tmp_path: Path) -> None:
     assert code == 1 and "does not exist" in err
 
 
-def test_plan_with_errors_prints_diagnostics(run_cli: RunCli, tmp_path: Path) -> None:
-    bad = write(tmp_path, "bad.toml", '[program]\nname = "x"\n')
-    code, out, err = run_cli("report", bad)
+@pytest.mark.parametrize("command", [["report"], ["export", "--format", "csv"]])
+def test_plan_with_errors_prints_located_diagnostics(
+    run_cli: RunCli, tmp_path: Path, command: list[str]
+) -> None:
+    text = '[program]\nname = "x"\nstart = 2026-01-01\n\n[[milestones]]\nid = "a"\n'
+    bad = write(tmp_path, "bad.toml", text + 'title = "A"\nduration = "5"\n')
+    code, out, err = run_cli(command[0], bad, *command[1:])
     assert (code, out) == (1, "")
-    assert "error[" in err
+    assert f"{bad}:8: error[invalid-value]" in err
+
+
+@pytest.mark.parametrize(
+    ("milestones", "runs"),
+    [
+        pytest.param(59, 1000, id="small-plan-full-runs"),
+        pytest.param(2000, 1000, id="at-the-cap"),
+        pytest.param(4000, 500, id="capped"),
+        pytest.param(100_000, 200, id="floor"),
+    ],
+)
+def test_report_forecast_runs(milestones: int, runs: int) -> None:
+    from tpm.report_data import report_runs
+
+    assert report_runs(milestones) == runs
 
 
 def test_since_file_with_errors(run_cli: RunCli, tmp_path: Path) -> None:
@@ -268,3 +287,9 @@ def test_since_bad_revision(run_cli: RunCli, repo: Path, rev: str, words: str) -
     code, out, err = run_cli("report", repo / "plans" / "small.toml", f"--since={rev}")
     assert (code, out) == (2, "")
     assert words in err and err.startswith("tpm report: --since")
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("report_*.md")), ids=lambda p: p.name)
+def test_every_golden_report_is_safe_markdown(golden: Path) -> None:
+    tokens = assert_safe_markdown(golden.read_text(encoding="utf-8"))
+    assert tables(tokens), "a report has at least the area table"

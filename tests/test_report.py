@@ -145,6 +145,7 @@ def test_hostile_strings_cannot_break_the_report(run_cli: RunCli, tmp_path: Path
     code, out, err = run_cli("report", write(tmp_path, "evil.toml", hostile_plan()))
     assert code == 0, err
     tokens = assert_safe_markdown(out)
+    check_golden("report_hostile.md", out)
     cells = cell_texts(tokens)
     for title in HOSTILE_TITLES:
         shown = " ".join(title.split())

@@ -31,6 +31,12 @@ test: lint
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
+# Benchmark (issue 7): whole-process timings, peak RSS, tj3 comparison, TUI; prints the
+# Markdown table the README quotes. SIZES=1000,10000 for a shorter run.
+SIZES ?= 1000,10000,100000
+bench: $(STAMP)
+	$(BIN)/python tests/bench/run.py --sizes $(SIZES)
+
 # Regenerate the README's plan format reference from the models.
 docs: | $(BIN)/python
 	$(BIN)/python -m tpm.reference

@@ -139,7 +139,9 @@ def _lit(value: Any, inline: bool = False, width: int = 0) -> str:
     if isinstance(value, int | float | dt.date | dt.time):
         return str(value)
     if isinstance(value, str):
-        return str(format_string(value, allow_multiline=not inline))
+        # tomllib reads a multi-line string's \r\n as \n: only \n-only text may span lines.
+        multiline = not inline and "\r" not in value
+        return str(format_string(value, allow_multiline=multiline))
     if isinstance(value, dict):
         if not value:
             return "{}"
@@ -243,11 +245,13 @@ def dumps(plan: Plan) -> str:
                 out += _section_item(section, item)
         else:
             out += _table(section, value)
-    rest = {k: v for k, v in extra.items() if k not in scalars}
-    if rest:
-        import tomli_w
-
-        out += ["", tomli_w.dumps(rest).rstrip("\n")]
+    # Then unknown tables and arrays of tables, in the same layout as known ones.
+    for key, value in extra.items():
+        if isinstance(value, dict):
+            out += _table(_key(key), value)
+        elif key not in scalars:
+            for item in value:
+                out += ["", f"[[{_key(key)}]]", *_lines_of_table(item)]
     text = "\n".join(out).lstrip("\n")
     return text + "\n" if text else ""
 

@@ -26,12 +26,15 @@ project finish moved).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tpm.calendar import WorkCalendar
 from tpm.graph import FF, FS, SS, Graph
 from tpm.model import Milestone
 
 NOT_STARTED, STARTED, DONE = 0, 1, 2
 EPS = 1e-9
+INF = float("inf")
 """Tolerance for float comparisons (critical = total float <= EPS, tight links)."""
 
 
@@ -54,6 +57,9 @@ class Cpm:
         self.ls = [0.0] * n
         self.lf = [0.0] * n
         self.ff = [0.0] * n
+        self.tail = [0.0] * n
+        self.limit = [INF] * n
+        self.slack = [INF] * n
         self.finish = 0.0
         self.hold: dict[int, float] = {}
         """Extra earliest start (or resume) offsets per node: what-ifs such as blockers."""
@@ -137,85 +143,123 @@ class Cpm:
             self.hold = {}
             self.es, self.ef = es, ef
 
-    def forward(self, first: int = 0, seeds: tuple[int, ...] | None = None) -> list[int]:
-        """Forward pass from position ``first``; returns the nodes whose ES or EF changed.
+    def forward(
+        self, first: int = 0, seeds: tuple[int, ...] | None = None
+    ) -> tuple[list[int], list[int]]:
+        """Forward pass from position ``first``.
 
         With ``seeds`` only those nodes (and what their changes reach) are recomputed.
+        Returns the nodes whose ES or EF changed, and those of them whose span EF - ES did.
         """
         graph, es_list, ef_list = self.graph, self.es, self.ef
-        order, succs = graph.order, graph.succs
+        order, succs, preds = graph.order, graph.succs, graph.preds
+        kind, fixed, dur = self.kind, self.fixed_es, self.dur
+        floor = self.a if self.a > 0.0 else 0.0
+        plain = not self.hold
         dirty = bytearray(len(graph)) if seeds is not None else None
         if dirty is not None and seeds is not None:
             for s in seeds:
                 dirty[s] = 1
         changed: list[int] = []
+        respanned: list[int] = []
         for pos in range(first, len(order)):
             i = order[pos]
             if dirty is not None and not dirty[i]:
                 continue
-            es, ef = self._early(i)
-            if es != es_list[i] or ef != ef_list[i]:
+            if plain and kind[i] == NOT_STARTED and fixed[i] is None:
+                # The common case, inlined: not started, follows its links.
+                d = dur[i]
+                es = floor
+                for p, code, lag in preds[i]:
+                    if code == FS:
+                        v = ef_list[p] + lag
+                    elif code == SS:
+                        v = es_list[p] + lag
+                    elif code == FF:
+                        v = ef_list[p] + lag - d
+                    else:
+                        v = es_list[p] + lag - d
+                    if v > es:
+                        es = v
+                ef = es + d
+            else:
+                es, ef = self._early(i)
+            old_es, old_ef = es_list[i], ef_list[i]
+            if es != old_es or ef != old_ef:
                 es_list[i], ef_list[i] = es, ef
                 changed.append(i)
+                if ef - es != old_ef - old_es:
+                    respanned.append(i)
                 if dirty is not None:
                     for s, _code, _lag in succs[i]:
                         dirty[s] = 1
-        return changed
+        return changed, respanned
 
     # ------------------------------------------------------------------ backward
+    #
+    # LF_p = min(F, due_p, LF_s + c for each driven successor link), where c depends only on
+    # the link and the spans. Split it as LF_p = min(F - tail_p, limit_p): ``tail`` (work
+    # after p's finish) and ``limit`` (the tightest due date reached) do not depend on F,
+    # so an edit that moves F only re-runs the pass upstream of milestones whose span moved.
 
     def _late(self, p: int) -> tuple[float, float]:
-        ls_list, lf_list, fixed = self.ls, self.lf, self.fixed_es
-        span = self.ef[p] - self.es[p]
-        lf = self.finish
+        es_list, ef_list, tail, limit, fixed = (
+            self.es,
+            self.ef,
+            self.tail,
+            self.limit,
+            self.fixed_es,
+        )
+        span_p = ef_list[p] - es_list[p]
+        t = 0.0
         due = self.due[p]
-        if due is not None and due < lf:
-            lf = due
+        d = INF if due is None else due
         for s, code, lag in self.graph.succs[p]:
             if fixed[s] is not None:
                 continue
             if code == FS:
-                v = ls_list[s] - lag
+                c = es_list[s] - ef_list[s] - lag
             elif code == SS:
-                v = ls_list[s] - lag + span
+                c = es_list[s] - ef_list[s] - lag + span_p
             elif code == FF:
-                v = lf_list[s] - lag
+                c = -lag
             else:
-                v = lf_list[s] - lag + span
-            if v < lf:
-                lf = v
-        return lf - span, lf
+                c = span_p - lag
+            if tail[s] - c > t:
+                t = tail[s] - c
+            if limit[s] + c < d:
+                d = limit[s] + c
+        return t, d
 
-    def backward(self, seeds: tuple[int, ...] | None = None) -> None:
+    def backward(self, seeds: set[int] | None = None) -> None:
         """Backward pass over everything, or only from ``seeds`` towards the start."""
-        graph, ls_list, lf_list = self.graph, self.ls, self.lf
+        graph, tail, limit = self.graph, self.tail, self.limit
         order, preds, position = graph.order, graph.preds, graph.position
         if seeds is None:
             for pos in range(len(order) - 1, -1, -1):
                 i = order[pos]
-                ls_list[i], lf_list[i] = self._late(i)
-            return
-        if not seeds:
-            return
-        dirty = bytearray(len(graph))
-        for s in seeds:
-            dirty[s] = 1
-        for pos in range(max(position[s] for s in seeds), -1, -1):
-            i = order[pos]
-            if not dirty[i]:
-                continue
-            ls, lf = self._late(i)
-            if ls != ls_list[i] or lf != lf_list[i]:
-                ls_list[i], lf_list[i] = ls, lf
-                for p, _code, _lag in preds[i]:
-                    dirty[p] = 1
+                tail[i], limit[i] = self._late(i)
+        elif seeds:
+            dirty = bytearray(len(graph))
+            for s in seeds:
+                dirty[s] = 1
+            for pos in range(max(position[s] for s in seeds), -1, -1):
+                i = order[pos]
+                if not dirty[i]:
+                    continue
+                t, d = self._late(i)
+                if t != tail[i] or d != limit[i]:
+                    tail[i], limit[i] = t, d
+                    for p, _code, _lag in preds[i]:
+                        dirty[p] = 1
 
     # ------------------------------------------------------------------ free float
 
-    def _free(self, p: int) -> float:
+    def _slack(self, p: int) -> float:
+        """Free float to the successors alone (the F - EF term is added in ``materialize``)."""
         es_list, ef_list, fixed = self.es, self.ef, self.fixed_es
         es_p, ef_p = es_list[p], ef_list[p]
-        free = self.finish - ef_p
+        free = INF
         for s, code, lag in self.graph.succs[p]:
             if fixed[s] is not None:
                 continue
@@ -231,11 +275,21 @@ class Cpm:
                 free = v
         return free
 
-    def free_float(self, nodes: list[int] | None = None) -> None:
-        """Free float of every node, or only of ``nodes``."""
-        ff = self.ff
+    def free_slack(self, nodes: Iterable[int] | None = None) -> None:
+        """Successor slack of every node, or only of ``nodes``."""
+        slack = self.slack
         for i in range(len(self.graph)) if nodes is None else nodes:
-            ff[i] = self._free(i)
+            slack[i] = self._slack(i)
+
+    def materialize(self) -> None:
+        """Fill ``ls``, ``lf`` and ``ff`` from tails, limits, slacks and the project finish."""
+        f = self.finish
+        pairs = zip(self.tail, self.limit, strict=True)
+        self.lf = lf = [lim if lim < f - tl else f - tl for tl, lim in pairs]
+        self.ls = [x - (ef - es) for x, es, ef in zip(lf, self.es, self.ef, strict=True)]
+        self.ff = [
+            sl if sl < f - ef else f - ef for sl, ef in zip(self.slack, self.ef, strict=True)
+        ]
 
     # ------------------------------------------------------------------ whole runs
 
@@ -244,33 +298,29 @@ class Cpm:
         self.forward()
         self.finish = max(self.ef, default=0.0)
         self.backward()
-        self.free_float()
+        self.free_slack()
+        self.materialize()
 
     def update(self, i: int, m: Milestone) -> None:
         """Re-schedule after milestone ``m`` (node i) changed duration, status, progress or dates.
 
         Its links must be unchanged (the caller rebuilds the graph when they change).
         """
-        was_driven = self.driven(i)
         self.set_input(i, m)
-        graph = self.graph
-        changed = self.forward(graph.position[i], (i,))
-        finish = max(self.ef, default=0.0)
-        preds_i = [p for p, _c, _l in graph.preds[i]]
-        if finish != self.finish:
-            self.finish = finish
-            self.backward()
-            self.free_float()
-            return
-        seeds = {i, *changed}
-        if was_driven != self.driven(i):
-            seeds.update(preds_i)
-        self.backward(tuple(seeds))
-        touched = set(seeds)
-        touched.update(preds_i)
-        for c in changed:
-            touched.update(p for p, _c, _l in graph.preds[c])
-        self.free_float(sorted(touched))
+        preds = self.graph.preds
+        changed, respanned = self.forward(self.graph.position[i], (i,))
+        self.finish = max(self.ef, default=0.0)
+        # Tails and limits depend on spans (and on whether node i follows its links); free
+        # slack depends on ES and EF of a node and its successors.
+        seeds = {i, *respanned}
+        for c in (i, *respanned):
+            seeds.update(p for p, _c, _l in preds[c])
+        self.backward(seeds)
+        touched = {i, *changed}
+        for c in (i, *changed):
+            touched.update(p for p, _c, _l in preds[c])
+        self.free_slack(touched)
+        self.materialize()
 
     def tight_preds(self, s: int, include_done: bool = False) -> list[int]:
         """Predecessors whose link drives node s's early start, in plan order.

@@ -64,17 +64,21 @@ def build_graph(plan: Plan) -> Graph:
             ids.append(m.id)
     preds: list[list[Link]] = [[] for _ in ids]
     succs: list[list[Link]] = [[] for _ in ids]
+    codes = LINK_CODE
     for m in plan.milestones:
+        if not m.depends_on:
+            continue
         s = index.get(m.id)
         if s is None or m.status == "cancelled" or ids[s] != m.id:
             continue
+        into = preds[s]
         for dep in m.depends_on:
             p = index.get(dep.id)
             if p is None or p == s:
                 continue
-            code, lag = LINK_CODE[dep.type], float(dep.lag)
-            preds[s].append((p, code, lag))
-            succs[p].append((s, code, lag))
+            link = (p, codes[dep.type], float(dep.lag))
+            into.append(link)
+            succs[p].append((s, link[1], link[2]))
     order = _topological(len(ids), preds, succs, ids)
     position = [0] * len(ids)
     for pos, node in enumerate(order):

@@ -280,6 +280,7 @@ class Scheduler:
         self._as_of_offset = self.calendar.offset(self.as_of)
         self.cpm = Cpm(self.graph, self.calendar, self._as_of_offset)
         by_id = {m.id: m for m in reversed(plan.milestones) if m.status != "cancelled"}
+        self._where = {m.id: k for k, m in reversed(list(enumerate(plan.milestones)))}
         self._items = [by_id[ident] for ident in self.graph.ids]
         for i, m in enumerate(self._items):
             self.cpm.set_input(i, m)
@@ -304,14 +305,16 @@ class Scheduler:
             len(plan.milestones) == len(old_plan.milestones)
             and plan.program.start == old_plan.program.start
             and plan.calendar == old_plan.calendar
-            and plan.baselines == old_plan.baselines
+            and (plan.baselines is old_plan.baselines or plan.baselines == old_plan.baselines)
         )
         edits: list[tuple[int, Milestone]] = []
         if fast:
-            new_by_id = {m.id: m for m in plan.milestones if m.id in wanted}
             for ident in sorted(wanted):
                 i = self.graph.index.get(ident)
-                new = new_by_id.get(ident)
+                where = self._where.get(ident)
+                new = None if where is None else plan.milestones[where]
+                if new is not None and new.id != ident:
+                    new = None
                 if i is None or new is None or new.status == "cancelled":
                     fast = False
                     break
@@ -332,7 +335,7 @@ class Scheduler:
     def update_milestone(self, milestone: Milestone) -> Schedule:
         """Replace the milestone with the same id by ``milestone`` and re-schedule."""
         items = list(self.plan.milestones)
-        where = next((k for k, m in enumerate(items) if m.id == milestone.id), None)
+        where = self._where.get(milestone.id)
         if where is None:
             raise KeyError(milestone.id)
         items[where] = milestone
@@ -340,6 +343,10 @@ class Scheduler:
 
     def _result(self) -> Schedule:
         plan, cal, c = self.plan, self.calendar, self.cpm
+        if len(self.graph):
+            # Every date shown lies between these: a range error surfaces here, not later.
+            cal.start_date(min(min(c.es), min(c.ls)))
+            cal.start_date(max(max(c.ef), max(c.lf)))
         ends = [i for i in range(len(self.graph)) if c.ef[i] >= c.finish - EPS]
         finish = max((cal.finish_date(c.ef[i], c.es[i]) for i in ends), default=cal.origin)
         target = plan.program.target

@@ -122,6 +122,21 @@ def test_fmt_check_exit_codes_and_writes_nothing(run_cli: Run, tmp_path: Path) -
     assert run_cli("fmt", "--check", canonical, messy)[0] == 1
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [b"\xef\xbb\xbf" + VALID.encode(), VALID.replace("\n", "\r\n").encode()],
+    ids=["byte-order mark", "CRLF"],
+)
+def test_fmt_check_treats_bom_and_crlf_as_not_canonical(
+    run_cli: Run, tmp_path: Path, raw: bytes
+) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_bytes(raw)
+    assert run_cli("fmt", "--check", path)[0] == 1
+    assert run_cli("fmt", path)[0] == 0
+    assert path.read_bytes() == VALID.encode()
+
+
 def test_fmt_refuses_to_drop_comments_without_force(run_cli: Run, tmp_path: Path) -> None:
     path = _write(tmp_path, COMMENTED)
     loaded = load_plan(path)

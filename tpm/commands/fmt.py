@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tpm.commands.common import print_diagnostics
 from tpm.load import load_plan
-from tpm.storage import StorageError, dumps, write_atomic
+from tpm.storage import StorageError, digest_of, dumps, write_atomic
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
             status = 1
             continue
         text = dumps(loaded.plan)
-        if text == loaded.source.text:
+        # Compare bytes, not decoded text: a byte-order mark or CRLF is not canonical either.
+        if digest_of(text.encode("utf-8")) == loaded.source.digest:
             continue
         if args.check:
             print(f"{path}: not canonical (run: tpm fmt {path})", file=sys.stderr)

@@ -50,10 +50,11 @@ def blockers_section(data: ReportData) -> list[str]:
         ]
         if b.critical:
             impact.insert(0, "critical")
-        impact.append(f"holds {b.downstream} downstream")
+        held = f"holds {b.downstream} milestone{'s' if b.downstream != 1 else ''}"
         if b.teams_held:
-            names = [md_cell(data.team_names.get(t, t)) for t in b.teams_held]
-            impact.append("teams " + ", ".join(names))
+            teams = len(b.teams_held)
+            held += f" of {teams} team{'s' if teams != 1 else ''}"
+        impact.append(held)
         why = (
             md_cell(b.reason)
             if b.kind == "blocked"

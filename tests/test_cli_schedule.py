@@ -212,3 +212,20 @@ def test_baseline_refuses_when_the_file_changed_on_disk(
     code, _out, err = run_cli("baseline", plan_file)
     assert code == 1 and "changed on disk" in err
     assert "[[baselines]]" not in plan_file.read_text(encoding="utf-8")
+
+
+def test_fractional_offsets_are_rounded_numbers_and_gc_is_restored(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    import gc
+
+    path = tmp_path / "f.toml"
+    path.write_text(dumps(plan_of(ms("a", 1.5), ms("b", 0.25, "a"))), encoding="utf-8")
+    assert gc.isenabled()
+    data = json.loads(run_cli("schedule", path, "--json", "--as-of", "2026-03-02")[1])
+    assert gc.isenabled()
+    assert [(m["early_start"], m["early_finish"]) for m in data["milestones"]] == [
+        (0, 1.5),
+        (1.5, 1.75),
+    ]
+    assert data["finish_offset"] == 1.75 and data["finish"] == "2026-03-03"

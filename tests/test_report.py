@@ -294,3 +294,14 @@ def test_since_bad_revision(run_cli: RunCli, repo: Path, rev: str, words: str) -
 def test_every_golden_report_is_safe_markdown(golden: Path) -> None:
     tokens = assert_safe_markdown(golden.read_text(encoding="utf-8"))
     assert tables(tokens), "a report has at least the area table"
+
+
+def test_since_revision_with_errors(run_cli: RunCli, repo: Path) -> None:
+    plan = repo / "plans" / "small.toml"
+    plan.write_text("[program]\nname = 1\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "broken")
+    plan.write_text(SMALL, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "fixed")
+    code, out, err = run_cli("report", plan, "--since", "HEAD~1")
+    assert (code, out) == (1, "")
+    assert "HEAD~1:small.toml" in err and "the plan at that revision has errors" in err

@@ -24,7 +24,7 @@ from tpm.commands.common import (
     print_diagnostics,
     status_date,
 )
-from tpm.load import from_source, load_plan
+from tpm.load import from_source
 from tpm.model import Plan
 from tpm.sourcemap import SourceMap
 from tpm.storage import StorageError, current_digest, decode, parse, read_bytes, write_atomic
@@ -93,6 +93,15 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
+def _quick(name: str, raw: bytes) -> Plan | None:
+    """Validate without a source map; None when unreadable or invalid (reload for details)."""
+    try:
+        data = tomllib.loads(decode(raw))
+    except (StorageError, tomllib.TOMLDecodeError, RecursionError):
+        return None
+    return check_document(data, name, SourceMap()).plan
+
+
 def load_quick(path: Path) -> Plan | None:
     """Load a plan for a report or export; on errors print located diagnostics, return None.
 
@@ -101,25 +110,20 @@ def load_quick(path: Path) -> Plan | None:
     plan with errors is loaded again the usual way, for diagnostics with line numbers.
     """
     try:
-        data = tomllib.loads(decode(read_bytes(path)))
-    except (StorageError, tomllib.TOMLDecodeError, RecursionError):
-        return load_or_report(path)
-    checked = check_document(data, str(path), SourceMap())
-    if checked.plan is not None:
-        return checked.plan
-    return load_or_report(path)
+        plan = _quick(str(path), read_bytes(path))
+    except StorageError:
+        plan = None
+    return plan if plan is not None else load_or_report(path)
 
 
 def _old_plan(plan_path: Path, since: str, as_of: dt.date) -> tuple[Plan, dt.date, str]:
     """The older plan, its status date and a label for the report heading."""
     candidate = Path(since)
     if candidate.is_file():
-        loaded = load_plan(candidate)
-        if loaded.plan is None:
-            print_diagnostics(loaded)
+        old_plan = load_quick(candidate)
+        if old_plan is None:
             raise ReportError(f"--since {since}: that plan has errors (listed above)")
-        old_as_of = min(loaded.plan.program.as_of or as_of, as_of)
-        return loaded.plan, old_as_of, since
+        return old_plan, min(old_plan.program.as_of or as_of, as_of), since
     from tpm.gitrev import GitRevError, read_at
 
     try:
@@ -127,17 +131,17 @@ def _old_plan(plan_path: Path, since: str, as_of: dt.date) -> tuple[Plan, dt.dat
     except GitRevError as exc:
         raise ReportError(f"--since {since!r}: {exc}", 2) from None
     name = f"{since}:{plan_path.name}"
-    try:
-        source = parse(Path(name), rev.raw)
-    except (StorageError, tomllib.TOMLDecodeError, RecursionError) as exc:
-        message = f"--since {since}: the plan at that revision cannot be read: {exc}"
-        raise ReportError(message) from None
-    old = from_source(source)
-    if old.plan is None:
+    old_plan = _quick(name, rev.raw)
+    if old_plan is None:
+        try:
+            old = from_source(parse(Path(name), rev.raw))
+        except (StorageError, tomllib.TOMLDecodeError, RecursionError) as exc:
+            message = f"--since {since}: the plan at that revision cannot be read: {exc}"
+            raise ReportError(message) from None
         print_diagnostics(old)
         raise ReportError(f"--since {since}: the plan at that revision has errors (above)")
-    old_as_of = min(old.plan.program.as_of or rev.committed, as_of)
-    return old.plan, old_as_of, f"{since} ({rev.commit[:7]})"
+    old_as_of = min(old_plan.program.as_of or rev.committed, as_of)
+    return old_plan, old_as_of, f"{since} ({rev.commit[:7]})"
 
 
 def make_report(plan: Plan, plan_path: Path, as_of: dt.date, since: str | None) -> str:

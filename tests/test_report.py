@@ -305,3 +305,43 @@ def test_since_revision_with_errors(run_cli: RunCli, repo: Path) -> None:
     code, out, err = run_cli("report", plan, "--since", "HEAD~1")
     assert (code, out) == (1, "")
     assert "HEAD~1:small.toml" in err and "the plan at that revision has errors" in err
+
+
+ALL_DONE = """
+[program]
+name = "Done"
+start = 2026-01-05
+as_of = 2026-02-02
+
+[[milestones]]
+id = "a"
+title = "A"
+duration = 3
+status = "done"
+percent_complete = 100
+actual_start = 2026-01-05
+actual_finish = 2026-01-09
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            '[program]\nname = "Empty"\nstart = 2026-01-05\n',
+            ["No milestones in the plan yet.", "No scheduled milestones to chart."],
+            id="no-milestones",
+        ),
+        pytest.param(
+            ALL_DONE,
+            ["All 1 milestones are done; the last finished on 2026-01-09.", "## Overall: 🟢 GREEN"],
+            id="all-done",
+        ),
+    ],
+)
+def test_edge_plans(run_cli: RunCli, tmp_path: Path, text: str, expected: list[str]) -> None:
+    code, out, err = run_cli("report", write(tmp_path, "p.toml", text), "--as-of", "2026-02-02")
+    assert code == 0, err
+    assert_safe_markdown(out)
+    for line in expected:
+        assert line in out

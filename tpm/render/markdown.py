@@ -155,7 +155,11 @@ def _slip(value: float, hold: float) -> str:
 
 def _finish_line(data: ReportData) -> str:
     if data.finish is None:
-        return "No open milestones: nothing left to schedule."
+        finished = [m.actual_finish or m.finish for m in data.milestones if m.status == "done"]
+        last = max((d for d in finished if d is not None), default=None)
+        if last is None:
+            return "No open milestones: nothing left to schedule."
+        return f"All {data.done_count} milestones are done; the last finished on {last}."
     text = f"Forecast finish **{data.finish}**"
     if data.target is not None and data.margin_days is not None:
         m = data.margin_days
@@ -249,6 +253,8 @@ def _milestones(data: ReportData, shown: tuple[list[MilestoneRow], int]) -> list
         lines.append(f"- **Overdue:** {_mentions(overdue, 'due')}")
     rows, left_out = shown
     lines.append("")
+    if not rows:
+        return [*lines, "No milestones in the plan yet."]
     header = ["ID", "Milestone", "Team", "Owner", "Status", "Baseline", "Forecast", "Var.", "Float"]
     lines += table(header, [_row(data, m) for m in rows])
     if left_out:
@@ -295,6 +301,8 @@ def _row(data: ReportData, m: MilestoneRow) -> list[str]:
 
 def _timeline(data: ReportData, shown: tuple[list[MilestoneRow], int]) -> list[str]:
     rows, left_out = shown
+    if not any(m.start is not None for m in rows):
+        return ["## Timeline", "", "No scheduled milestones to chart."]
     chart = render_mermaid(replace(data, milestones_in_plan_order=_plan_order(data, rows)), True)
     lines = ["## Timeline", ""]
     if left_out:

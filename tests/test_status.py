@@ -311,3 +311,27 @@ def test_override(override: Override, rag: str, applied: bool, note: str | None)
     if applied:
         assert status.reason.startswith(f"Overridden to {rag.upper()} until {override.expires}")
         assert "the rules say RED" in status.reason
+
+
+def _plan_status(**kw: object) -> tuple[str, set[str]]:
+    from tpm.model import Milestone, Plan, Program
+    from tpm.report_data import build
+
+    base: dict[str, object] = {
+        "program": Program(name="p", start=D(2026, 3, 2), target=D(2026, 3, 31)),
+        "milestones": [Milestone(id="a", title="A", duration=5, due=D(2026, 3, 6))],
+    }
+    base.update(kw)
+    status = build(Plan(**base), D(2026, 3, 4)).status  # type: ignore[arg-type]
+    return status.rag, {f.rule for a in status.areas for f in a.findings}
+
+
+def test_facts_from_a_real_plan() -> None:
+    from tpm.model import Risk
+
+    # a starts on the status date (Wed 2026-03-04), needs 5 days, due Fri: 2 days late.
+    rag, rules = _plan_status()
+    assert rag == "red" and "schedule.due-date-missed" in rules
+    accepted = Risk(id="r", title="R", probability=5, impact=4, response="accept")
+    _, rules = _plan_status(risks=[accepted])
+    assert "risks.critical-open" in rules and "risks.critical-unmitigated" not in rules

@@ -154,6 +154,20 @@ def test_degenerate_estimates_forecast_exactly_the_deterministic_schedule(plan: 
         assert m.on_time == (1.0 if expected.finish <= expected.due else 0.0), m.id
 
 
+def test_runs_split_into_chunks_give_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tpm.montecarlo
+
+    plan = _degenerate(_random_plan(5))
+    plan = plan.model_copy(update={"risks": [risk("r", ["m30"], 2, probability=5)]})
+    whole = forecast(plan, MONDAY, runs=50)
+    # 7 runs per chunk: seven full chunks and a last one of one run.
+    monkeypatch.setattr(tpm.montecarlo, "CHUNK_ELEMENTS", 7 * len(plan.milestones))
+    chunked = forecast(plan, MONDAY, runs=50)
+    assert chunked.finish == whole.finish
+    assert [m.finish for m in chunked.milestones] == [m.finish for m in whole.milestones]
+    assert chunked.risks[0].occurred == pytest.approx(0.9, abs=0.1)
+
+
 def test_fixed_durations_without_estimates_also_give_the_deterministic_finish() -> None:
     plan = _random_plan(11)
     fc = forecast(plan, MONDAY, runs=20)

@@ -29,7 +29,7 @@ Ints = npt.NDArray[np.int64]
 
 DONE, STARTED, OPEN = 0, 1, 2
 TOLERANCE = 1e-9  # total float at or below this counts as zero (critical)
-CHUNK_ELEMENTS = 1 << 21  # values per (milestones x runs) matrix in one chunk
+CHUNK_ELEMENTS = 1 << 22  # values per (milestones x runs) matrix in one chunk (32 MB)
 
 
 @dataclass(frozen=True)

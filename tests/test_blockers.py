@@ -100,3 +100,25 @@ def test_teams_held_are_the_teams_downstream_and_done_work_is_not_held() -> None
     )
     [b] = blockers(plan, schedule(plan, WED), WED)
     assert b.downstream == ("y", "z") and b.teams_held == ("b", "c")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_downstream_walk_equals_networkx_descendants(seed: int) -> None:
+    import random
+
+    import networkx as nx
+
+    from tpm.blockers import descendants
+    from tpm.graph import build_graph, to_networkx
+
+    rng = random.Random(seed)
+    items = [ms("m0", 1)]
+    for k in range(1, 40):
+        preds = {f"m{rng.randrange(k)}" for _ in range(rng.randint(0, 3))}
+        items.append(ms(f"m{k}", 1, *sorted(preds)))
+    graph = build_graph(plan_of(*items))
+    g = to_networkx(graph)
+    for node, ident in enumerate(graph.ids):
+        mine = [graph.ids[d] for d in descendants(graph, node)]
+        assert set(mine) == nx.descendants(g, ident)
+        assert mine == sorted(mine, key=graph.index.__getitem__)

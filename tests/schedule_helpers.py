@@ -20,13 +20,8 @@ def dep(spec: str | tuple[str, str, float]) -> Dependency:
 
 def ms(ident: str, duration: float, *deps: str | tuple[str, str, float], **kw: Any) -> Milestone:
     """A milestone with a title derived from its id."""
-    return Milestone(
-        id=ident,
-        title=ident.upper(),
-        duration=duration,
-        depends_on=[dep(d) for d in deps],
-        **kw,
-    )
+    kw.setdefault("title", ident.upper())
+    return Milestone(id=ident, duration=duration, depends_on=[dep(d) for d in deps], **kw)
 
 
 def plan_of(*milestones: Milestone, start: dt.date = MONDAY, **program: Any) -> Plan:

@@ -229,3 +229,30 @@ def test_fractional_offsets_are_rounded_numbers_and_gc_is_restored(
         (1.5, 1.75),
     ]
     assert data["finish_offset"] == 1.75 and data["finish"] == "2026-03-03"
+
+
+def test_fast_json_text_equals_the_data_dict() -> None:
+    from schedule_helpers import MONDAY as START
+
+    from tpm.model import Baseline, BaselineEntry
+    from tpm.render.schedule_json import schedule_data, schedule_json
+    from tpm.schedule import schedule
+
+    plan = plan_of(
+        ms("a", 1.5, title='Quote " and \\ back\\slash', team="ü-team", due=START),
+        ms("b", 0.1 + 0.2, "a", status="in_progress", actual_start=START, percent_complete=33),
+        ms("c", 0, ("b", "SF", -1.25)),
+        ms("x", 1, status="cancelled"),
+    )
+    plan.baselines = [
+        Baseline(
+            name="k",
+            recorded=START,
+            finish=START,
+            milestones=[BaselineEntry(id="a", start=START, finish=START)],
+        )
+    ]
+    sched = schedule(plan, dt.date(2026, 3, 3))
+    assert json.loads(schedule_json(sched)) == json.loads(json.dumps(schedule_data(sched)))
+    empty = schedule(plan_of(), START)
+    assert json.loads(schedule_json(empty)) == json.loads(json.dumps(schedule_data(empty)))

@@ -98,9 +98,9 @@ def _run(args: argparse.Namespace) -> int:
         return loaded
     _plan, sched = loaded
     if args.json:
-        from tpm.render.schedule_json import dumps, schedule_data
+        from tpm.render.schedule_json import schedule_json
 
-        sys.stdout.write(dumps(schedule_data(sched)) + "\n")
+        sys.stdout.write(schedule_json(sched) + "\n")
     else:
         from tpm.render.schedule_text import render_schedule
 

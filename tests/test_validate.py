@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tpm.diagnostics import Diagnostic, did_you_mean, format_path, show_id
 from tpm.sourcemap import SourceMap
@@ -197,3 +199,34 @@ def test_path_and_id_formatting() -> None:
     assert show_id("é-ü") == "é-ü"
     assert show_id("a\tb") == '"a\\tb"'
     assert len(show_id("x" * 500)) == 60
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(0, 7), max_size=3),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_one_cycle_error_per_loop_and_each_loop_is_real(deps: list[list[int]]) -> None:
+    import networkx as nx
+
+    ids = [f"m{i}" for i in range(len(deps))]
+    milestones = [
+        _ms(ident, depends_on=[ids[d] for d in ds if d < len(ids) and d != i])
+        for i, (ident, ds) in enumerate(zip(ids, deps, strict=True))
+    ]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(ids)
+    for m in milestones:
+        graph.add_edges_from((d, m["id"]) for d in m["depends_on"])
+    loops = [c for c in nx.strongly_connected_components(graph) if len(c) > 1]
+    cycles = [d for d in _check(milestones=milestones).diagnostics if d.code == "cycle"]
+    assert len(cycles) == len(loops)
+    for diag in cycles:
+        shown = diag.message.removeprefix("dependency cycle: ").split(" -> ")
+        assert shown[0] == shown[-1] and len(set(shown[:-1])) == len(shown) - 1
+        assert all(graph.has_edge(a, b) for a, b in zip(shown, shown[1:], strict=False))
+        component = next(c for c in loops if shown[0] in c)
+        assert shown[0] == min(component, key=ids.index)  # starts at the first in the file

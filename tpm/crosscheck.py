@@ -254,40 +254,93 @@ def _kpi_checks(rep: Reporter, k: Kpi, p: Path) -> None:
 
 
 def _cycles(rep: Reporter, plan: Plan, path_of: Any) -> None:
-    import networkx as nx
+    """One error per dependency loop, naming the shortest loop through its first milestone.
 
-    graph = nx.DiGraph()
+    Plain Tarjan rather than networkx: importing networkx costs more than checking a plan.
+    """
     index: dict[str, int] = {}
     for i, m in enumerate(plan.milestones):
         index.setdefault(m.id, i)
-        graph.add_node(m.id)
+    successors: dict[str, list[str]] = {ident: [] for ident in index}
     for m in plan.milestones:
         for dep in m.depends_on:
-            if dep.id in index and dep.id != m.id:
-                graph.add_edge(dep.id, m.id)
-    for component in nx.strongly_connected_components(graph):
+            if dep.id in index and dep.id != m.id and m.id not in successors[dep.id]:
+                successors[dep.id].append(m.id)
+    for nodes in successors.values():
+        nodes.sort(key=index.__getitem__)
+    for component in _strongly_connected(list(index), successors):
         if len(component) < 2:
             continue
-        loop = _one_cycle(graph.subgraph(component))
-        first = min(loop, key=lambda n: index[n])
-        k = loop.index(first)
-        loop = loop[k:] + loop[:k]
-        shown = " -> ".join([*loop, loop[0]])
+        first = min(component, key=index.__getitem__)
+        loop = _shortest_loop(first, successors, set(component))
         rep.add(
             "error",
             "cycle",
-            f"dependency cycle: {shown}",
+            "dependency cycle: " + " -> ".join([*loop, first]),
             path_of("milestones", index[first], "depends_on"),
             "remove one of these links",
         )
 
 
-def _one_cycle(graph: Any) -> list[str]:
-    import networkx as nx
+def _strongly_connected(nodes: list[str], successors: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iterative (plans may be long chains)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in nodes:
+        if root in order:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                order[node] = low[node] = len(order)
+                stack.append(node)
+                on_stack.add(node)
+            nexts = successors[node]
+            if i < len(nexts):
+                work.append((node, i + 1))
+                child = nexts[i]
+                if child not in order:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], order[child])
+                continue
+            if low[node] == order[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return found
 
-    start = min(graph.nodes)
-    edges = nx.find_cycle(graph, source=start)
-    return [str(u) for u, _v in edges]
+
+def _shortest_loop(start: str, successors: dict[str, list[str]], within: set[str]) -> list[str]:
+    """Breadth-first from start back to start inside one component: [start, ..., last]."""
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for child in successors[node]:
+                if child == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return path[::-1]
+                if child in within and child not in came_from:
+                    came_from[child] = node
+                    following.append(child)
+        frontier = following
+    return [start]  # unreachable for a strongly connected component
 
 
 def unknown_keys(rep: Reporter, data: dict[str, Any]) -> None:

@@ -230,3 +230,13 @@ def test_one_cycle_error_per_loop_and_each_loop_is_real(deps: list[list[int]]) -
         assert all(graph.has_edge(a, b) for a, b in zip(shown, shown[1:], strict=False))
         component = next(c for c in loops if shown[0] in c)
         assert shown[0] == min(component, key=ids.index)  # starts at the first in the file
+
+
+def test_a_very_long_loop_is_shown_by_its_ends() -> None:
+    n = 5000
+    chain = [_ms(f"m{i}", depends_on=[f"m{(i - 1) % n}"]) for i in range(n)]
+    [diag] = _check(milestones=chain).diagnostics
+    assert diag.message == (
+        "dependency cycle: m0 -> m1 -> m2 -> m3 -> m4 -> m5 -> m6 -> m7 -> m8 -> m9 -> "
+        "(4985 more) -> m4995 -> m4996 -> m4997 -> m4998 -> m4999 -> m0"
+    )

@@ -276,10 +276,17 @@ def _cycles(rep: Reporter, plan: Plan, path_of: Any) -> None:
         rep.add(
             "error",
             "cycle",
-            "dependency cycle: " + " -> ".join([*loop, first]),
+            "dependency cycle: " + _show_loop([*loop, first]),
             path_of("milestones", index[first], "depends_on"),
             "remove one of these links",
         )
+
+
+def _show_loop(loop: list[str]) -> str:
+    """'a -> b -> c -> a'; a loop of more than 20 milestones keeps its two ends."""
+    if len(loop) > 21:
+        loop = [*loop[:10], f"({len(loop) - 16} more)", *loop[-6:]]
+    return " -> ".join(loop)
 
 
 def _strongly_connected(nodes: list[str], successors: dict[str, list[str]]) -> list[list[str]]:

@@ -255,31 +255,31 @@ class Cpm:
 
     # ------------------------------------------------------------------ free float
 
-    def _slack(self, p: int) -> float:
-        """Free float to the successors alone (the F - EF term is added in ``materialize``)."""
-        es_list, ef_list, fixed = self.es, self.ef, self.fixed_es
-        es_p, ef_p = es_list[p], ef_list[p]
-        free = INF
-        for s, code, lag in self.graph.succs[p]:
-            if fixed[s] is not None:
-                continue
-            if code == FS:
-                v = es_list[s] - lag - ef_p
-            elif code == SS:
-                v = es_list[s] - lag - es_p
-            elif code == FF:
-                v = ef_list[s] - lag - ef_p
-            else:
-                v = ef_list[s] - lag - es_p
-            if v < free:
-                free = v
-        return free
-
     def free_slack(self, nodes: Iterable[int] | None = None) -> None:
-        """Successor slack of every node, or only of ``nodes``."""
-        slack = self.slack
-        for i in range(len(self.graph)) if nodes is None else nodes:
-            slack[i] = self._slack(i)
+        """Free float to the successors alone, of every node or only of ``nodes``.
+
+        The F - EF term is added in :meth:`materialize`, so that a change of F alone does not
+        make every node's free float stale.
+        """
+        es_list, ef_list, fixed, slack = self.es, self.ef, self.fixed_es, self.slack
+        succs = self.graph.succs
+        for p in range(len(self.graph)) if nodes is None else nodes:
+            es_p, ef_p = es_list[p], ef_list[p]
+            free = INF
+            for s, code, lag in succs[p]:
+                if fixed[s] is not None:
+                    continue
+                if code == FS:
+                    v = es_list[s] - lag - ef_p
+                elif code == SS:
+                    v = es_list[s] - lag - es_p
+                elif code == FF:
+                    v = ef_list[s] - lag - ef_p
+                else:
+                    v = ef_list[s] - lag - es_p
+                if v < free:
+                    free = v
+            slack[p] = free
 
     def materialize(self) -> None:
         """Fill ``ls``, ``lf`` and ``ff`` from tails, limits, slacks and the project finish."""
@@ -316,10 +316,12 @@ class Cpm:
         for c in (i, *respanned):
             seeds.update(p for p, _c, _l in preds[c])
         self.backward(seeds)
-        touched = {i, *changed}
+        touched = bytearray(len(self.graph))
         for c in (i, *changed):
-            touched.update(p for p, _c, _l in preds[c])
-        self.free_slack(touched)
+            touched[c] = 1
+            for p, _c, _l in preds[c]:
+                touched[p] = 1
+        self.free_slack([k for k in range(len(touched)) if touched[k]])
         self.materialize()
 
     def tight_preds(self, s: int, include_done: bool = False) -> list[int]:

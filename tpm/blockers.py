@@ -15,8 +15,9 @@ Impact, in ranking order:
    ``hold_days`` more working days (default 5, one working week): the milestone cannot
    start, or resume its remaining work, before ``as_of + hold_days``; everything else is
    scheduled as usual, and the finish is compared with the current one.
-3. ``downstream``: milestones held up (descendants in the dependency graph that are not
-   done) and the distinct teams that own them.
+3. ``downstream``: milestones held up (descendants in the dependency graph, as
+   ``networkx.descendants`` would give them, that are not done; computed for all milestones at
+   once as bitsets in one reverse topological pass) and the distinct teams that own them.
 4. ``age_days``: calendar days since ``blocked_since`` (blocked) or since the late start
    date (waiting); unknown ages rank last.
 
@@ -97,13 +98,19 @@ def blockers(
             candidates.append((i, "waiting"))
     if not candidates:
         return []
-    team_of = [items[ident].team for ident in graph.ids]
+    reach = _reach(graph)
+    open_mask = sum(1 << k for k in range(len(graph)) if cpm.kind[k] != DONE)
+    team_masks: dict[str, int] = {}
+    for k, ident in enumerate(graph.ids):
+        team = items[ident].team
+        if team:
+            team_masks[team] = team_masks.get(team, 0) | (1 << k)
     found: list[tuple[tuple[object, ...], Blocker]] = []
     for i, kind in candidates:
         m = items[graph.ids[i]]
-        below = [d for d in descendants(graph, i) if cpm.kind[d] != DONE]
-        downstream = tuple(graph.ids[d] for d in below)
-        teams = tuple(sorted({team_of[d] for d in below if team_of[d]}))
+        below = reach[i] & open_mask
+        downstream = tuple(graph.ids[d] for d in _bits(below))
+        teams = tuple(sorted(t for t, mask in team_masks.items() if mask & below))
         holders = tuple(
             Holder(
                 id=p.id,
@@ -147,21 +154,27 @@ def blockers(
     return [b for _key, b in found]
 
 
-def descendants(graph: Graph, node: int) -> list[int]:
-    """Every milestone reachable from ``node`` along links, in plan order.
-
-    The same set as ``networkx.descendants`` on :func:`tpm.graph.to_networkx`, walked over the
-    compact lists: ten times faster, which matters with a hundred blockers in 10,000 milestones.
-    """
-    seen = bytearray(len(graph))
-    stack = [node]
+def _reach(graph: Graph) -> list[int]:
+    """Descendants of every node as bitsets (bit k = node k), in one reverse topological pass."""
+    reach = [0] * len(graph)
     succs = graph.succs
-    while stack:
-        for s, _code, _lag in succs[stack.pop()]:
-            if not seen[s]:
-                seen[s] = 1
-                stack.append(s)
-    return [k for k in range(len(graph)) if seen[k]]
+    for i in reversed(graph.order):
+        bits = 0
+        for s, _code, _lag in succs[i]:
+            bits |= reach[s] | (1 << s)
+        reach[i] = bits
+    return reach
+
+
+def _bits(mask: int) -> list[int]:
+    """Positions of the set bits, lowest first."""
+    text = bin(mask)[:1:-1]  # lowest bit first
+    out = []
+    k = text.find("1")
+    while k >= 0:
+        out.append(k)
+        k = text.find("1", k + 1)
+    return out
 
 
 def _holders(

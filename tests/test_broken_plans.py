@@ -144,7 +144,7 @@ def test_a_50_mb_file_is_refused_quickly(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     [diag] = loaded.diagnostics
     assert diag.code == "io"
-    assert "too large for a plan (50.0 MB; the limit is 10 MB)" in diag.message
+    assert "too large for a plan (50.0 MB; the limit is 40 MB)" in diag.message
     assert elapsed < 1.0
 
 

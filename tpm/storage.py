@@ -71,9 +71,10 @@ def current_digest(path: Path) -> str | None:
         return None
 
 
-# A real plan is tens of kilobytes; 10 MB is a hundred times the largest we have seen. Larger
-# files are refused before reading, so a stray log or dump cannot stall tpm for minutes.
-MAX_BYTES = 10_000_000
+# A real plan is tens of kilobytes; a generated 100,000-milestone plan is about 26 MB. 40 MB
+# leaves room above that; larger files are refused before reading, so a stray log or dump
+# cannot stall tpm for minutes.
+MAX_BYTES = 40_000_000
 
 
 def read_bytes(path: Path) -> bytes:

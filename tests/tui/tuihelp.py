@@ -31,7 +31,7 @@ def drive(path: Path, scenario: Scenario, size: tuple[int, int] = SIZE) -> TpmAp
     async def main() -> TpmApp:
         app = build_app(path, as_of=AS_OF, watch=False)
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
+            await ready(app, pilot)
             await scenario(app, pilot)
         return app
 
@@ -44,6 +44,13 @@ def screen_text(app: TpmApp) -> str:
     console = Console(width=width, height=height, file=io.StringIO(), record=True)
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text()
+
+
+async def ready(app: TpmApp, pilot: Pilot[None]) -> None:
+    """Wait until the plan is loaded and its first analysis is on screen."""
+    while not app.ready:
+        await pilot.pause(0.01)
+    await settle(app, pilot)
 
 
 async def settle(app: TpmApp, pilot: Pilot[None]) -> None:

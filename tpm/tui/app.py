@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+import importlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,37 +20,41 @@ from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.timer import Timer
 
 from tpm.diagnostics import Diagnostic
-from tpm.load import load_plan
+from tpm.load import Loaded, load_plan
 from tpm.model import Plan
 from tpm.storage import ChangedOnDisk, StorageError, current_digest, dumps, save, today
 from tpm.tui.editing import EditingMixin
 from tpm.tui.engine import Analysis, Engine, snapshot
 from tpm.tui.history import History
 from tpm.tui.screens.conflict import CHOICES, diff_text
-from tpm.tui.screens.dashboard import DashboardScreen
-from tpm.tui.screens.kpis import KpisScreen
-from tpm.tui.screens.milestones import MilestonesScreen
 from tpm.tui.screens.modals import ConfirmScreen, HelpScreen
-from tpm.tui.screens.problems import ProblemsScreen
-from tpm.tui.screens.report import ReportScreen
-from tpm.tui.screens.risks import RisksScreen
-from tpm.tui.screens.timeline import TimelineScreen
+from tpm.tui.screens.problems import LoadingScreen, ProblemsScreen
 
+# (mode, title, module): screens are imported when first shown, to keep startup fast.
 SCREENS = (
-    ("dashboard", "Dashboard", DashboardScreen),
-    ("milestones", "Milestones", MilestonesScreen),
-    ("timeline", "Timeline", TimelineScreen),
-    ("risks", "Risks", RisksScreen),
-    ("kpis", "KPIs", KpisScreen),
-    ("report", "Report", ReportScreen),
+    ("dashboard", "Dashboard", "dashboard"),
+    ("milestones", "Milestones", "milestones"),
+    ("timeline", "Timeline", "timeline"),
+    ("risks", "Risks", "risks"),
+    ("kpis", "KPIs", "kpis"),
+    ("report", "Report", "report"),
 )
-# Up to this many milestones the full analysis (status, forecast) runs before first paint;
-# above it, in a worker thread, and the dashboard says "analysing…" meanwhile.
-SYNC_LIMIT = 500
-FULL_DELAY = 0.3
+
+
+def _factory(module: str) -> Callable[[], Screen[Any]]:
+    def make() -> Screen[Any]:
+        mod = importlib.import_module(f"tpm.tui.screens.{module}")
+        screen: Screen[Any] = getattr(mod, f"{module.capitalize()}Screen")()
+        return screen
+
+    return make
+
+
+# Files bigger than this (about 1,500 milestones) load in a worker so the first frame
+# paints at once with "loading…"; smaller ones load before the first paint.
+BIG_FILE = 200_000
 
 
 class TpmApp(EditingMixin):
@@ -57,12 +62,12 @@ class TpmApp(EditingMixin):
 
     CSS_PATH = "tpm.tcss"
     TITLE = "tpm"
-    MODES = {name: cls for name, _title, cls in SCREENS}
+    MODES = {name: _factory(module) for name, _title, module in SCREENS}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         *(
             Binding(str(i), f"show('{name}')", title, show=False)
-            for i, (name, title, _cls) in enumerate(SCREENS, 1)
+            for i, (name, title, _module) in enumerate(SCREENS, 1)
         ),
         Binding("question_mark", "help", "Help"),
         Binding("ctrl+s", "save", "Save"),
@@ -87,7 +92,8 @@ class TpmApp(EditingMixin):
         self.history = History()
         self.engine = Engine()
         self.analysis: Analysis | None = None
-        self._full_timer: Timer | None = None
+        self.ready = False  # the plan has been read (valid or not)
+        self._full_requested: int | None = None
         self._ignored_digest: str | None = None
         self._asking = False
         self._markdown_cache: tuple[Any, str] | None = None
@@ -100,33 +106,45 @@ class TpmApp(EditingMixin):
         plan_as_of = self.plan.program.as_of if self.plan else None
         return self.as_of_override or plan_as_of or today()
 
+    def get_default_screen(self) -> Screen[Any]:
+        return LoadingScreen(str(self.path))
+
     def on_mount(self) -> None:
-        self.load()
+        # Paint the first frame ("loading …"), then read the plan: big files in a worker.
+        big = self.path.is_file() and self.path.stat().st_size > BIG_FILE
+        self.call_after_refresh(self._load_worker if big else self.load)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_disk)
 
+    @work(thread=True, exclusive=True, group="load")
+    def _load_worker(self) -> None:
+        loaded = load_plan(self.path)
+        analysis = None
+        if loaded.plan is not None:
+            as_of = self.as_of_override or loaded.plan.program.as_of or today()
+            analysis = self.engine.quick(loaded.plan, as_of, 0)
+        self.call_from_thread(self._adopt, loaded, analysis)
+
     def load(self) -> None:
         """(Re)load the plan from disk, dropping the history."""
-        loaded = load_plan(self.path)
+        self._adopt(load_plan(self.path), None)
+
+    def _adopt(self, loaded: Loaded, analysis: Analysis | None) -> None:
         self.diagnostics = loaded.diagnostics
         self.digest = loaded.source.digest if loaded.source else current_digest(self.path)
         self.has_comments = bool(loaded.source and loaded.source.sourcemap.has_comments)
         self.history = History()
-        self.engine.reset()
+        if analysis is None:
+            self.engine.reset()
         self._ignored_digest = None
         self.plan = loaded.plan
+        self.ready = True
+        self.update_title()
         if self.plan is None:
             self.analysis = None
-            self.update_title()
             self.switch_screen_to_problems()
             return
-        self.analysis = self.engine.quick(self.plan, self.as_of, 0)
-        if len(self.plan.milestones) <= SYNC_LIMIT:
-            data, problem = self.engine.full(snapshot(self.plan), self.as_of)
-            self._adopt_full(0, data, problem)
-        else:
-            self.schedule_full(0.0)
-        self.update_title()
+        self.analysis = analysis or self.engine.quick(self.plan, self.as_of, 0)
         if self.current_mode not in self.MODES:
             self.switch_mode("dashboard")
         self.push_analysis()
@@ -147,7 +165,8 @@ class TpmApp(EditingMixin):
         name = self.plan.program.name if self.plan else "plan has errors"
         self.title = f"tpm · {name}"
         marker = " ● modified" if self.history.dirty else ""
-        self.sub_title = f"{self.path.name}{marker} · as of {self.as_of}"
+        last = f" · {self.last_change} (u undoes)" if self.last_change and marker else ""
+        self.sub_title = f"{self.path.name}{marker} · as of {self.as_of}{last}"
 
     # ------------------------------------------------------------ analysis
 
@@ -158,20 +177,23 @@ class TpmApp(EditingMixin):
         version = self.history.version
         self.analysis = self.engine.quick(self.plan, self.as_of, version, changed, self.analysis)
         self.push_analysis()
-        self.schedule_full(FULL_DELAY)
         self.update_title()
 
-    def schedule_full(self, delay: float) -> None:
-        """Run the full tier (status, forecast, report) in a worker after ``delay``."""
-        if self._full_timer is not None:
-            self._full_timer.stop()
-        self._full_timer = self.set_timer(delay, self._start_full) if delay else None
-        if not delay:
-            self._start_full()
+    def request_full(self) -> None:
+        """Run the full tier (status, forecast, report) for the current version, once.
 
-    def _start_full(self) -> None:
-        if self.plan is not None:
-            self._full_worker(snapshot(self.plan), self.as_of, self.history.version)
+        Screens that show it (dashboard, report) ask when they show a version it has not
+        been run for; after a burst of edits elsewhere it runs once, on their return.
+        """
+        analysis = self.analysis
+        if self.plan is None or analysis is None or analysis.report_current:
+            return
+        if self._full_requested == analysis.version:
+            return
+        self._full_requested = analysis.version
+        plan, as_of, version = snapshot(self.plan), self.as_of, analysis.version
+        # Start after the current frame is painted: the worker competes for the GIL.
+        self.call_after_refresh(self._full_worker, plan, as_of, version)
 
     @work(thread=True, exclusive=True, group="full-analysis")
     def _full_worker(self, plan: Plan, as_of: dt.date, version: int) -> None:
@@ -227,7 +249,7 @@ class TpmApp(EditingMixin):
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        for i, (name, title, _cls) in enumerate(SCREENS, 1):
+        for i, (name, title, _module) in enumerate(SCREENS, 1):
             yield SystemCommand(f"Show {title}", f"screen {i}", lambda n=name: self.action_show(n))
         yield SystemCommand("Save", "ctrl+s: write the plan", self.action_save)
         yield SystemCommand("Undo", "u: undo the last edit", self.action_undo)
@@ -255,6 +277,7 @@ class TpmApp(EditingMixin):
         if change is None:
             self.notify("nothing to undo")
             return
+        self.last_change = ""
         self.reanalyse(change.milestone_ids or None if change.section == "milestones" else ())
         self.notify(change.label, timeout=2)
 
@@ -266,6 +289,7 @@ class TpmApp(EditingMixin):
         if change is None:
             self.notify("nothing to redo")
             return
+        self.last_change = ""
         self.reanalyse(change.milestone_ids or None if change.section == "milestones" else ())
         self.notify(f"redo {change.label}", timeout=2)
 

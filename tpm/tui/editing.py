@@ -52,6 +52,7 @@ class EditingMixin(App[None]):
     """Turns the screens' requests into validated, undoable changes."""
 
     _canonical: tuple[int, dict[str, Any]] | None = None
+    last_change = ""
     plan: Plan | None
     path: Path
     history: History
@@ -67,6 +68,10 @@ class EditingMixin(App[None]):
 
     def report_markdown(self) -> str:
         """The report text (defined by the App)."""
+        raise NotImplementedError
+
+    def update_title(self) -> None:
+        """Refresh the header (defined by the App)."""
         raise NotImplementedError
 
     # ------------------------------------------------------------ helpers
@@ -109,7 +114,9 @@ class EditingMixin(App[None]):
         assert self.plan is not None
         self.history.record(self.plan, change)
         self.reanalyse(change.milestone_ids if change.section == "milestones" else ())
-        self.notify(f"{change.label} (u undoes)", timeout=2)
+        # Feedback in the header (a toast would re-layout the screen: slow on big plans).
+        self.last_change = change.label
+        self.update_title()
 
     # ------------------------------------------------------------ forms
 

@@ -29,7 +29,7 @@ MODULES = {
     "kpis": "tpm.kpis",
     "report": "tpm.report_data",
     "markdown": "tpm.render.markdown",
-    "why": "tpm.why",
+    "why": "tpm.explain",
 }
 
 
@@ -65,14 +65,26 @@ class Analysis:
     as_of: dt.date
     version: int = 0
     schedule: Any = None
-    risks: Any = None
     kpis: Any = None
     report: Any = None  # tpm.report_data.ReportData, from the full tier
     report_version: int = -1  # the plan version the report was built from
     problems: dict[str, str] = field(default_factory=dict)
+    _risks: Any = None
+    _risks_thunk: Callable[[], Any] | None = None
+
+    @property
+    def risks(self) -> Any:
+        """The risk register, computed on first use (it needs the near-critical set, which
+        is slow to derive on big plans and not needed by every edit)."""
+        if self._risks_thunk is not None:
+            thunk, self._risks_thunk = self._risks_thunk, None
+            self._risks = _guard(self, "risks", thunk)
+        return self._risks
 
     def missing(self, area: str) -> str | None:
         """Why an area has no data (None when it has)."""
+        if area == "risks":
+            _ = self.risks
         return self.problems.get(area)
 
     @property
@@ -123,7 +135,7 @@ class Engine:
                 if area in previous.problems:
                     result.problems[area] = previous.problems[area]
         result.schedule = _guard(result, "schedule", lambda: self._schedule(plan, as_of, changed))
-        result.risks = _guard(result, "risks", lambda: self._risks(plan, as_of, result))
+        result._risks_thunk = lambda: self._risks(plan, as_of, result)
         result.kpis = _guard(
             result, "kpis", lambda: tuple(function("kpis", "analyse_kpis")(plan, as_of))
         )

@@ -46,6 +46,7 @@ class DashboardScreen(PlanScreen):
         super().on_mount()
 
     def show(self, analysis: Analysis) -> None:
+        self.tpm.request_full()
         data = analysis.report
         for name in PANELS:
             widget = self.query_one(f"#dash-{name}", Static)

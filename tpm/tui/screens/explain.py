@@ -1,47 +1,39 @@
-"""Show the schedule's `why` explanation of a milestone's dates as text."""
+"""Show `tpm why` (tpm.explain) for a milestone: the driving chain and what would pull it in."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 
-from tpm.tui.engine import Analysis
+from tpm.tui.engine import Analysis, Unavailable, function
 
 
 def explain_text(analysis: Analysis, key: str) -> Text:
-    """The chain of links that drives a milestone's forecast start."""
-    schedule = analysis.schedule
-    if schedule is None:
+    """The chain of links that drives a milestone's forecast start, and how to pull it in."""
+    if analysis.schedule is None:
         return Text(analysis.missing("schedule") or "no schedule", style="dim")
-    explain = getattr(schedule, "explain", None)
-    if explain is None:
-        return Text("explanations not available yet (tpm.schedule.explain)", style="dim")
+    if key not in analysis.schedule.graph.index:
+        return Text("not scheduled (cancelled)", style="dim")
     try:
-        data = explain(key)
+        data = function("why", "explain")(analysis.plan, analysis.schedule, key)
+    except Unavailable as exc:
+        return Text(f"not available yet ({exc})", style="dim")
     except Exception as exc:  # the engine could not explain this one; say so
         return Text(f"cannot explain: {exc}", style="dim")
-    return _render(data)
-
-
-def _render(data: Any) -> Text:
-    out = Text()
-    for attr in ("summary", "reason", "text"):
-        value = getattr(data, attr, None)
-        if isinstance(value, str) and value:
-            out.append(value + "\n")
-    steps = getattr(data, "steps", None) or getattr(data, "chain", None) or ()
-    for step in steps:
-        pred = getattr(step, "predecessor", None) or getattr(step, "id", "?")
-        kind = getattr(step, "type", "")
-        lag = getattr(step, "lag", 0) or 0
-        flt = getattr(step, "total_float", getattr(step, "float", None))
-        line = f"  {pred}"
-        if kind:
-            line += f" {kind}{lag:+g}" if lag else f" {kind}"
-        if flt is not None:
-            line += f"  float {flt:g}"
-        out.append(line + "\n")
-    if not out:
-        out.append(str(data) + "\n")
+    out = Text(f"starts from the {data.origin}\n" if " " in data.origin else f"{data.origin}\n")
+    for step in data.chain:
+        link = ""
+        if step.link_type:
+            lag = f"{step.lag:+g}" if step.lag else ""
+            link = f"  via {step.link_type}{lag}"
+        style = "bold #f85149" if step.total_float <= 0 and step.status != "done" else ""
+        out.append(f"  {step.id}", style=style)
+        out.append(f"  {step.start}→{step.finish}  float {step.total_float:g}{link}\n")
+        if step.tied_with:
+            out.append(f"    tied with {', '.join(step.tied_with)}\n", style="dim")
+    if data.pull_in is not None:
+        moves = ", ".join(
+            f"{p} {t}{lag:+g}" if lag else f"{p} {t}" for p, t, lag in data.pull_in.links
+        )
+        out.append(f"to pull it in move {moves}: up to {data.pull_in.gain_days:g} days", "italic")
+        out.append(f", then {data.pull_in.then_driven_by} drives it\n", style="italic")
     return out

@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Select, Static
 
+from tpm.model import Milestone
 from tpm.tui.engine import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
-from tpm.tui.screens.base import PlanScreen, fmt_days, missing_text, timings
+from tpm.tui.screens.base import PlanScreen, fmt_days, missing_text
 from tpm.tui.screens.explain import explain_text
 from tpm.tui.widgets.vtable import Column, VTable
 
@@ -52,7 +53,7 @@ class MilestonesScreen(PlanScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sort_key = "start"
+        self.sort_key: str | None = None  # None: plan order
         self.reverse = False
 
     def body(self) -> ComposeResult:
@@ -106,50 +107,45 @@ class MilestonesScreen(PlanScreen):
         return out
 
     def refill(self) -> None:
-        """Rebuild the rows from the current analysis, filters and sort order."""
+        """Rebuild the rows from the current analysis, filters and sort order.
+
+        Only the ids are filtered and ordered here; cells are built for the rows on screen.
+        Sorting by a schedule column reads every milestone's dates (the one slow case).
+        """
         analysis = self.tpm.analysis
         if analysis is None:
             return
-        times = timings(analysis)
+        sched = analysis.schedule
+        critical = analysis.critical_ids()
         f = self.filters()
-        rows: list[tuple[Any, str, list[str], str]] = []
-        for m in analysis.plan.milestones:
-            t = times.get(m.id)
-            critical = bool(t is not None and getattr(t, "critical", False))
-            if f["team"] and m.team != f["team"] or f["owner"] and m.owner != f["owner"]:
-                continue
-            if f["status"] and m.status != f["status"] or f["critical"] and not critical:
-                continue
-            if f["text"] and not any(f["text"] in s.lower() for s in (m.id, m.title, m.owner)):
-                continue
-            start = str(getattr(t, "start", "")) if t is not None else "—"
-            finish = str(getattr(t, "finish", "")) if t is not None else "—"
-            flt = getattr(t, "total_float", None) if t is not None else None
-            cells = [
-                m.id,
-                m.title,
-                m.team,
-                m.owner,
-                m.status,
-                start,
-                finish,
-                fmt_days(flt),
-                "●" if critical else "",
-                str(m.due or ""),
-            ]
-            style = "bold #f85149" if critical else STATUS_STYLE.get(m.status, "")
-            sort_value = _sort_value(self.sort_key, cells, flt)
-            rows.append((sort_value, m.id, cells, style))
-        rows.sort(key=lambda r: r[0], reverse=self.reverse)
+        text = f["text"]
+        kept = [
+            m
+            for m in analysis.plan.milestones
+            if not (f["team"] and m.team != f["team"])
+            and not (f["owner"] and m.owner != f["owner"])
+            and not (f["status"] and m.status != f["status"])
+            and not (f["critical"] and m.id not in critical)
+            and not (text and not any(text in s.lower() for s in (m.id, m.title, m.owner)))
+        ]
+        if self.sort_key is not None:
+            kept.sort(key=lambda m: _sort_value(self.sort_key or "", m, sched, critical))
+            if self.reverse:
+                kept.reverse()
+        by_id = {m.id: m for m in kept}
+
+        def row(key: str) -> tuple[list[str], str]:
+            return _cells(by_id[key], sched, critical)
+
         table = self.table
         table.sort_column, table.sort_reverse = self.sort_key, self.reverse
         table.empty_text = "no milestones match the filters (escape clears them)"
-        table.set_rows([r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
-        title = f"Milestones: {len(rows)} of {len(analysis.plan.milestones)}"
+        table.set_rows([m.id for m in kept], row)
+        title = f"Milestones: {len(kept)} of {len(analysis.plan.milestones)}"
         if problem := missing_text(analysis, "schedule"):
             title += f" — forecast columns empty ({problem})"
         table.border_title = title
-        self.show_detail(table.current_key)
+        # set_rows posts Highlighted, which fills the detail pane.
 
     def show_detail(self, key: str | None) -> None:
         """Fill the detail pane for a milestone."""
@@ -201,11 +197,11 @@ class MilestonesScreen(PlanScreen):
 
     def action_sort(self) -> None:
         """Sort by the next column."""
-        keys = [c.key for c in COLUMNS]
+        keys: list[str | None] = [None, *(c.key for c in COLUMNS)]
         self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
         self.reverse = False
         self.refill()
-        self.notify(f"sorted by {self.sort_key}", timeout=1.5)
+        self.notify(f"sorted by {self.sort_key or 'plan order'}", timeout=1.5)
 
     def action_reverse(self) -> None:
         """Reverse the sort order."""
@@ -246,14 +242,43 @@ class MilestonesScreen(PlanScreen):
             self.post_message(QuickEdit("milestones", key, op))
 
 
-def _sort_value(key: str, cells: list[str], flt: float | None) -> tuple[int, Any]:
-    if key == "float":
-        return (0, flt) if flt is not None else (1, 0.0)
-    index = [c.key for c in COLUMNS].index(key)
-    value = cells[index]
+def _timing(sched: Any, key: str) -> Any:
+    if sched is None or key not in sched.graph.index:
+        return None
+    return sched.milestone(key)
+
+
+def _cells(m: Milestone, sched: Any, critical: frozenset[str]) -> tuple[list[str], str]:
+    t = _timing(sched, m.id)
+    crit = m.id in critical
+    cells = [
+        m.id,
+        m.title,
+        m.team,
+        m.owner,
+        m.status,
+        str(t.start) if t is not None else "—",
+        str(t.finish) if t is not None else "—",
+        fmt_days(t.total_float) if t is not None else "—",
+        "●" if crit else "",
+        str(m.due or ""),
+    ]
+    return cells, "bold #f85149" if crit else STATUS_STYLE.get(m.status, "")
+
+
+def _sort_value(key: str, m: Milestone, sched: Any, critical: frozenset[str]) -> tuple[Any, ...]:
+    if key in ("start", "finish", "float"):
+        t = _timing(sched, m.id)
+        if t is None:
+            return (1, 0.0, m.id)
+        value = {"start": t.early_start, "finish": t.early_finish, "float": t.total_float}[key]
+        return (0, value, m.id)
     if key == "critical":
-        return (0 if value else 1, "")
-    return (0, value) if value and value != "—" else (1, "")
+        return (0 if m.id in critical else 1, m.id)
+    if key == "due":
+        return (0, m.due, m.id) if m.due else (1, m.id)
+    value = str(getattr(m, key))
+    return (0, value.lower(), m.id) if value else (1, "", m.id)
 
 
 def detail_text(analysis: Analysis, key: str) -> Text:
@@ -262,7 +287,7 @@ def detail_text(analysis: Analysis, key: str) -> Text:
     m = plan.milestone(key)
     if m is None:
         return Text("")
-    t = timings(analysis).get(key)
+    t = _timing(analysis.schedule, key)
     out = Text(f"{m.title}\n", style="bold")
     out.append(f"{m.id}  ·  {m.team or 'no team'}  ·  {m.owner or 'no owner'}\n", style="dim")
     out.append(f"status {m.status}  {fmt_days(m.percent_complete)}%  duration ")

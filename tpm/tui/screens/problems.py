@@ -35,3 +35,16 @@ class ProblemsScreen(Screen[None]):
             style = "red" if d.severity == "error" else "yellow"
             out.append(d.render() + "\n", style=style)
         return out
+
+
+class LoadingScreen(Screen[None]):
+    """The first frame while a big plan loads."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"loading {self.path} …", id="loading")
+        yield Footer()

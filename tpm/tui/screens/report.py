@@ -26,6 +26,7 @@ class ReportScreen(PlanScreen):
         super().on_mount()
 
     def show(self, analysis: Analysis) -> None:
+        self.tpm.request_full()
         text = self.tpm.report_markdown()
         self.query_one(Markdown).update(text)
 

@@ -8,7 +8,7 @@ hands over the rows in the order to show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -23,6 +23,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 Cell = str | Text
+RowFn = Callable[[str], tuple[Sequence[Cell], str]]
+"""Cells and row style of a key, asked for only when the row is on screen."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ class VTable(ScrollView, can_focus=True):
         self.keys: list[str] = []
         self.cells: list[Sequence[Cell]] = []
         self.styles_by_row: list[str] = []
+        self.row_fn: RowFn | None = None
+        self._lazy: dict[int, tuple[Sequence[Cell], str]] = {}
         self.sort_column: str | None = None
         self.sort_reverse = False
         self.empty_text = "nothing to show"
@@ -96,14 +100,22 @@ class VTable(ScrollView, can_focus=True):
     def set_rows(
         self,
         keys: Sequence[str],
-        cells: Sequence[Sequence[Cell]],
+        cells: Sequence[Sequence[Cell]] | RowFn,
         row_styles: Sequence[str] | None = None,
         keep: str | None = None,
     ) -> None:
-        """Replace the rows; keep the cursor on ``keep`` (or the current key) when present."""
+        """Replace the rows; keep the cursor on ``keep`` (or the current key) when present.
+
+        ``cells`` is either every row's cells, or a function giving one row's cells and
+        style, called only for the rows on screen (so 10,000 rows cost nothing up front).
+        """
         current = keep if keep is not None else self.current_key
         self.keys = list(keys)
-        self.cells = list(cells)
+        self._lazy = {}
+        if callable(cells):
+            self.row_fn, self.cells = cells, []
+        else:
+            self.row_fn, self.cells = None, list(cells)
         self.styles_by_row = list(row_styles) if row_styles is not None else []
         self._index = {k: i for i, k in enumerate(self.keys)}
         self.virtual_size = Size(self._total_width(), len(self.keys) + 1)
@@ -219,15 +231,25 @@ class VTable(ScrollView, can_focus=True):
             segments.append(Segment(text.ljust(width) + " ", style))
         return Strip(segments)
 
+    def row_cells(self, row: int) -> tuple[Sequence[Cell], str]:
+        """Cells and style of a row (computed once per set_rows for lazy tables)."""
+        if self.row_fn is None:
+            styles = self.styles_by_row
+            return self.cells[row], styles[row] if styles else ""
+        if row not in self._lazy:
+            self._lazy[row] = self.row_fn(self.keys[row])
+        return self._lazy[row]
+
     def _row(self, row: int, base: Style) -> Strip:
         style = base
-        if self.styles_by_row and self.styles_by_row[row]:
-            style = base + Style.parse(self.styles_by_row[row])
+        cells, row_style = self.row_cells(row)
+        if row_style:
+            style = base + Style.parse(row_style)
         if row == self.cursor_row:
             name = "vtable--cursor" if self.has_focus else "vtable--cursor-blurred"
             style = style + self.get_component_rich_style(name, partial=True)
         segments: list[Segment] = []
-        for col, width, cell in zip(self.columns, self.widths(), self.cells[row], strict=False):
+        for col, width, cell in zip(self.columns, self.widths(), cells, strict=False):
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             text.truncate(width, overflow="ellipsis")
             text.align("right" if col.right else "left", width)

@@ -1,0 +1,150 @@
+"""TUI benchmark, not collected by pytest: ``.venv/bin/python tests/bench/bench_tui.py``.
+
+Measures, on this machine, in one run:
+
+- first paint of a minimal Textual app (Header, Static, Footer) vs tpm on the example plan,
+  each as a whole headless process from interpreter start to the first frame;
+- first paint and "dashboard complete" (full analysis landed) on a 10,000-milestone plan;
+- edit-to-repaint on the 10,000-milestone plan: a status-cycle quick key on the milestones
+  screen until the screen has repainted with the new schedule (median of 10), once the
+  startup analysis has finished.
+
+Big plans are generated with ``tpm.storage.dumps`` from a seeded random DAG.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tpm.model import Dependency, Milestone, Plan, Program, Team  # noqa: E402
+from tpm.storage import dumps  # noqa: E402
+
+MINIMAL = """
+import sys
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Minimal(App):
+    def compose(self):
+        yield Header(); yield Static("hello"); yield Footer()
+async def painted(pilot):
+    await pilot.pause(); pilot.app.exit()
+Minimal().run(headless=True, size=(120, 40), auto_pilot=painted)
+"""
+
+TPM = """
+import sys, datetime as dt
+from pathlib import Path
+from tpm.tui.app import build_app
+mode = sys.argv[2]
+async def painted(pilot):
+    await pilot.pause()
+    app = pilot.app
+    if mode in ("shown", "full"):
+        while app.analysis is None:
+            await pilot.pause(0.01)
+        await pilot.pause()
+    if mode == "full":
+        while not app.analysis.report_current:
+            await pilot.pause(0.01)
+        await pilot.pause()
+    app.exit()
+build_app(Path(sys.argv[1]), watch=False).run(headless=True, size=(120, 40), auto_pilot=painted)
+"""
+
+
+def big_plan(n: int, seed: int = 7) -> Plan:
+    """A seeded random DAG of n milestones over 12 teams."""
+    rng = random.Random(seed)
+    teams = [Team(id=f"t{i}", name=f"Team {i}") for i in range(12)]
+    milestones = []
+    for i in range(n):
+        preds = sorted({f"m{rng.randrange(i)}" for _ in range(rng.randint(0, 3))}) if i else []
+        milestones.append(
+            Milestone(
+                id=f"m{i}",
+                title=f"Milestone {i}",
+                team=f"t{rng.randrange(12)}",
+                owner=f"o{rng.randrange(40)}",
+                duration=rng.randint(0, 15),
+                depends_on=[Dependency(id=p) for p in preds],
+            )
+        )
+    program = Program(name="big", start=dt.date(2026, 1, 5), as_of=dt.date(2026, 3, 2))
+    return Plan(program=program, teams=teams, milestones=milestones)
+
+
+def timed(args: list[str], runs: int = 3) -> float:
+    """Best wall time of a whole process, in seconds."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, check=True, cwd=ROOT, capture_output=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+async def edit_latency(path: Path) -> list[float]:
+    """Milliseconds from a status-cycle key to the repainted milestones screen."""
+    from tpm.tui.app import build_app
+    from tpm.tui.widgets.vtable import VTable
+
+    app = build_app(path, watch=False)
+    times: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        # Let the startup's full analysis (dashboard) finish: it runs in a thread and
+        # competes for the GIL, which would slow any edit made while it runs.
+        while app.analysis is None or not app.analysis.report_current:
+            await pilot.pause(0.05)
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("#ms-table", VTable)
+        for k in range(10):
+            table.move_to(f"m{100 + k}")
+            await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press("s")
+            await pilot.pause()
+            times.append((time.perf_counter() - start) * 1000)
+            assert app.plan is not None
+            assert app.plan.milestone(f"m{100 + k}").status == "in_progress"  # type: ignore[union-attr]
+    return times
+
+
+def main() -> None:
+    py = sys.executable
+    example = ROOT / "plans" / "example.toml"
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "big.toml"
+        big.write_text(dumps(big_plan(10_000)), encoding="utf-8")
+        minimal = timed([py, "-c", MINIMAL])
+        first = timed([py, "-c", TPM, str(example), "paint"])
+        print(f"minimal Textual app, first paint:        {minimal:.2f} s")
+        print(f"tpm on plans/example.toml, first paint:  {first:.2f} s ({first / minimal:.2f}x)")
+        example_full = timed([py, "-c", TPM, str(example), "full"])
+        print(f"tpm on plans/example.toml, dashboard complete: {example_full:.2f} s")
+        big_first = timed([py, "-c", TPM, str(big), "paint"], runs=2)
+        big_shown = timed([py, "-c", TPM, str(big), "shown"], runs=2)
+        big_full = timed([py, "-c", TPM, str(big), "full"], runs=1)
+        print(f"tpm on 10,000 milestones, first paint:   {big_first:.2f} s")
+        print(f"tpm on 10,000 milestones, plan shown:    {big_shown:.2f} s (load + schedule)")
+        print(f"tpm on 10,000 milestones, dashboard complete: {big_full:.2f} s")
+        times = asyncio.run(edit_latency(big))
+        print(
+            f"edit to repaint, 10,000 milestones:      median {statistics.median(times):.0f} ms,"
+            f" max {max(times):.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -49,10 +49,11 @@ def test_text_states_assumptions_and_results(run_cli, plan_file: Path) -> None: 
     assert code == 0, err
     for text in (
         "Forecast: t (as of 2026-03-02)",
-        "500 runs, seed 0 (the default",
+        "500 runs, seed 0 (the default; --seed S), PERT-beta durations",
         "PERT-beta durations",
         "risk chance by probability 1..5: 10/30/50/70/90 %",
-        "4 milestones scheduled, 4 not done; 2 of those with a three-point estimate",
+        "4 milestones scheduled, 4 not done\n",
+        "2 of the 4 not done have a three-point estimate; the others keep their fixed duration",
         "cancelled, left out: dropped",
         "1 risk modelled as an event, 1 ignored",
         "Program finish",
@@ -69,7 +70,7 @@ def test_text_states_assumptions_and_results(run_cli, plan_file: Path) -> None: 
 def test_default_runs_is_2000_and_triangular_is_named(run_cli, plan_file: Path) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run_cli("forecast", plan_file, "--method", "triangular", "--seed", "4")
     assert code == 0
-    assert "2,000 runs, seed 4, triangular durations" in out
+    assert "2,000 runs (the default; --runs N), seed 4, triangular durations" in out
 
 
 def test_json_shape(run_cli, plan_file: Path) -> None:  # type: ignore[no-untyped-def]

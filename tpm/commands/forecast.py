@@ -79,5 +79,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(to_json(result))
     else:
-        sys.stdout.write(render_text(result, default_seed=args.seed is None))
+        text = render_text(result, default_seed=args.seed is None, default_runs=args.runs is None)
+        sys.stdout.write(text)
     return 0

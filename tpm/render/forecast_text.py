@@ -36,22 +36,20 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return ["  " + line for line in lines]
 
 
-def render_text(fc: Forecast, default_seed: bool = False) -> str:
-    """The forecast as a readable report."""
-    seed = f"seed {fc.seed}" + (
-        " (the default; --seed S for another sample)" if default_seed else ""
-    )
+def render_text(fc: Forecast, default_seed: bool = False, default_runs: bool = False) -> str:
+    """The forecast as a readable report; the flags say which options were left at default."""
+    runs = f"{fc.runs:,} runs" + (" (the default; --runs N)" if default_runs else "")
+    seed = f"seed {fc.seed}" + (" (the default; --seed S)" if default_seed else "")
     chances = "/".join(str(p) for p in fc.probability_percent)
     out = [
         f"Forecast: {fc.program} (as of {fc.as_of.isoformat()})",
         "",
         "Assumptions",
-        f"  {fc.runs:,} runs, {seed}, {METHOD_NAMES[fc.method]} durations",
+        f"  {runs}, {seed}, {METHOD_NAMES[fc.method]} durations",
         f"  risk chance by probability 1..5: {chances} % (settings.probability_percent)",
-        f"  {_plural(fc.milestones_total, 'milestone')} scheduled, "
-        f"{fc.milestones_open:,} not done; "
-        f"{fc.milestones_estimated:,} of those with a three-point estimate, "
-        "the others use their fixed duration",
+        f"  {_plural(fc.milestones_total, 'milestone')} scheduled, {fc.milestones_open:,} not done",
+        f"  {fc.milestones_estimated:,} of the {fc.milestones_open:,} not done have a three-point "
+        "estimate; the others keep their fixed duration",
     ]
     if fc.cancelled:
         out.append(f"  cancelled, left out: {', '.join(fc.cancelled)}")

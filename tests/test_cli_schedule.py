@@ -256,3 +256,17 @@ def test_fast_json_text_equals_the_data_dict() -> None:
     assert json.loads(schedule_json(sched)) == json.loads(json.dumps(schedule_data(sched)))
     empty = schedule(plan_of(), START)
     assert json.loads(schedule_json(empty)) == json.loads(json.dumps(schedule_data(empty)))
+
+
+def test_long_chains_are_shortened_in_text_but_complete_in_json(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    items = [ms("m0", 1)] + [ms(f"m{k}", 1, f"m{k - 1}") for k in range(1, 60)]
+    path = tmp_path / "long.toml"
+    path.write_text(dumps(plan_of(*items)), encoding="utf-8")
+    out = run_cli("schedule", path, "--as-of", "2026-03-02")[1]
+    assert "critical path: m0 -> m1 -> m2 -> m3 -> m4 -> m5 -> ... 48 more ... -> m54" in out
+    out = run_cli("why", path, "m59", "--as-of", "2026-03-02")[1]
+    assert "... 30 steps" in out and "m31 " in out and "m30 " not in out
+    data = json.loads(run_cli("why", path, "m59", "--json", "--as-of", "2026-03-02")[1])
+    assert len(data["chain"]) == 60

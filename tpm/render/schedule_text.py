@@ -11,6 +11,22 @@ from tpm.blockers import Blocker
 from tpm.explain import Explanation
 from tpm.schedule import Schedule
 
+SHOWN_PATHS = 5
+"""Tied critical paths listed in the text output (all of them are in --json)."""
+SHOWN_STEPS = 30
+"""Steps of a ``why`` chain shown: the head and the last ones (all of them are in --json)."""
+SHOWN_LINKS = 5
+SHOWN_IDS = 12
+
+
+def chain(ids: Sequence[str]) -> str:
+    """``a -> b -> c``; long chains keep their first and last few ids."""
+    if len(ids) <= SHOWN_IDS:
+        return " -> ".join(ids)
+    half = SHOWN_IDS // 2
+    middle = f"... {len(ids) - 2 * half} more ..."
+    return " -> ".join([*ids[:half], middle, *ids[-half:]])
+
 
 def days(value: float) -> str:
     """A number of working days: whole numbers plain, fractions to at most 2 decimals."""
@@ -62,13 +78,15 @@ def render_schedule(sched: Schedule) -> str:
     else:
         out.append("baseline none (record one with: tpm baseline PLAN)")
     out.append("")
-    out.append("critical path: " + (" -> ".join(sched.critical_path) or "none (all done)"))
+    out.append("critical path: " + (chain(sched.critical_path) or "none (all done)"))
     paths = sched.critical_paths
     if len(paths) > 1:
         more = " (capped; there are more)" if sched.paths_capped else ""
         out.append(f"tied critical paths: {len(paths)}{more}")
-        for k, path in enumerate(paths[1:], start=2):
-            out.append(f"  {k}. " + " -> ".join(path))
+        for k, path in enumerate(paths[1:SHOWN_PATHS], start=2):
+            out.append(f"  {k}. " + chain(path))
+        if len(paths) > SHOWN_PATHS:
+            out.append(f"  ... {len(paths) - SHOWN_PATHS} more in --json")
     near = sorted(sched.near_critical, key=lambda i: sched.graph.index[i])
     limit = days(sched.near_critical_days)
     out.append(f"near-critical (float <= {limit}): " + (", ".join(near) or "none"))
@@ -138,7 +156,15 @@ def render_why(e: Explanation) -> str:
     else:
         out.append(f"Driving chain (from the {e.origin}):")
         rows = []
-        for step in e.chain:
+        steps = list(e.chain)
+        if len(steps) > SHOWN_STEPS:
+            skipped = len(steps) - SHOWN_STEPS
+            steps = steps[:1] + steps[-SHOWN_STEPS + 1 :]
+        else:
+            skipped = 0
+        for k, step in enumerate(steps):
+            if skipped and k == 1:
+                rows.append([f"... {skipped} steps", "", "", "", "", "", ""])
             link = "" if step.link_type is None else f"{step.link_type} {signed(step.lag or 0)}"
             rows.append(
                 [
@@ -158,7 +184,10 @@ def render_why(e: Explanation) -> str:
     if pull is None:
         out.append("To pull it in: no link to move; shorten it or add people.")
     else:
-        links = " and ".join(f"{p} -> {e.id} ({t} {signed(lag)})" for p, t, lag in pull.links)
+        shown = [f"{p} -> {e.id} ({t} {signed(lag)})" for p, t, lag in pull.links[:SHOWN_LINKS]]
+        if len(pull.links) > SHOWN_LINKS:
+            shown.append(f"{len(pull.links) - SHOWN_LINKS} more tied links")
+        links = " and ".join(shown)
         out.append(
             f"To pull it in: move {links} earlier (finish the predecessor sooner or shorten "
             f"the lag); it gains up to {days(pull.gain_days)} working days before "

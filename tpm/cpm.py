@@ -16,17 +16,19 @@ Conventions are those of ``notes/conventions.md`` (repeated in the README):
   already happened).
 - Backward pass: ``LF <= F`` (the project finish) for every milestone, ``LF <= due``, and
   the mirror of each link, using each predecessor's own span ``EF - ES``.
-- Free float: ``min(F - EF, slack to each driven successor's early dates)``.
+- Free float: ``min(F - EF, slack to each driven successor's early dates)``, computed when
+  read (:func:`free_float`): it depends on early dates only.
 
 :class:`Cpm` keeps the lists and re-runs only what an edit can change: the forward pass from
 the edited milestone's place in topological order, following only changed values; the
-backward pass from the furthest changed milestone back to the start (all of it when the
-project finish moved).
+backward pass only upstream of milestones whose span EF - ES changed, because late dates are
+kept as ``LF = min(F - tail, limit)`` with ``tail`` and ``limit`` independent of the project
+finish F; then LS and LF are filled in for all (two list comprehensions).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from tpm.calendar import WorkCalendar
 from tpm.graph import FF, FS, SS, Graph
@@ -56,10 +58,8 @@ class Cpm:
         self.ef = [0.0] * n
         self.ls = [0.0] * n
         self.lf = [0.0] * n
-        self.ff = [0.0] * n
         self.tail = [0.0] * n
         self.limit = [INF] * n
-        self.slack = [INF] * n
         self.finish = 0.0
         self.hold: dict[int, float] = {}
         """Extra earliest start (or resume) offsets per node: what-ifs such as blockers."""
@@ -255,41 +255,16 @@ class Cpm:
 
     # ------------------------------------------------------------------ free float
 
-    def free_slack(self, nodes: Iterable[int] | None = None) -> None:
-        """Free float to the successors alone, of every node or only of ``nodes``.
-
-        The F - EF term is added in :meth:`materialize`, so that a change of F alone does not
-        make every node's free float stale.
-        """
-        es_list, ef_list, fixed, slack = self.es, self.ef, self.fixed_es, self.slack
-        succs = self.graph.succs
-        for p in range(len(self.graph)) if nodes is None else nodes:
-            es_p, ef_p = es_list[p], ef_list[p]
-            free = INF
-            for s, code, lag in succs[p]:
-                if fixed[s] is not None:
-                    continue
-                if code == FS:
-                    v = es_list[s] - lag - ef_p
-                elif code == SS:
-                    v = es_list[s] - lag - es_p
-                elif code == FF:
-                    v = ef_list[s] - lag - ef_p
-                else:
-                    v = ef_list[s] - lag - es_p
-                if v < free:
-                    free = v
-            slack[p] = free
+    def free_float(self, p: int) -> float:
+        """Free float of node p (see :func:`free_float`)."""
+        return free_float(self.graph, self.es, self.ef, self.fixed_es, self.finish, p)
 
     def materialize(self) -> None:
-        """Fill ``ls``, ``lf`` and ``ff`` from tails, limits, slacks and the project finish."""
+        """Fill ``ls`` and ``lf`` from tails, limits and the project finish."""
         f = self.finish
         pairs = zip(self.tail, self.limit, strict=True)
         self.lf = lf = [lim if lim < f - tl else f - tl for tl, lim in pairs]
         self.ls = [x - (ef - es) for x, es, ef in zip(lf, self.es, self.ef, strict=True)]
-        self.ff = [
-            sl if sl < f - ef else f - ef for sl, ef in zip(self.slack, self.ef, strict=True)
-        ]
 
     # ------------------------------------------------------------------ whole runs
 
@@ -298,7 +273,6 @@ class Cpm:
         self.forward()
         self.finish = max(self.ef, default=0.0)
         self.backward()
-        self.free_slack()
         self.materialize()
 
     def update(self, i: int, m: Milestone) -> None:
@@ -310,18 +284,11 @@ class Cpm:
         preds = self.graph.preds
         changed, respanned = self.forward(self.graph.position[i], (i,))
         self.finish = max(self.ef, default=0.0)
-        # Tails and limits depend on spans (and on whether node i follows its links); free
-        # slack depends on ES and EF of a node and its successors.
+        # Tails and limits depend on spans (and on whether node i follows its links).
         seeds = {i, *respanned}
         for c in (i, *respanned):
             seeds.update(p for p, _c, _l in preds[c])
         self.backward(seeds)
-        touched = bytearray(len(self.graph))
-        for c in (i, *changed):
-            touched[c] = 1
-            for p, _c, _l in preds[c]:
-                touched[p] = 1
-        self.free_slack([k for k in range(len(touched)) if touched[k]])
         self.materialize()
 
     def tight_preds(self, s: int, include_done: bool = False) -> list[int]:
@@ -347,6 +314,36 @@ class Cpm:
             if abs(v - target) <= EPS and p not in out:  # a pair may be linked twice
                 out.append(p)
         return sorted(out)
+
+
+def free_float(
+    graph: Graph,
+    es: Sequence[float],
+    ef: Sequence[float],
+    fixed_es: Sequence[float | None],
+    finish: float,
+    p: int,
+) -> float:
+    """How far node p can slip without moving a driven successor or the project finish.
+
+    Computed when read (it depends only on early dates), so an edit does not pay for it.
+    """
+    es_p, ef_p = es[p], ef[p]
+    free = finish - ef_p
+    for s, code, lag in graph.succs[p]:
+        if fixed_es[s] is not None:
+            continue
+        if code == FS:
+            v = es[s] - lag - ef_p
+        elif code == SS:
+            v = es[s] - lag - es_p
+        elif code == FF:
+            v = ef[s] - lag - ef_p
+        else:
+            v = ef[s] - lag - es_p
+        if v < free:
+            free = v
+    return free
 
 
 def critical_paths(cpm: Cpm, cap: int) -> tuple[list[list[int]], bool]:

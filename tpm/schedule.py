@@ -37,7 +37,7 @@ from functools import cached_property
 from typing import Any
 
 from tpm.calendar import WorkCalendar
-from tpm.cpm import DONE, EPS, Cpm, critical_paths
+from tpm.cpm import DONE, EPS, Cpm, critical_paths, free_float
 from tpm.graph import Graph, build_graph
 from tpm.model import Baseline, BaselineEntry, Milestone, Plan
 
@@ -173,7 +173,8 @@ class Schedule:
     def rows(self, first: int = 0, last: int | None = None) -> Iterator[tuple[Any, ...]]:
         """The fields of MilestoneSchedule as plain tuples, in plan order (fast path for JSON)."""
         c, cal, items = self._cpm, self.calendar, self._items
-        es_l, ef_l, ls_l, lf_l, ff_l, kind_l = c.es, c.ef, c.ls, c.lf, c.ff, c.kind
+        es_l, ef_l, ls_l, lf_l, kind_l = c.es, c.ef, c.ls, c.lf, c.kind
+        graph, fixed_l, project = self.graph, c.fixed_es, c.finish
         entries, as_of = self._baseline_entries, float(self.as_of_offset)
         near_limit = self.near_critical_days + EPS
         start_date, finish_date, finish_offset = cal.start_date, cal.finish_date, cal.finish_offset
@@ -197,7 +198,7 @@ class Schedule:
                 ls,
                 lf,
                 total,
-                ff_l[i],
+                free_float(graph, es_l, ef_l, fixed_l, project, i),
                 critical,
                 not done and not critical and total <= near_limit,
                 start_date(es),
@@ -237,7 +238,7 @@ class _Snapshot:
         return c
 
 
-_LISTS = ("es", "ef", "ls", "lf", "ff", "kind", "dur", "rem", "fixed_es", "fixed_ef", "due")
+_LISTS = ("es", "ef", "ls", "lf", "kind", "dur", "rem", "fixed_es", "fixed_ef", "due")
 
 
 def find_baseline(plan: Plan, name: str | None) -> Baseline | None:

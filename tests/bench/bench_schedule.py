@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -71,17 +73,23 @@ def generate(n: int, seed: int = 1) -> Plan:
     )
 
 
-def median_seconds(cmd: list[str], runs: int) -> float:
-    """Median wall time of a whole process."""
-    times = []
+def median_seconds(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of a whole process."""
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         begin = time.perf_counter()
         subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - begin)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - begin)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def edit_times(plan: Plan, edits: int) -> tuple[float, float]:
+Timing = tuple[float, float]
+
+
+def edit_times(plan: Plan, edits: int) -> tuple[Timing, Timing, Timing]:
     """Median seconds of Scheduler.update_milestone: random duration edits, and worst cases.
 
     The worst case edits the head of the driving critical path: everything downstream moves
@@ -92,17 +100,27 @@ def edit_times(plan: Plan, edits: int) -> tuple[float, float]:
     scheduler = Scheduler(plan, AS_OF)
     rng = random.Random(7)
     planned = [m.id for m in plan.milestones if m.status == "planned"]
-    random_times, worst_times = [], []
+    random_times: list[Timing] = []
+    worst_times: list[Timing] = []
+    read_times: list[Timing] = []
     for k in range(edits):
         worst = k % 2 == 0
         ident = scheduler.current.critical_path[0] if worst else rng.choice(planned)
         m = scheduler.plan.milestone(ident)
         assert m is not None
         new = m.model_copy(update={"duration": m.duration + (1 if k % 4 < 2 else -1)})
-        begin = time.perf_counter()
+        begin, begin_cpu = time.perf_counter(), time.process_time()
         scheduler.update_milestone(new)
-        (worst_times if worst else random_times).append(time.perf_counter() - begin)
-    return statistics.median(random_times), statistics.median(worst_times)
+        taken = (time.perf_counter() - begin, time.process_time() - begin_cpu)
+        (worst_times if worst else random_times).append(taken)
+        begin, begin_cpu = time.perf_counter(), time.process_time()
+        assert len(scheduler.current.milestones) == len(plan.milestones)
+        read_times.append((time.perf_counter() - begin, time.process_time() - begin_cpu))
+    return _medians(random_times), _medians(worst_times), _medians(read_times)
+
+
+def _medians(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
 def main() -> None:
@@ -113,7 +131,7 @@ def main() -> None:
     args = parser.parse_args()
     python = sys.executable
     tpm = [python, "-m", "tpm"]
-    rows: list[tuple[str, int | str, float]] = [
+    rows: list[tuple[str, int | str, tuple[float, float]]] = [
         ("`tpm --help`", "-", median_seconds([*tpm, "--help"], args.runs))
     ]
     with tempfile.TemporaryDirectory() as folder:
@@ -132,17 +150,21 @@ def main() -> None:
             for command in ("check", "schedule --json", "blockers --json"):
                 cmd = [*tpm, *command.split()[:1], str(path), *command.split()[1:]]
                 rows.append((f"`tpm {command}`", n, median_seconds(cmd, args.runs)))
-            med, worst = edit_times(plan, 60)
+            med, worst, read = edit_times(plan, 60)
             rows.append(("re-schedule after editing a random milestone (in process)", n, med))
             rows.append(
                 ("re-schedule after editing the critical path's head (in process)", n, worst)
             )
-    print("| what | milestones | median |")
-    print("|---|---:|---:|")
-    for what, n, seconds in rows:
-        shown = f"{seconds * 1000:.1f} ms" if seconds < 0.1 else f"{seconds:.2f} s"
+    print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores)")
+    print("| what | milestones | median wall | median CPU |")
+    print("|---|---:|---:|---:|")
+    for what, n, (wall, cpu) in rows:
         count = f"{n:,}" if isinstance(n, int) else n
-        print(f"| {what} | {count} | {shown} |")
+        print(f"| {what} | {count} | {_shown(wall)} | {_shown(cpu)} |")
+
+
+def _shown(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 0.1 else f"{seconds:.2f} s"
 
 
 if __name__ == "__main__":

@@ -164,9 +164,9 @@ class TpmApp(EditingMixin):
         """Program name in the title; file, dirty marker and status date in the subtitle."""
         name = self.plan.program.name if self.plan else "plan has errors"
         self.title = f"tpm · {name}"
-        marker = " ● modified" if self.history.dirty else ""
+        marker = "● modified · " if self.history.dirty else ""
         last = f" · {self.last_change} (u undoes)" if self.last_change and marker else ""
-        self.sub_title = f"{self.path.name}{marker} · as of {self.as_of}{last}"
+        self.sub_title = f"{marker}{self.path.name} · as of {self.as_of}{last}"
 
     # ------------------------------------------------------------ analysis
 

@@ -69,3 +69,11 @@ def fmt_days(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:g}" if abs(value - round(value)) > 1e-9 else str(round(value))
+
+
+def with_unit(value: float | None, unit: str = "") -> str:
+    """A value and its unit: ``96.9%``, ``1020ms``, ``2 incidents``."""
+    if value is None:
+        return "—"
+    gap = " " if len(unit) > 2 and unit[:1].isalpha() else ""
+    return f"{value:g}{gap}{unit}"

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
 from tpm.tui.engine import Analysis
-from tpm.tui.screens.base import PlanScreen, fmt_days
+from tpm.tui.screens.base import PlanScreen, fmt_days, with_unit
 from tpm.tui.widgets.heatmap import BAND_STYLE
 from tpm.tui.widgets.rag import bar, rag_text
 
@@ -64,14 +64,17 @@ class DashboardScreen(PlanScreen):
 
     def _status(self, data: Any, analysis: Analysis) -> Text:
         st = data.status
+        narrow = self.size.width < 110
         out = Text("Overall ")
         out.append_text(rag_text(st.rag))
-        out.append(f"  {st.reason}\n")
+        if st.override_applied:
+            out.append(f"  {st.reason}")
+        out.append("\n")
         for area in st.areas:
             out.append(f"{area.name:<9} ")
             out.append_text(rag_text(area.rag, pad=False))
             out.append("\n")
-            for f in area.findings[:2]:
+            for f in area.findings[: 1 if narrow else 2]:
                 out.append(f"   • {f.message}", style="dim" if f.rag == "green" else "")
                 out.append(f" [{f.rule}]\n", style="dim")
         for note in st.notes:
@@ -111,6 +114,7 @@ class DashboardScreen(PlanScreen):
         for b in data.blockers[:5]:
             out.append(f"{b.id}", style="bold red" if b.critical else "bold")
             what = b.reason if b.kind == "blocked" else f"waits on {', '.join(b.waiting_on)}"
+            what = what if len(what) <= 70 else what[:69] + "…"
             out.append(f" — {what}")
             out.append(f"  slip {fmt_days(b.slip_days)}d, {b.downstream} downstream\n", style="dim")
         return out or Text("nothing is blocked", style="green")
@@ -127,8 +131,8 @@ class DashboardScreen(PlanScreen):
         out = Text()
         for k in data.kpis:
             out.append_text(rag_text(k.rag, pad=False))
-            latest = f"{k.latest.value:g}{k.unit}" if k.latest else "—"
-            out.append(f" {k.name}: {latest} (target {k.target:g}{k.unit}) ")
+            latest = with_unit(k.latest.value if k.latest else None, k.unit)
+            out.append(f" {k.name}: {latest} (target {with_unit(k.target, k.unit)}) ")
             out.append(k.sparkline, style="#388bfd")
             if k.stale:
                 out.append(" stale", style="#e3b341")

@@ -74,10 +74,12 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
                             )
             yield Static("checking…", id="form-diagnostics")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", disabled=True)
+                yield Button(
+                    "Save (ctrl+s)", id="save", variant="primary", disabled=True, compact=True
+                )
                 if self.can_delete:
-                    yield Button("Delete", id="delete", variant="error")
-                yield Button("Cancel (esc)", id="cancel")
+                    yield Button("Delete", id="delete", variant="error", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 
 from tpm.tui.engine import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit, SubItemsRequested
-from tpm.tui.screens.base import PlanScreen, missing_text
+from tpm.tui.screens.base import PlanScreen, missing_text, with_unit
 from tpm.tui.widgets.chart import KpiChart, Series
 from tpm.tui.widgets.rag import rag_text
 from tpm.tui.widgets.vtable import Column, VTable
@@ -25,12 +25,6 @@ COLUMNS = (
     Column("stale", "", 6),
 )
 ARROWS = {"improving": "↗ better", "worsening": "↘ worse", "flat": "→ flat"}
-
-
-def _num(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}{unit}"
 
 
 class KpisScreen(PlanScreen):
@@ -67,8 +61,8 @@ class KpisScreen(PlanScreen):
             rows.append(
                 [
                     k.name,
-                    _num(latest, k.unit),
-                    _num(k.target, k.unit),
+                    with_unit(latest, k.unit),
+                    with_unit(k.target, k.unit),
                     rag_text(k.rag, pad=False),
                     trend,
                     k.sparkline,

@@ -49,6 +49,7 @@ class MilestonesScreen(PlanScreen):
         Binding("p", "quick('percent')", "%"),
         Binding("x", "quick('done')", "Done today"),
         Binding("b", "quick('blocked')", "Blocked"),
+        Binding("v", "toggle_detail", "Details", show=False),
     ]
 
     def __init__(self) -> None:
@@ -185,6 +186,10 @@ class MilestonesScreen(PlanScreen):
         self.refill()
 
     # ------------------------------------------------------------ actions
+
+    def action_toggle_detail(self) -> None:
+        """Show or hide the detail pane (hidden by default below 110 columns)."""
+        self.query_one("#ms-detail").toggle_class("-toggled")
 
     def action_search(self) -> None:
         """Focus the search box."""

@@ -110,6 +110,7 @@ HELP = """\
 
 [b]Milestones[/b]  / search   c critical only   o sort column   O reverse   escape clear filters
             e edit   a add   delete remove   s cycle status   p percent complete
+            v show/hide the detail pane (hidden below 110 columns)
             x done today (sets actual_finish)   b blocked with a reason
 [b]Timeline[/b]    z zoom day/week/month   g group by team / schedule order
             ←/→ scroll   t jump to the status date   s x b p as on Milestones

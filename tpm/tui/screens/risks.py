@@ -20,11 +20,11 @@ COLUMNS = (
     Column("score", "Score", 5, right=True),
     Column("band", "Band", 8),
     Column("id", "Id", 14),
-    Column("title", "Title", 18, flex=True),
+    Column("title", "Title", 16, flex=True),
     Column("owner", "Owner", 8),
-    Column("status", "Status", 10),
     Column("reviewed", "Reviewed", 10),
     Column("next", "Next action", 18, flex=True),
+    Column("status", "Status", 10),
 )
 
 
@@ -94,9 +94,9 @@ class RisksScreen(PlanScreen):
                     r.id,
                     r.title,
                     r.owner or "—",
-                    r.status,
                     Text(str(r.reviewed or "never"), style="bold #e3b341" if r.stale else ""),
                     action,
+                    r.status,
                 ]
             )
             styles.append("")

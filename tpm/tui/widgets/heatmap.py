@@ -31,7 +31,7 @@ class HeatMap(Widget, can_focus=True):
         Binding("enter,space", "choose", "Filter by cell"),
         Binding("escape", "clear", "Clear filter", show=False),
     ]
-    DEFAULT_CSS = "HeatMap { width: 45; height: 9; }"
+    DEFAULT_CSS = "HeatMap { width: 100%; max-width: 45; height: 7; }"
 
     cursor: reactive[tuple[int, int]] = reactive((3, 3))
     chosen: reactive[tuple[int, int] | None] = reactive(None)
@@ -53,11 +53,17 @@ class HeatMap(Widget, can_focus=True):
         self.cells = cells
         self.refresh()
 
+    @property
+    def cell_width(self) -> int:
+        """Cells shrink to fit narrow terminals (3..7 columns each)."""
+        return max(3, min(CELL_W, (self.size.width - 4) // 5))
+
     def render(self) -> Text:
+        cw = self.cell_width
         out = Text()
         out.append("P\\I ", style="bold")
         for i in range(1, 6):
-            out.append(f"{i:^{CELL_W}}", style="bold")
+            out.append(f"{i:^{cw}}", style="bold")
         out.append("\n")
         for p in range(5, 0, -1):
             out.append(f" {p}  ", style="bold")
@@ -69,7 +75,7 @@ class HeatMap(Widget, can_focus=True):
                     label = f"[{label}]"
                 if (p, i) == self.cursor and self.has_focus:
                     style += " reverse"
-                out.append(f"{label:^{CELL_W}}", style=style)
+                out.append(f"{label:^{cw}}", style=style)
             out.append("\n")
         out.append("probability ↑  impact →", style="dim")
         if self.chosen:
@@ -95,7 +101,7 @@ class HeatMap(Widget, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1 or offset.y > 5 or offset.x < 4:
             return
-        impact = (offset.x - 4) // CELL_W + 1
+        impact = (offset.x - 4) // self.cell_width + 1
         if 1 <= impact <= 5:
             self.cursor = (6 - offset.y, impact)
             self.action_choose()

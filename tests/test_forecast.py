@@ -259,6 +259,21 @@ def test_a_certain_risk_shifts_every_percentile_by_exactly_its_impact(affects: l
     assert shifted.risks[0].occurred == 1.0
 
 
+def test_percentiles_are_the_earliest_dates_that_share_of_runs_meet() -> None:
+    # 5 fixed days; a 30 % risk adds 5: about 70 % of runs finish at offset 5, the rest at 10.
+    plan = plan_of(ms("a", 5), target=dt.date(2026, 3, 6)).model_copy(
+        update={
+            "risks": [risk("r", ["a"], 5, probability=2)],
+            "settings": Settings(probability_percent=[10, 30, 50, 70, 90]),
+        }
+    )
+    fc = forecast(plan, MONDAY, runs=4000, seed=1)
+    assert finish_offset(plan, fc.finish.p50) == 5
+    assert finish_offset(plan, fc.finish.p80) == finish_offset(plan, fc.finish.p95) == 10
+    assert fc.on_target == pytest.approx(1 - fc.risks[0].occurred)
+    assert abs(fc.on_target - 0.7) < 0.03
+
+
 def test_risk_chance_comes_from_the_plan_settings() -> None:
     plan = _risky_plan(risk("r", ["b"], 5, probability=4), percent=[1, 2, 3, 40, 5])
     fc = forecast(plan, MONDAY, runs=20000, seed=9)

@@ -153,8 +153,9 @@ def _risk_events(plan: Plan, percent: tuple[int, ...]) -> tuple[list[RiskEvent],
 
 
 def _quantiles(cal: WorkCalendar, days: np.ndarray) -> Quantiles:
-    got = [int(np.quantile(days, q / 100, method="inverted_cdf")) for q in PERCENTILES]
-    return Quantiles(*(cal.day(k) for k in got))
+    """P50/P80/P95 of finish-day indices: the smallest day at least that share of runs meet."""
+    got = np.quantile(days, [q / 100 for q in PERCENTILES], method="inverted_cdf")
+    return Quantiles(*(cal.day(int(k)) for k in got))
 
 
 def _summarise(

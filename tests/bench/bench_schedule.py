@@ -155,6 +155,7 @@ def main() -> None:
             rows.append(
                 ("re-schedule after editing the critical path's head (in process)", n, worst)
             )
+            rows.append(("then read all milestones (dates, free float)", n, read))
     print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores)")
     print("| what | milestones | median wall | median CPU |")
     print("|---|---:|---:|---:|")

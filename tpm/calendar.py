@@ -155,3 +155,13 @@ def _range_message(ordinal: int) -> str:
     if ordinal < 1:
         return "the schedule runs before the year 1"
     return "the schedule runs past the year 9999 (are some durations or lags far too long?)"
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """``day`` plus ``days`` calendar days, held at the first or last representable date.
+
+    For display bounds (a week ahead, a review due date) near the years 1 and 9999, where
+    plain ``date + timedelta`` would raise OverflowError.
+    """
+    ordinal = min(max(day.toordinal() + days, 1), _MAX_ORDINAL)
+    return dt.date.fromordinal(ordinal)

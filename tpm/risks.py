@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
+from tpm.calendar import add_days
 from tpm.model import Mitigation, Plan, Risk, RiskBands
 
 Band = Literal["low", "medium", "high", "critical"]
@@ -274,7 +275,7 @@ def _by_due(items: Iterable[MitigationView]) -> tuple[MitigationView, ...]:
 
 def _mitigation(risk_id: str, m: Mitigation, as_of: dt.date) -> MitigationView:
     active = m.status in ACTIVE_MITIGATION
-    week_end = as_of + dt.timedelta(days=WEEK_DAYS - 1)
+    week_end = add_days(as_of, WEEK_DAYS - 1)
     return MitigationView(
         risk_id=risk_id,
         id=m.id,
@@ -308,7 +309,7 @@ def _view(
     on_near = tuple(sorted((set(risk.affects) & near_critical) - critical))
     exposure: Exposure = "critical" if on_critical else "near-critical" if on_near else "none"
     reviewed = risk.last_reviewed or risk.raised
-    review_due = reviewed + dt.timedelta(days=cadence) if reviewed else None
+    review_due = add_days(reviewed, cadence) if reviewed else None
     stale = review_due is None or review_due < as_of
     view = RiskView(
         id=risk.id,

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 
+from tpm.calendar import add_days
 from tpm.model import Plan
 from tpm.report_data import ReportData, build
 
@@ -65,7 +66,7 @@ def _event(
         f"UID:{event_uid}",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{_date(day)}",
-        f"DTEND;VALUE=DATE:{_date(day + dt.timedelta(days=1))}",
+        f"DTEND;VALUE=DATE:{_date(add_days(day, 1))}",
         f"SUMMARY:{escape_text(summary)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"CATEGORIES:{escape_text(categories)}",

@@ -20,6 +20,7 @@ import datetime as dt
 import heapq
 from dataclasses import replace
 
+from tpm.calendar import add_days
 from tpm.model import Rag
 from tpm.render.escape import md_cell, md_cells, md_text
 from tpm.render.markdown_sections import (
@@ -84,8 +85,8 @@ def render_report(data: ReportData) -> str:
 def period_start(data: ReportData) -> dt.date:
     """First day the report covers: the day after the last report, else a week back."""
     if data.changes is not None and data.changes.old_as_of < data.as_of:
-        return data.changes.old_as_of + dt.timedelta(days=1)
-    return data.as_of - dt.timedelta(days=6)
+        return add_days(data.changes.old_as_of, 1)
+    return add_days(data.as_of, -6)
 
 
 def _header(data: ReportData) -> list[str]:
@@ -230,8 +231,8 @@ def _status_cell(m: MilestoneRow) -> str:
 
 def _milestones(data: ReportData, shown: tuple[list[MilestoneRow], int]) -> list[str]:
     lines = ["## Milestones", ""]
-    since = data.as_of - dt.timedelta(days=RECENT_DAYS)
-    soon = data.as_of + dt.timedelta(days=RECENT_DAYS)
+    since = add_days(data.as_of, -RECENT_DAYS)
+    soon = add_days(data.as_of, RECENT_DAYS)
     done = [
         m
         for m in data.milestones

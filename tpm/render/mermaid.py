@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from tpm.calendar import add_days
 from tpm.model import Plan
 from tpm.report_data import MilestoneRow, ReportData, build
 
@@ -77,7 +78,7 @@ def _task(m: MilestoneRow, index: int) -> str | None:
         when = f"{m.start.isoformat()}, 0d"
     else:
         # Mermaid's end date is exclusive: the bar ends at the start of that day.
-        when = f"{m.start.isoformat()}, {(m.finish + dt.timedelta(days=1)).isoformat()}"
+        when = f"{m.start.isoformat()}, {add_days(m.finish, 1).isoformat()}"
     return f"    {name} :{', '.join([*tags, f'm{index}', when])}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tpm.calendar import add_days
 from tpm.render.escape import md_cell, md_cells, md_text
 from tpm.risks import HYGIENE_CODES, Band, MitigationView, RiskRegister, RiskView
 
@@ -161,7 +162,7 @@ def render_risks_md(register: RiskRegister, program: str) -> str:
     else:
         out.append("No live risks.")
     out += ["", "## Due this week", ""]
-    week_end = register.as_of + dt.timedelta(days=6)
+    week_end = add_days(register.as_of, 6)
     if register.due_this_week:
         out += mitigations_table_md(register.due_this_week, register.as_of)
     else:

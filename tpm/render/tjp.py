@@ -30,7 +30,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from tpm.calendar import WorkCalendar
+from tpm.calendar import WorkCalendar, add_days
 from tpm.model import WEEKDAYS, Milestone, Plan
 from tpm.render.tjp_links import EPS, Links, classify, last_offset, translate
 
@@ -164,7 +164,7 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
     if leads:  # room before the program start for lead helpers to reach back into
         first = min(first, cal.day(-math.ceil(max(k for _p, _w, k in leads)) - 1))
     last = max(*dates, cal.day(math.ceil(last_offset(tasks, cal, a))))
-    last += dt.timedelta(days=max(31, (last - first).days // 10))
+    last = add_days(last, max(31, (last - first).days // 10))
 
     used = {STATUS_ID, START_ID}
     at_ids = {at: tj_id(f"tpm_at_{k}", used) for k, at in enumerate(ats, 1)}

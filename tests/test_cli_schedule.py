@@ -270,3 +270,11 @@ def test_long_chains_are_shortened_in_text_but_complete_in_json(
     assert "... 30 steps" in out and "m31 " in out and "m30 " not in out
     data = json.loads(run_cli("why", path, "m59", "--json", "--as-of", "2026-03-02")[1])
     assert len(data["chain"]) == 60
+
+
+def test_why_on_a_done_milestone_says_it_is_done(run_cli: Any, tmp_path: Path) -> None:
+    done = ms("d", 2, status="done", actual_start=MONDAY, actual_finish=dt.date(2026, 3, 3))
+    path = tmp_path / "d.toml"
+    path.write_text(dumps(plan_of(done)), encoding="utf-8")
+    code, out, _err = run_cli("why", path, "d", "--as-of", "2026-03-04")
+    assert code == 0 and out.rstrip().endswith("It is done: it sits at its actual dates.")

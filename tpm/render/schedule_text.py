@@ -151,7 +151,9 @@ def render_why(e: Explanation) -> str:
     state = "critical" if e.critical else f"float {days(e.total_float)}"
     out = [f"{e.id}: {e.title}", f"  {e.status}, starts {e.start}, finishes {e.finish} ({state})"]
     out.append("")
-    if len(e.chain) == 1:
+    if e.status == "done":
+        out.append("It is done: it sits at its actual dates.")
+    elif len(e.chain) == 1:
         out.append(_ORIGIN_ALONE.get(e.origin, f"Nothing drives its start but the {e.origin}."))
     else:
         out.append(f"Driving chain (from the {e.origin}):")
@@ -181,7 +183,9 @@ def render_why(e: Explanation) -> str:
         out.append(table(headers, rows, right={4}))
     out.append("")
     pull = e.pull_in
-    if pull is None:
+    if e.status == "done":
+        out.pop()  # the blank line before the pull-in advice
+    elif pull is None:
         out.append("To pull it in: no link to move; shorten it or add people.")
     else:
         shown = [f"{p} -> {e.id} ({t} {signed(lag)})" for p, t, lag in pull.links[:SHOWN_LINKS]]

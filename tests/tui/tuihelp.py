@@ -30,7 +30,7 @@ def drive(path: Path, scenario: Scenario, size: tuple[int, int] = SIZE) -> TpmAp
 
     async def main() -> TpmApp:
         app = build_app(path, as_of=AS_OF, watch=False)
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=True) as pilot:
             await ready(app, pilot)
             await scenario(app, pilot)
         return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -100,11 +100,20 @@ def format_path(path: Path) -> str:
 class Reporter:
     """Builds diagnostics with file, line, item and field filled in from a path."""
 
-    def __init__(self, data: dict[str, Any], file: str, sourcemap: SourceMap) -> None:
+    def __init__(
+        self, data: dict[str, Any], file: str, sourcemap: SourceMap | Callable[[], SourceMap]
+    ) -> None:
         self.data = data
         self.file = file
-        self.map = sourcemap
+        self._map = sourcemap
         self.found: list[Diagnostic] = []
+
+    @property
+    def map(self) -> SourceMap:
+        """The source map, built only when a diagnostic needs a line (most plans are clean)."""
+        if not isinstance(self._map, SourceMap):
+            self._map = self._map()
+        return self._map
 
     def split(self, path: Path) -> tuple[str | None, Path]:
         """The item a path is in ('milestone a', 'mitigation m1', 'program') and the rest."""

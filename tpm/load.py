@@ -7,13 +7,12 @@ validate (pydantic + cross checks). It never raises for bad input.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from tpm.diagnostics import Diagnostic, sort_key
 from tpm.model import Plan
-from tpm.storage import Source, StorageError, parse, read_bytes
+from tpm.storage import Source, StorageError, TOMLDecodeError, parse, read_bytes
 from tpm.validate import check_document
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -44,7 +43,7 @@ def load_plan(path: Path) -> Loaded:
         source = parse(path, raw)
     except StorageError as exc:
         return Loaded(path, None, None, [Diagnostic("error", "io", str(exc), name, exc.line)])
-    except tomllib.TOMLDecodeError as exc:
+    except TOMLDecodeError as exc:
         return Loaded(path, None, None, [_syntax(exc, name, raw.count(b"\n") + 1)])
     except RecursionError:
         diag = Diagnostic("error", "toml-syntax", "nesting is too deep to read", name)
@@ -54,7 +53,7 @@ def load_plan(path: Path) -> Loaded:
 
 def from_source(source: Source) -> Loaded:
     """Validate an already parsed source."""
-    checked = check_document(source.data, str(source.path), source.sourcemap)
+    checked = check_document(source.data, str(source.path), lambda: source.sourcemap)
     diagnostics = sorted(checked.diagnostics, key=sort_key)
     return Loaded(source.path, checked.plan, source, diagnostics)
 
@@ -72,7 +71,7 @@ _HINTS = {
 }
 
 
-def _syntax(exc: tomllib.TOMLDecodeError, name: str, last_line: int) -> Diagnostic:
+def _syntax(exc: TOMLDecodeError, name: str, last_line: int) -> Diagnostic:
     text = str(exc)
     match = _AT.search(text)
     line = int(match.group(1)) if match else None

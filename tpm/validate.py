@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +34,9 @@ class Checked:
     diagnostics: list[Diagnostic]
 
 
-def check_document(data: dict[str, Any], file: str, sourcemap: SourceMap) -> Checked:
+def check_document(
+    data: dict[str, Any], file: str, sourcemap: SourceMap | Callable[[], SourceMap]
+) -> Checked:
     """Validate a parsed document fully; return the plan only if there are no errors."""
     rep = Reporter(data, file, sourcemap)
     deep = _too_deep(data)

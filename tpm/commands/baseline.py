@@ -10,7 +10,7 @@ from tpm.commands.common import (
     print_diagnostics,
     status_date,
 )
-from tpm.commands.schedule import fail, paused_gc
+from tpm.commands.schedule import fail
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,8 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Schedule the plan and save its dates as a baseline; exit 1 on any refusal."""
-    with paused_gc():
-        return _run(args)
+    return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:

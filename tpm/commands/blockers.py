@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from tpm.commands.common import add_plan_argument, status_date
-from tpm.commands.schedule import add_schedule_options, load_and_schedule, paused_gc
+from tpm.commands.schedule import add_schedule_options, load_and_schedule
 
 
 def _days(text: str) -> float:
@@ -35,8 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the ranked blockers (or JSON)."""
-    with paused_gc():
-        return _run(args)
+    return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -14,8 +14,13 @@ from collections.abc import Callable
 from typing import cast
 
 from tpm.calendar import CalendarError
-from tpm.commands.common import add_as_of_argument, add_plan_argument, status_date
-from tpm.commands.report import ReportError, add_output_argument, load_quick, write_output
+from tpm.commands.common import (
+    add_as_of_argument,
+    add_plan_argument,
+    load_or_report,
+    status_date,
+)
+from tpm.commands.report import ReportError, add_output_argument, write_output
 from tpm.model import Plan
 
 # name -> (module, function(plan, as_of) -> str). Order is the order of --help.
@@ -50,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export the plan; exit 1 for plan errors, 2 for unusable arguments."""
-    plan = load_quick(args.plan)
+    plan = load_or_report(args.plan)
     if plan is None:
         return 1
     as_of = status_date(plan, args.as_of)

@@ -12,7 +12,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,9 +25,7 @@ from tpm.commands.common import (
 )
 from tpm.load import from_source
 from tpm.model import Plan
-from tpm.sourcemap import SourceMap
-from tpm.storage import StorageError, current_digest, decode, parse, read_bytes, write_atomic
-from tpm.validate import check_document
+from tpm.storage import StorageError, TOMLDecodeError, current_digest, parse, write_atomic
 
 
 class ReportError(Exception):
@@ -93,34 +90,11 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def _quick(name: str, raw: bytes) -> Plan | None:
-    """Validate without a source map; None when unreadable or invalid (reload for details)."""
-    try:
-        data = tomllib.loads(decode(raw))
-    except (StorageError, tomllib.TOMLDecodeError, RecursionError):
-        return None
-    return check_document(data, name, SourceMap()).plan
-
-
-def load_quick(path: Path) -> Plan | None:
-    """Load a plan for a report or export; on errors print located diagnostics, return None.
-
-    A report does not print warnings, so a valid plan is validated without building the
-    source map (line numbers), which is a third of the load time of a large plan. Only a
-    plan with errors is loaded again the usual way, for diagnostics with line numbers.
-    """
-    try:
-        plan = _quick(str(path), read_bytes(path))
-    except StorageError:
-        plan = None
-    return plan if plan is not None else load_or_report(path)
-
-
 def _old_plan(plan_path: Path, since: str, as_of: dt.date) -> tuple[Plan, dt.date, str]:
     """The older plan, its status date and a label for the report heading."""
     candidate = Path(since)
     if candidate.is_file():
-        old_plan = load_quick(candidate)
+        old_plan = load_or_report(candidate)
         if old_plan is None:
             raise ReportError(f"--since {since}: that plan has errors (listed above)")
         return old_plan, min(old_plan.program.as_of or as_of, as_of), since
@@ -131,13 +105,13 @@ def _old_plan(plan_path: Path, since: str, as_of: dt.date) -> tuple[Plan, dt.dat
     except GitRevError as exc:
         raise ReportError(f"--since {since!r}: {exc}", 2) from None
     name = f"{since}:{plan_path.name}"
-    old_plan = _quick(name, rev.raw)
+    try:
+        old = from_source(parse(Path(name), rev.raw))
+    except (StorageError, TOMLDecodeError, RecursionError) as exc:
+        message = f"--since {since}: the plan at that revision cannot be read: {exc}"
+        raise ReportError(message) from None
+    old_plan = old.plan
     if old_plan is None:
-        try:
-            old = from_source(parse(Path(name), rev.raw))
-        except (StorageError, tomllib.TOMLDecodeError, RecursionError) as exc:
-            message = f"--since {since}: the plan at that revision cannot be read: {exc}"
-            raise ReportError(message) from None
         print_diagnostics(old)
         raise ReportError(f"--since {since}: the plan at that revision has errors (above)")
     old_as_of = min(old_plan.program.as_of or rev.committed, as_of)
@@ -162,7 +136,7 @@ def make_report(plan: Plan, plan_path: Path, as_of: dt.date, since: str | None) 
 
 def run(args: argparse.Namespace) -> int:
     """Write the status report; exit 1 for plan errors, 2 for unusable arguments."""
-    plan = load_quick(args.plan)
+    plan = load_or_report(args.plan)
     if plan is None:
         return 1
     as_of = status_date(plan, args.as_of)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from tpm.commands.common import add_plan_argument
-from tpm.commands.schedule import add_schedule_options, fail, load_and_schedule, paused_gc
+from tpm.commands.schedule import add_schedule_options, fail, load_and_schedule
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,8 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the explanation (or JSON); unknown or cancelled ids exit 1."""
-    with paused_gc():
-        return _run(args)
+    return _run(args)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ differs from its own (both teams set).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -69,12 +70,20 @@ class Blocker:
     slip_days: float
     """Working days the program finish moves if it stays stuck ``hold_days`` more days."""
     hold_days: float
-    downstream: tuple[str, ...]
-    """Not-done milestones held up behind it, plan order."""
+    downstream_count: int
+    """How many not-done milestones are held up behind it."""
     teams_held: tuple[str, ...]
     """Distinct teams of the downstream milestones (sorted)."""
     waiting_on: tuple[Holder, ...]
     cross_team: bool
+    held_mask: int = dataclasses.field(repr=False, compare=False)
+    """Bitset of the held-up milestones over ``graph_ids`` (decoded only when asked)."""
+    graph_ids: tuple[str, ...] = dataclasses.field(repr=False, compare=False)
+
+    @property
+    def downstream(self) -> tuple[str, ...]:
+        """Not-done milestones held up behind it, in schedule (topological) order of ids."""
+        return tuple(self.graph_ids[d] for d in _bits(self.held_mask))
 
 
 def blockers(
@@ -109,7 +118,7 @@ def blockers(
     for i, kind in candidates:
         m = items[graph.ids[i]]
         below = reach[i] & open_mask
-        downstream = tuple(graph.ids[d] for d in _bits(below))
+        count = below.bit_count()
         teams = tuple(sorted(t for t, mask in team_masks.items() if mask & below))
         holders = tuple(
             Holder(
@@ -143,12 +152,14 @@ def blockers(
             total_float=total,
             slip_days=round(slip, 6),
             hold_days=hold_days,
-            downstream=downstream,
+            downstream_count=count,
             teams_held=teams,
             waiting_on=holders,
             cross_team=any(h.cross_team for h in holders),
+            held_mask=below,
+            graph_ids=graph.ids,
         )
-        key = (not blocker.critical, -slip, -len(downstream), -len(teams), -(age or -1), i)
+        key = (not blocker.critical, -slip, -count, -len(teams), -(age or -1), i)
         found.append((key, blocker))
     found.sort(key=lambda pair: pair[0])
     return [b for _key, b in found]

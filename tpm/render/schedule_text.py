@@ -216,7 +216,7 @@ def render_blockers(sched: Schedule, found: Sequence[Blocker]) -> str:
                 b.kind,
                 "yes" if b.critical else "",
                 days(b.slip_days),
-                str(len(b.downstream)),
+                str(b.downstream_count),
                 str(len(b.teams_held)),
                 "" if b.age_days is None else str(b.age_days),
                 waits,

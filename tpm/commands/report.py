@@ -142,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
     as_of = status_date(plan, args.as_of)
     try:
         text = make_report(plan, args.plan, as_of, args.since)
-        write_output(text, args.output, [args.plan])
+        since = [Path(args.since)] if args.since and Path(args.since).is_file() else []
+        write_output(text, args.output, [args.plan, *since])
     except ReportError as exc:
         print(f"tpm report: {exc}", file=sys.stderr)
         return exc.code

@@ -14,7 +14,7 @@ import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import SystemCommand
@@ -22,15 +22,19 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tpm.diagnostics import Diagnostic
-from tpm.load import Loaded, load_plan
-from tpm.model import Plan
-from tpm.storage import ChangedOnDisk, StorageError, current_digest, dumps, save, today
 from tpm.tui.editing import EditingMixin
 from tpm.tui.engine import Analysis, Engine, snapshot
 from tpm.tui.history import History
 from tpm.tui.screens.conflict import CHOICES, diff_text
 from tpm.tui.screens.modals import ConfirmScreen, HelpScreen
 from tpm.tui.screens.problems import LoadingScreen, ProblemsScreen
+
+if TYPE_CHECKING:
+    from tpm.load import Loaded
+    from tpm.model import Plan
+
+# pydantic, the model, storage and validation are imported after the first frame is on
+# screen (in the loading worker), so that first paint costs little more than Textual's.
 
 # (mode, title, module): screens are imported when first shown, to keep startup fast.
 SCREENS = (
@@ -50,11 +54,6 @@ def _factory(module: str) -> Callable[[], Screen[Any]]:
         return screen
 
     return make
-
-
-# Files bigger than this (about 1,500 milestones) load in a worker so the first frame
-# paints at once with "loading…"; smaller ones load before the first paint.
-BIG_FILE = 200_000
 
 
 class TpmApp(EditingMixin):
@@ -104,32 +103,37 @@ class TpmApp(EditingMixin):
     def as_of(self) -> dt.date:
         """The status date: --as-of, else the plan's as_of, else today."""
         plan_as_of = self.plan.program.as_of if self.plan else None
-        return self.as_of_override or plan_as_of or today()
+        return self.as_of_override or plan_as_of or _today()
 
     def get_default_screen(self) -> Screen[Any]:
         return LoadingScreen(str(self.path))
 
     def on_mount(self) -> None:
-        # Paint the first frame ("loading …"), then read the plan: big files in a worker.
-        big = self.path.is_file() and self.path.stat().st_size > BIG_FILE
-        self.call_after_refresh(self._load_worker if big else self.load)
+        # Paint the first frame ("loading …"), then read the plan in a worker.
+        self.call_after_refresh(self._load_worker)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_disk)
 
     @work(thread=True, exclusive=True, group="load")
     def _load_worker(self) -> None:
+        from tpm.load import load_plan
+
         loaded = load_plan(self.path)
         analysis = None
         if loaded.plan is not None:
-            as_of = self.as_of_override or loaded.plan.program.as_of or today()
+            as_of = self.as_of_override or loaded.plan.program.as_of or _today()
             analysis = self.engine.quick(loaded.plan, as_of, 0)
         self.call_from_thread(self._adopt, loaded, analysis)
 
     def load(self) -> None:
         """(Re)load the plan from disk, dropping the history."""
+        from tpm.load import load_plan
+
         self._adopt(load_plan(self.path), None)
 
     def _adopt(self, loaded: Loaded, analysis: Analysis | None) -> None:
+        from tpm.storage import current_digest
+
         self.diagnostics = loaded.diagnostics
         self.digest = loaded.source.digest if loaded.source else current_digest(self.path)
         self.has_comments = bool(loaded.source and loaded.source.sourcemap.has_comments)
@@ -297,6 +301,8 @@ class TpmApp(EditingMixin):
 
     def action_save(self) -> None:
         """Save through storage: atomic, canonical, never over someone else's edit."""
+        from tpm.storage import current_digest
+
         if self.plan is None:
             self.notify("nothing to save: the plan has errors", severity="error")
             return
@@ -321,6 +327,8 @@ class TpmApp(EditingMixin):
             self._write()
 
     def _write(self) -> bool:
+        from tpm.storage import ChangedOnDisk, StorageError, save
+
         assert self.plan is not None
         try:
             self.digest = save(self.path, self.plan, self.digest)
@@ -341,7 +349,9 @@ class TpmApp(EditingMixin):
 
     def poll_disk(self) -> None:
         """Notice edits made elsewhere; reload quietly when there is nothing to lose."""
-        if self._asking:
+        from tpm.storage import current_digest
+
+        if self._asking or not self.ready:
             return
         now = current_digest(self.path)
         if now == self.digest or now == self._ignored_digest:
@@ -354,6 +364,9 @@ class TpmApp(EditingMixin):
 
     def resolve_conflict(self, save_after: bool) -> None:
         """Show what differs between the file on disk and mine; reload or keep mine."""
+        from tpm.load import load_plan
+        from tpm.storage import current_digest, dumps
+
         if self._asking:
             return
         now = current_digest(self.path)
@@ -424,6 +437,12 @@ class TpmApp(EditingMixin):
 
         body = "The plan has unsaved changes."
         self.push_screen(ConfirmScreen("Unsaved changes", body, choices), decided)
+
+
+def _today() -> dt.date:
+    from tpm.storage import today
+
+    return today()
 
 
 def build_app(path: Path, as_of: dt.date | None = None, watch: bool = True) -> TpmApp:

@@ -11,16 +11,11 @@ import datetime as dt
 import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 
 from tpm.diagnostics import Diagnostic
-from tpm.model import Decision, Kpi, Milestone, Plan, Risk
-from tpm.sourcemap import SourceMap
-from tpm.storage import StorageError, current_digest, dumps, write_atomic
-from tpm.tui import edits
-from tpm.tui.formdata import NEW_ITEM, item_data, item_texts
 from tpm.tui.history import Change, History
 from tpm.tui.messages import (
     DeleteRequested,
@@ -28,16 +23,21 @@ from tpm.tui.messages import (
     QuickEdit,
     SubItemsRequested,
 )
-from tpm.tui.screens.form import FormScreen
 from tpm.tui.screens.modals import PickScreen, PromptScreen
-from tpm.validate import check_document
 
-MODELS: dict[str, Any] = {
-    "milestones": Milestone,
-    "risks": Risk,
-    "kpis": Kpi,
-    "decisions": Decision,
-}
+if TYPE_CHECKING:
+    from tpm.model import Plan
+
+# The model, validation and forms load with the plan (after the first frame): they are
+# imported inside the functions below.
+
+
+def _model(section: str) -> Any:
+    from tpm.model import Decision, Kpi, Milestone, Risk
+
+    return {"milestones": Milestone, "risks": Risk, "kpis": Kpi, "decisions": Decision}[section]
+
+
 NOUN = {
     "milestones": "milestone",
     "risks": "risk",
@@ -86,6 +86,8 @@ class EditingMixin(App[None]):
 
     def canonical_data(self) -> dict[str, Any]:
         """The plan as the saved file would parse (cached per version)."""
+        from tpm.storage import dumps
+
         assert self.plan is not None
         version = self.history.version
         if self._canonical is None or self._canonical[0] != version:
@@ -98,6 +100,9 @@ class EditingMixin(App[None]):
     ) -> list[Diagnostic]:
         """Diagnostics of the plan with ``item`` at ``index`` (None index: appended; None
         item: deleted), exactly as ``tpm check`` would report them on the saved file."""
+        from tpm.sourcemap import SourceMap
+        from tpm.validate import check_document
+
         data = dict(self.canonical_data())
         items = list(data.get(section, []))
         if item is None and index is not None:
@@ -122,6 +127,9 @@ class EditingMixin(App[None]):
 
     def on_edit_requested(self, event: EditRequested) -> None:
         """Open the edit form for an item, a new item, or a sub-item."""
+        from tpm.tui.formdata import NEW_ITEM, item_data, item_texts
+        from tpm.tui.screens.form import FormScreen
+
         if self.plan is None:
             return
         if event.section in ("mitigations", "measurements"):
@@ -146,7 +154,7 @@ class EditingMixin(App[None]):
             if action == "delete" and original is not None:
                 self.delete(section, original.id)
                 return
-            new = MODELS[section].model_validate(item_data(values, section, original))
+            new = _model(section).model_validate(item_data(values, section, original))
             where = index if index is not None else len(getattr(self.plan, section))
             label = f"edited {noun} {new.id}" if original is not None else f"added {noun} {new.id}"
             self.commit(Change(label, section, where, original, new))
@@ -156,6 +164,9 @@ class EditingMixin(App[None]):
 
     def _sub_form(self, section: str, parent: str, key: str | None) -> None:
         """Mitigations and measurements are edited as part of their risk or KPI."""
+        from tpm.tui.formdata import NEW_ITEM, item_data, item_texts
+        from tpm.tui.screens.form import FormScreen
+
         owner_section = "risks" if section == "mitigations" else "kpis"
         owner_index = self.index_of(owner_section, parent)
         if owner_index is None:
@@ -192,7 +203,7 @@ class EditingMixin(App[None]):
                 return
             action, values = result
             data = owner_with(None if action == "delete" else values)
-            new = MODELS[owner_section].model_validate(data)
+            new = _model(owner_section).model_validate(data)
             verb = "deleted" if action == "delete" else ("edited" if original else "added")
             label = f"{verb} {NOUN[section]} of {owner.id}"
             self.commit(Change(label, owner_section, owner_index, owner, new))
@@ -256,6 +267,8 @@ class EditingMixin(App[None]):
 
     def on_quick_edit(self, event: QuickEdit) -> None:
         """One-key edits; some ask for a value first."""
+        from tpm.tui import edits
+
         if self.plan is None:
             return
         index = self.index_of(event.section, event.key)
@@ -333,6 +346,8 @@ class EditingMixin(App[None]):
 
     def write_report(self) -> None:
         """Ask for a file name and write the Markdown status report there."""
+        from tpm.storage import StorageError, current_digest, write_atomic
+
         default = f"{self.path.stem}-status-{self.as_of}.md"
 
         def chosen(name: str | None) -> None:
@@ -375,6 +390,8 @@ def _range_check(
     low: float | None, high: float | None, whole: bool = False
 ) -> Callable[[str], str | None]:
     def check(text: str) -> str | None:
+        from tpm.tui import edits
+
         value = edits.parse_number(text)
         if value is None:
             return "expected a number"

@@ -19,9 +19,10 @@ import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tpm.model import Plan
+if TYPE_CHECKING:
+    from tpm.model import Plan
 
 MODULES = {
     "schedule": "tpm.schedule",

@@ -9,9 +9,10 @@ milestone changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tpm.model import Plan
+if TYPE_CHECKING:
+    from tpm.model import Plan
 
 SECTIONS = ("milestones", "risks", "kpis", "decisions")
 

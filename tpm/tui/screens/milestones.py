@@ -82,7 +82,8 @@ class MilestonesScreen(PlanScreen):
 
     def show(self, analysis: Analysis) -> None:
         plan = analysis.plan
-        self._set_options("#ms-team", sorted({m.team for m in plan.milestones if m.team}))
+        teams = [t.id for t in plan.teams] or sorted({m.team for m in plan.milestones if m.team})
+        self._set_options("#ms-team", sorted(teams))
         self._set_options("#ms-owner", sorted({m.owner for m in plan.milestones if m.owner}))
         statuses = ("planned", "in_progress", "blocked", "done", "cancelled")
         self._set_options("#ms-status", list(statuses))
@@ -117,8 +118,11 @@ class MilestonesScreen(PlanScreen):
         if analysis is None:
             return
         sched = analysis.schedule
-        critical = analysis.critical_ids()
         f = self.filters()
+        # The full critical set costs a pass over every milestone: only when filtering or
+        # sorting by it; rows on screen read their own flag.
+        wanted = f["critical"] or self.sort_key == "critical"
+        critical = analysis.critical_ids() if wanted else frozenset()
         text = f["text"]
         kept = [
             m
@@ -136,7 +140,7 @@ class MilestonesScreen(PlanScreen):
         by_id = {m.id: m for m in kept}
 
         def row(key: str) -> tuple[list[str], str]:
-            return _cells(by_id[key], sched, critical)
+            return _cells(by_id[key], sched)
 
         table = self.table
         table.sort_column, table.sort_reverse = self.sort_key, self.reverse
@@ -253,9 +257,9 @@ def _timing(sched: Any, key: str) -> Any:
     return sched.milestone(key)
 
 
-def _cells(m: Milestone, sched: Any, critical: frozenset[str]) -> tuple[list[str], str]:
+def _cells(m: Milestone, sched: Any) -> tuple[list[str], str]:
     t = _timing(sched, m.id)
-    crit = m.id in critical
+    crit = bool(t is not None and t.critical)
     cells = [
         m.id,
         m.title,

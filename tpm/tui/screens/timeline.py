@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from tpm.tui.engine import Analysis
 from tpm.tui.messages import QuickEdit
-from tpm.tui.screens.base import PlanScreen, missing_text, timings
+from tpm.tui.screens.base import PlanScreen, missing_text
 from tpm.tui.widgets.gantt import ZOOMS, Gantt, GanttRow
 
 
@@ -40,39 +42,52 @@ class TimelineScreen(PlanScreen):
     def show(self, analysis: Analysis) -> None:
         gantt = self.query_one(Gantt)
         problem = missing_text(analysis, "schedule")
-        times = timings(analysis)
+        sched = analysis.schedule
         baseline = {}
         if analysis.plan.baselines:
             baseline = {b.id: (b.start, b.finish) for b in analysis.plan.baselines[-1].milestones}
-        crit = analysis.critical_ids()
         plan = analysis.plan
         order = [m for m in plan.milestones if m.status != "cancelled"]
-        if times:
-            order.sort(key=lambda m: (str(getattr(times.get(m.id), "start", "")), m.id))
+        if not self.group_by_team and sched is not None:
+            # Schedule order reads every milestone's dates once; grouped view is plan order.
+            index = sched.graph.index
+            order.sort(key=lambda m: (sched.milestone(m.id).early_start, index.get(m.id, 0)))
         rows: list[GanttRow] = []
-        groups = sorted({m.team for m in order}) if self.group_by_team else [None]
-        for team in groups:
-            members = [m for m in order if team is None or m.team == team]
-            if team is not None:
-                rows.append(GanttRow("", f"▸ {team or 'no team'} ({len(members)})"))
-            for m in members:
-                t = times.get(m.id)
-                rows.append(
-                    GanttRow(
-                        m.id,
-                        f"{'●' if m.id in crit else ' '} {m.id}",
-                        getattr(t, "start", None),
-                        getattr(t, "finish", None),
-                        m.id in crit,
-                        m.status == "done",
-                        baseline.get(m.id),
-                    )
-                )
+        if self.group_by_team:
+            teams: dict[str, list[Any]] = {}
+            for m in order:
+                teams.setdefault(m.team, []).append(m)
+            for team in sorted(teams):
+                rows.append(GanttRow("", f"▸ {team or 'no team'} ({len(teams[team])})"))
+                rows += [GanttRow(m.id, m.id) for m in teams[team]]
+        else:
+            rows = [GanttRow(m.id, m.id) for m in order]
+        status = {m.id: m.status for m in order}
+
+        def fill(row: GanttRow) -> GanttRow:
+            if sched is None or row.key not in sched.graph.index:
+                return row
+            t = sched.milestone(row.key)
+            mark = "●" if t.critical else " "
+            return GanttRow(
+                row.key,
+                f"{mark} {row.key}",
+                t.start,
+                t.finish,
+                t.critical,
+                status.get(row.key) == "done",
+                baseline.get(row.key),
+            )
+
+        span = None
+        if sched is not None:
+            ghost = [d for pair in baseline.values() for d in pair]
+            span = (min([sched.start, *ghost]), max([sched.finish, *ghost]))
         first_show = not gantt.rows
-        gantt.show(rows, analysis.as_of)
+        gantt.show(rows, analysis.as_of, span, fill)
         if first_show:
             gantt.scroll_to_date(analysis.as_of)
-        legend = f"zoom: {gantt.zoom}  ·  grouped by {'team' if self.group_by_team else 'date'}"
+        legend = f"zoom: {gantt.zoom}  ·  {'by team' if self.group_by_team else 'by start date'}"
         legend += "  ·  █ critical (red)  █ other  ╌ baseline  │ status date"
         if problem:
             legend = f"{problem} — bars appear when the schedule is available.  " + legend

@@ -9,7 +9,7 @@ status date is a vertical line.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -36,6 +36,10 @@ class GanttRow:
     critical: bool = False
     done: bool = False
     baseline: tuple[dt.date, dt.date] | None = None
+
+
+Fill = Callable[[GanttRow], GanttRow]
+"""Completes a row's dates and flags; called only for rows on screen."""
 
 
 class Gantt(ScrollView, can_focus=True):
@@ -67,13 +71,27 @@ class Gantt(ScrollView, can_focus=True):
         self.origin = dt.date(2000, 1, 3)
         self.end = self.origin
         self.as_of: dt.date | None = None
+        self.fill: Fill | None = None
+        self._filled: dict[int, GanttRow] = {}
 
-    def show(self, rows: Sequence[GanttRow], as_of: dt.date | None) -> None:
-        """Display rows; the scale spans every date in them."""
+    def show(
+        self,
+        rows: Sequence[GanttRow],
+        as_of: dt.date | None,
+        span: tuple[dt.date, dt.date] | None = None,
+        fill: Fill | None = None,
+    ) -> None:
+        """Display rows over ``span`` (default: every date in the rows). With ``fill``, the
+        rows carry only keys and labels and are completed when drawn."""
         self.rows = list(rows)
         self.as_of = as_of
-        dates = [d for r in self.rows for d in (r.start, r.finish) if d is not None]
-        dates += [d for r in self.rows if r.baseline for d in r.baseline]
+        self.fill = fill
+        self._filled = {}
+        if span is not None:
+            dates = list(span)
+        else:
+            dates = [d for r in self.rows for d in (r.start, r.finish) if d is not None]
+            dates += [d for r in self.rows if r.baseline for d in r.baseline]
         if as_of:
             dates.append(as_of)
         if dates:
@@ -147,6 +165,10 @@ class Gantt(ScrollView, can_focus=True):
         if row >= len(self.rows):
             return Strip.blank(width, base)
         r = self.rows[row]
+        if self.fill is not None and r.key:
+            if row not in self._filled:
+                self._filled[row] = self.fill(r)
+            r = self._filled[row]
         cursor = row == self.cursor_row
         lstyle = base + Style(bold=not r.key, reverse=cursor and self.has_focus, dim=r.done)
         if cursor and not self.has_focus:
@@ -165,7 +187,7 @@ class Gantt(ScrollView, can_focus=True):
                 mark = day.year != prev.year or k == 0
                 label = str(day.year) if mark else ""
             elif self.zoom == "week":
-                mark = day.month != prev.month or k == 0
+                mark = day.month != prev.month
                 label = day.strftime("%b") if mark else ""
             else:
                 mark = day.weekday() == 0

@@ -45,7 +45,9 @@ def _writer(path: Path, writer: int) -> int:
     return min(retries, 254)
 
 
-def test_twenty_concurrent_writers_lose_no_measurement(tmp_path: Path) -> None:
+def test_twenty_concurrent_writers_lose_no_measurement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "plan.toml"
     plan = Plan(
         program=Program(name="Race", start=dt.date(2026, 3, 2)),
@@ -73,4 +75,5 @@ def test_twenty_concurrent_writers_lose_no_measurement(tmp_path: Path) -> None:
     values = sorted(int(m.value) for m in loaded.plan.kpis[0].measurements)
     expected = sorted(w * 1000 + n for w in range(WRITERS) for n in range(RECORDS))
     assert values == expected, f"lost {len(set(expected) - set(values))} measurements"
-    print(f"concurrent writers: {WRITERS}x{RECORDS} records, {retries} retried, 0 lost")
+    with capsys.disabled():
+        print(f"\nconcurrent writers: {WRITERS}x{RECORDS} records, {retries} retried, 0 lost")

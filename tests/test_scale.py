@@ -260,3 +260,38 @@ def test_a_real_process_prints_a_diagnostic_not_a_traceback(tmp_path: Path, kind
     )
     assert done.returncode == 1
     assert EDGE_MESSAGES[kind] in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["empty", "binary", "latin1", "folder", "missing"])
+def test_the_tui_opened_on_a_non_plan_shows_the_diagnostic(tmp_path: Path, kind: str) -> None:
+    """The app (built by the CLI's factory) stays up, says what is wrong, and saves nothing."""
+    import asyncio
+
+    from rich.console import Console
+
+    from tpm.tui.app import build_app
+
+    path = make_edge(tmp_path, kind)
+    before = listing_with_bytes(tmp_path)
+
+    async def scenario() -> tuple[bool, str]:
+        app = build_app(path, as_of=AS_OF, watch=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("2", "3", "ctrl+s")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            console = Console(width=120, height=40, file=io.StringIO(), record=True)
+            console.print(app.screen._compositor.render_update(full=True))
+            return app.is_running, console.export_text()
+
+    running, screen = asyncio.run(scenario())
+    assert running
+    assert EDGE_MESSAGES[kind].lower() in screen.lower(), screen
+    assert listing_with_bytes(tmp_path) == before
+
+
+def listing_with_bytes(folder: Path) -> list[tuple[str, bytes | None]]:
+    return sorted(
+        (p.name, p.read_bytes() if p.is_file() else None) for p in sorted(folder.iterdir())
+    )

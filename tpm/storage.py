@@ -81,6 +81,8 @@ def current_digest(path: Path) -> str | None:
         return digest_of(path.read_bytes())
     except FileNotFoundError:
         return None
+    except OSError as exc:  # a folder or an unreadable file: it exists, with no content to hash
+        return f"unreadable ({exc.strerror or exc})"
 
 
 # A real plan is tens of kilobytes; a generated 100,000-milestone plan is about 26 MB. 40 MB

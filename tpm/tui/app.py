@@ -86,7 +86,7 @@ class TpmApp(EditingMixin):
         self.watch_interval = watch_interval
         self.plan: Plan | None = None
         self.digest: str | None = None
-        self.has_comments = False
+        self._source: Any = None
         self.diagnostics: list[Diagnostic] = []
         self.history = History()
         self.engine = Engine()
@@ -136,7 +136,9 @@ class TpmApp(EditingMixin):
 
         self.diagnostics = loaded.diagnostics
         self.digest = loaded.source.digest if loaded.source else current_digest(self.path)
-        self.has_comments = bool(loaded.source and loaded.source.sourcemap.has_comments)
+        # Whether the file has comments is asked at the first save: scanning for them costs
+        # a third of a big load, and a file without "#" cannot have any.
+        self._source = loaded.source if loaded.source and "#" in loaded.source.text else None
         self.history = History()
         if analysis is None:
             self.engine.reset()
@@ -322,6 +324,11 @@ class TpmApp(EditingMixin):
             return
         self._write()
 
+    @property
+    def has_comments(self) -> bool:
+        """True when the file as loaded has comments that a save would drop."""
+        return bool(self._source is not None and self._source.sourcemap.has_comments)
+
     def _write_if(self, wanted: bool) -> None:
         if wanted:
             self._write()
@@ -338,7 +345,7 @@ class TpmApp(EditingMixin):
         except StorageError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return False
-        self.has_comments = False
+        self._source = None
         self.history.mark_saved()
         self._ignored_digest = None
         self.update_title()

@@ -208,3 +208,19 @@ def test_missing_engine_module_shows_placeholder(
         assert "fraud-rules" in screen_text(app)  # the schedule still works
 
     drive(plan_file, scenario)
+
+
+def test_invalid_plan_reloads_when_fixed(tmp_path: Path) -> None:
+    bad = tmp_path / "plan.toml"
+    good_text = (Path(__file__).parent / "data" / "fixture.toml").read_text()
+    bad.write_text(good_text.replace("duration = 10\n", 'duration = "ten"\n', 1))
+
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        assert "expected a number" in screen_text(app)
+        bad.write_text(good_text)
+        app.poll_disk()
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+        assert "Critical path" in screen_text(app)
+
+    drive(bad, scenario)

@@ -16,12 +16,12 @@ from tpm.tui.widgets.vtable import Column, VTable
 
 COLUMNS = (
     Column("name", "KPI", 20, flex=True),
-    Column("latest", "Latest", 10, right=True),
-    Column("target", "Target", 9, right=True),
+    Column("latest", "Latest", 12, right=True),
+    Column("target", "Target", 12, right=True),
     Column("rag", "RAG", 7),
     Column("trend", "Trend", 10),
     Column("spark", "History", 12),
-    Column("owner", "Owner", 8),
+    Column("owner", "Owner", 12),
     Column("stale", "", 6),
 )
 ARROWS = {"improving": "↗ better", "worsening": "↘ worse", "flat": "→ flat"}

@@ -61,6 +61,7 @@ ANALYSES: list[list[str]] = [
     ["kpi"],
     ["kpi", "--json"],
     ["report"],
+    ["report", "--since", "{base}"],
     ["export", "--format", "json"],
     ["export", "--format", "csv"],
     ["export", "--format", "ics"],
@@ -126,6 +127,9 @@ def run_all(text: str, mode: str = "every") -> None:
         path = Path(folder) / "plan.toml"
         path.write_text(text, encoding="utf-8")
         ids = _first_ids(text)
+        # "Changes since" compares with the unmutated plan (also a file, as --since allows).
+        ids["base"] = str(Path(folder) / "base.toml")
+        Path(ids["base"]).write_text(tomli_w.dumps(_valid_plan()), encoding="utf-8")
         commands = [a for a in ANALYSES if _available(a)]
         loads = _run_one(_argv(commands[0], path, ids), text) == 0
         FIGURES["loaded" if loads else "refused"] += 1
@@ -504,7 +508,7 @@ def test_status_dates_at_the_ends_of_the_calendar_never_crash(as_of: str) -> Non
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "plan.toml"
         path.write_text(tomli_w.dumps(_valid_plan()), encoding="utf-8")
-        ids = {"first": "a", "first_kpi": "k"}
+        ids = {"first": "a", "first_kpi": "k", "base": str(path)}
         for args in ANALYSES[2:] + WRITERS[:2]:
             if _available(args) and args[0] not in ("fmt",):
                 argv = _argv(args, path, ids)

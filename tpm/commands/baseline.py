@@ -30,10 +30,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Schedule the plan and save its dates as a baseline; exit 1 on any refusal."""
-    return _run(args)
-
-
-def _run(args: argparse.Namespace) -> int:
     from tpm.baseline import BaselineExists, record_baseline
     from tpm.calendar import CalendarError
     from tpm.load import load_plan

@@ -35,10 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the ranked blockers (or JSON)."""
-    return _run(args)
-
-
-def _run(args: argparse.Namespace) -> int:
     loaded = load_and_schedule(args)
     if isinstance(loaded, int):
         return loaded

@@ -69,10 +69,6 @@ def load_and_schedule(args: argparse.Namespace) -> tuple[Plan, Schedule] | int:
 
 def run(args: argparse.Namespace) -> int:
     """Print the schedule table (or JSON); exit 1 when the plan has errors."""
-    return _run(args)
-
-
-def _run(args: argparse.Namespace) -> int:
     loaded = load_and_schedule(args)
     if isinstance(loaded, int):
         return loaded

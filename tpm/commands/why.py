@@ -18,10 +18,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the explanation (or JSON); unknown or cancelled ids exit 1."""
-    return _run(args)
-
-
-def _run(args: argparse.Namespace) -> int:
     loaded = load_and_schedule(args)
     if isinstance(loaded, int):
         return loaded

@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# Open the TUI on the bundled example plan.
-run: | $(BIN)/python
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+# Open the TUI on the bundled example plan.
+run: $(VENV)/.installed-run
 	$(BIN)/tpm plans/example.toml
 
 lint: $(STAMP)

@@ -61,13 +61,13 @@ class TpmApp(DiskMixin):
     CSS_PATH = "tpm.tcss"
     TITLE = "tpm"
     MODES = {name: _factory(module) for name, _title, module in SCREENS}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (160, "-xwide")]
     BINDINGS = [
         *(
             Binding(str(i), f"show('{name}')", title, show=False)
             for i, (name, title, _module) in enumerate(SCREENS, 1)
         ),
-        Binding("question_mark", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),  # shown first by each screen
         Binding("ctrl+s", "save", "Save"),
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
@@ -271,6 +271,16 @@ class TpmApp(DiskMixin):
                     lambda a=action, s=screen: s.run_action(a),
                 )
         yield from super().get_system_commands(screen)
+
+    def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
+        """An SVG screenshot that keeps its spaces in every viewer.
+
+        Rich writes spaces as no-break spaces without ``xml:space="preserve"``; librsvg
+        (rsvg-convert, GNOME's viewers) then drops those that start a run, so "GREEN" and
+        " Checkout" were drawn as "GREENCheckout". Browsers were not affected.
+        """
+        svg = super().export_screenshot(title=title, simplify=simplify)
+        return svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
 
     # ------------------------------------------------------------ undo / redo
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
 
 class PlanScreen(Screen[None]):
     """A main screen. The App pushes each new analysis; hidden screens catch up on resume."""
+
+    # Help comes first in every footer, so it is still there when a narrow one is cut.
+    BINDINGS = [Binding("question_mark", "app.help", "Help")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,6 +43,11 @@ class PlanScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.sync()
+
+    def on_resize(self) -> None:
+        # Below 110 columns the footer drops its padding so more keys fit.
+        for footer in self.query(Footer):
+            footer.compact = self.size.width < 110
 
     def sync(self) -> None:
         """Show the App's latest analysis if this screen has not shown it yet."""
@@ -77,3 +86,9 @@ def with_unit(value: float | None, unit: str = "") -> str:
         return "—"
     gap = " " if len(unit) > 2 and unit[:1].isalpha() else ""
     return f"{value:g}{gap}{unit}"
+
+
+def id_width(ids: Any, low: int = 6, high: int = 16) -> int:
+    """A width for an id column: the longest id, within ``low``..``high``."""
+    longest = max((len(i) for i in ids), default=low)
+    return max(low, min(high, longest))

@@ -9,12 +9,12 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Static
 
 from tpm.tui.engine import Analysis
 from tpm.tui.screens.base import PlanScreen, fmt_days, with_unit
 from tpm.tui.widgets.heatmap import BAND_STYLE
 from tpm.tui.widgets.rag import bar, rag_text
+from tpm.tui.widgets.text import Doc, Wrapped
 
 ROWS = (("status",), ("schedule", "critical"), ("blockers", "risks"), ("kpis", "due"))
 PANELS = tuple(name for row in ROWS for name in row)
@@ -37,7 +37,7 @@ class DashboardScreen(PlanScreen):
             for row in ROWS:
                 with Horizontal(classes="dash-row"):
                     for name in row:
-                        panel = Static("", id=f"dash-{name}", classes="panel")
+                        panel = Wrapped(id=f"dash-{name}", classes="panel")
                         panel.border_title = TITLES[name]
                         yield panel
 
@@ -49,99 +49,130 @@ class DashboardScreen(PlanScreen):
         self.tpm.request_full()
         data = analysis.report
         for name in PANELS:
-            widget = self.query_one(f"#dash-{name}", Static)
+            widget = self.query_one(f"#dash-{name}", Wrapped)
             if data is None:
                 why = analysis.missing("report")
                 widget.update(Text(why or "analysing…", style="dim"))
                 continue
-            text = getattr(self, f"_{name}")(data, analysis)
-            text.rstrip()
-            widget.update(text)
-        status = self.query_one("#dash-status", Static)
+            widget.update(getattr(self, f"_{name}")(data, analysis))
+        status = self.query_one("#dash-status", Wrapped)
         status.border_subtitle = "" if analysis.report_current else "updating…"
 
     # ------------------------------------------------------------ panels
 
-    def _status(self, data: Any, analysis: Analysis) -> Text:
+    def _status(self, data: Any, analysis: Analysis) -> Doc:
         st = data.status
         narrow = self.size.width < 110
-        out = Text("Overall ")
+        out = Doc().append("Overall   ")
         out.append_text(rag_text(st.rag))
         if st.override_applied:
             out.append(f"  {st.reason}")
-        out.append("\n")
+        out.newline()
         for area in st.areas:
-            out.append(f"{area.name:<9} ")
+            out.append(f"{area.name:<10}")
             out.append_text(rag_text(area.rag, pad=False))
-            out.append("\n")
+            out.newline()
             for f in area.findings[: 1 if narrow else 2]:
-                out.append(f"   • {f.message}", style="dim" if f.rag == "green" else "")
-                out.append(f" [{f.rule}]\n", style="dim")
+                line = Text("  • ")
+                line.append(f.message, style="dim" if f.rag == "green" else "")
+                line.append(f"  [{f.rule}]", style="dim")
+                out.line(line, 4)
         for note in st.notes:
-            out.append(f"{note}\n", style="italic")
+            out.line(Text().append(note, style="italic"))
         return out
 
-    def _schedule(self, data: Any, analysis: Analysis) -> Text:
-        out = Text()
-        out.append("Forecast finish ", style="bold")
-        out.append(str(data.finish or "all done"))
-        out.append("   target ", style="bold")
-        out.append(str(data.target or "none"))
-        if data.margin_days is not None:
-            style = "#3fb950" if data.margin_days >= 0 else "bold #f85149"
-            word = "early" if data.margin_days >= 0 else "late"
-            out.append(f"\nMargin {abs(data.margin_days)} working days {word}", style=style)
+    def _schedule(self, data: Any, analysis: Analysis) -> Doc:
+        out = Doc()
         fc = data.forecast
+        finish = Text().append(str(data.finish or "all done"), style="bold")
         if fc is not None and fc.milestones_estimated:
-            out.append(f"\nP50 {fc.finish.p50}  P80 {fc.finish.p80}  P95 {fc.finish.p95}")
+            finish.append(f"   P80 {fc.finish.p80}")
+        out.field("Forecast", finish)
+        out.field("Target", str(data.target or "none"))
+        if data.margin_days is not None:
+            early = data.margin_days >= 0
+            word = "early" if early else "late"
+            margin = f"{fmt_days(abs(data.margin_days))} working days {word}"
+            out.field("Margin", margin, "#3fb950" if early else "bold #f85149")
+        if fc is not None and fc.milestones_estimated:
+            out.field("Range", f"P50 {fc.finish.p50} · P95 {fc.finish.p95}")
             if fc.on_target is not None:
-                out.append(f"  ({fc.on_target:.0%} chance on target)")
+                out.field("Odds", f"{fc.on_target:.0%} chance to meet the target")
         if data.baseline_finish:
-            out.append(f"\nBaseline {data.baseline_name}: {data.baseline_finish}")
-            out.append(f" (variance {fmt_days(data.variance_days)}d)")
-        out.append(f"\nProgress {data.done_count}/{data.total_count} done  ")
-        out.append_text(bar(data.progress_weighted, 20))
-        out.append(f" {data.progress_weighted:.0%} by duration")
+            out.field("Baseline", f"{data.baseline_finish} «{data.baseline_name}»")
+            if data.variance_days:
+                late = data.variance_days > 0
+                out.field("", _signed_days(data.variance_days), "#e3b341" if late else "")
+        progress = bar(data.progress_weighted, 20)
+        progress.append(f" {data.progress_weighted:.0%}")
+        out.field("Progress", progress)
+        out.field("", f"{data.done_count} of {data.total_count} done · by duration", "dim")
         return out
 
-    def _critical(self, data: Any, analysis: Analysis) -> Text:
+    def _critical(self, data: Any, analysis: Analysis) -> Doc | Text:
         if not data.critical_path:
             return Text("no critical path (everything is done)", style="dim")
-        return Text(" → ".join(data.critical_path), style="#f85149")
+        line = Text().append(f"{len(data.critical_path)} milestones: ", style="dim")
+        for k, item in enumerate(data.critical_path):
+            if k:
+                line.append(" → ", style="dim")
+            line.append(item, style="#f85149")
+        return Doc().line(line, 2)
 
-    def _blockers(self, data: Any, analysis: Analysis) -> Text:
-        out = Text()
+    def _blockers(self, data: Any, analysis: Analysis) -> Doc | Text:
+        out = Doc()
         for b in data.blockers[:5]:
-            out.append(f"{b.id}", style="bold red" if b.critical else "bold")
+            line = Text().append(
+                "● " if b.critical else "○ ", style="bold #f85149" if b.critical else ""
+            )
+            line.append(b.id, style="bold #f85149" if b.critical else "bold")
             what = b.reason if b.kind == "blocked" else f"waits on {', '.join(b.waiting_on)}"
-            what = what if len(what) <= 70 else what[:69] + "…"
-            out.append(f" — {what}")
-            out.append(f"  slip {fmt_days(b.slip_days)}d, {b.downstream} downstream\n", style="dim")
+            line.append(f"  {what}")
+            out.line(line, 2)
+            facts = f"slip {fmt_days(b.slip_days)}d · {b.downstream} downstream"
+            if b.age_days is not None:
+                facts += f" · {b.age_days} days old"
+            if b.critical:
+                facts += " · critical path"
+            out.append(f"  {facts}\n", style="dim")
         return out or Text("nothing is blocked", style="green")
 
-    def _risks(self, data: Any, analysis: Analysis) -> Text:
-        out = Text()
+    def _risks(self, data: Any, analysis: Analysis) -> Doc | Text:
+        out = Doc()
         for r in data.risks.risks[:5]:
-            out.append(f"{r.score:>2} ", style=BAND_STYLE[r.band])
-            out.append(f" {r.id}: {r.title}")
-            out.append(f"  {r.owner or 'no owner'}\n", style="dim")
+            line = Text().append(f"{r.score:>2}", style=BAND_STYLE[r.band])
+            line.append(" ")
+            line.append(r.id, style="bold")
+            line.append(f"  {r.title}")
+            line.append(f" · {r.owner or 'no owner'}", style="dim")
+            out.line(line, 3)
         return out or Text("no live risks", style="green")
 
-    def _kpis(self, data: Any, analysis: Analysis) -> Text:
-        out = Text()
-        for k in data.kpis:
+    def _kpis(self, data: Any, analysis: Analysis) -> Doc | Text:
+        out = Doc()
+        kpis = list(data.kpis)
+        if not kpis:
+            return Text("no KPIs", style="dim")
+        values = [with_unit(k.latest.value if k.latest else None, k.unit) for k in kpis]
+        targets = [f"/ {with_unit(k.target, k.unit)}" for k in kpis]
+        vw, tw = max(map(len, values)), max(map(len, targets))
+        spark_w = min(max((len(k.sparkline) for k in kpis), default=0), 12)
+        name_w = min(max(len(k.name) for k in kpis), 28)
+        for k, value, target in zip(kpis, values, targets, strict=True):
             out.append_text(rag_text(k.rag, pad=False))
-            latest = with_unit(k.latest.value if k.latest else None, k.unit)
-            out.append(f" {k.name}: {latest} (target {with_unit(k.target, k.unit)}) ")
-            out.append(k.sparkline, style="#388bfd")
-            if k.stale:
-                out.append(" stale", style="#e3b341")
-            out.append("\n")
-        return out or Text("no KPIs", style="dim")
+            out.append(" " * (6 - len(k.rag or "-")))
+            name = k.name if len(k.name) <= name_w else k.name[: name_w - 1] + "…"
+            out.append(f"{name:<{name_w}} ")
+            out.append(f"{value:>{vw}} ", style="bold")
+            out.append(f"{target:<{tw}} ", style="dim")
+            out.append(f"{k.sparkline[-spark_w:]:<{spark_w}}", style="#388bfd")
+            out.append(" stale" if k.stale else "", style="bold #e3b341")
+            out.hang(6).newline()
+        return out
 
-    def _due(self, data: Any, analysis: Analysis) -> Text:
+    def _due(self, data: Any, analysis: Analysis) -> Doc | Text:
         horizon = data.as_of + dt.timedelta(days=14)
-        out = Text()
+        out = Doc()
         rows = [
             m
             for m in data.milestones
@@ -151,6 +182,21 @@ class DashboardScreen(PlanScreen):
         for m in rows[:8]:
             when = m.due or m.finish
             late = m.due is not None and m.finish is not None and m.finish > m.due
-            out.append(f"{when}  {m.id}", style="bold red" if late else "")
-            out.append(f"  {m.title} ({m.status})\n", style="dim")
+            line = Text().append(f"{when}  ", style="bold #f85149" if late else "")
+            line.append(m.id, style="bold")
+            line.append(f"  {m.title}", style="dim")
+            line.append(f" · {m.status}", style="bold #f85149" if m.status == "blocked" else "dim")
+            if late:
+                line.append(f" · LATE, forecast {m.finish}", style="bold #f85149")
+            out.line(line, 12)
+        more = len(rows) - 8
+        if more > 0:
+            out.append(f"… and {more} more (milestones screen, sort by due)\n", style="dim")
         return out or Text("nothing due", style="dim")
+
+
+def _signed_days(days: float | None) -> str:
+    if days is None:
+        return ""
+    word = "later" if days > 0 else "earlier"
+    return f"forecast {fmt_days(abs(days))} working days {word}"

@@ -24,10 +24,11 @@ def explain_text(analysis: Analysis, key: str) -> Text:
         link = ""
         if step.link_type:
             lag = f"{step.lag:+g}" if step.lag else ""
-            link = f"  via {step.link_type}{lag}"
-        style = "bold #f85149" if step.total_float <= 0 and step.status != "done" else ""
-        out.append(f"  {step.id}", style=style)
-        out.append(f"  {step.start}→{step.finish}  float {step.total_float:g}{link}\n")
+            link = f" via {step.link_type}{lag}"
+        critical = step.total_float <= 0 and step.status != "done"
+        out.append(f"  {step.id}", style="bold #f85149" if critical else "bold")
+        out.append(f"  float {step.total_float:g}d{link}\n", style="dim")
+        out.append(f"    {step.start} → {step.finish}\n")
         if step.tied_with:
             out.append(f"    tied with {', '.join(step.tied_with)}\n", style="dim")
     if data.pull_in is not None:

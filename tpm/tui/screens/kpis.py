@@ -14,15 +14,16 @@ from tpm.tui.widgets.chart import KpiChart, Series
 from tpm.tui.widgets.rag import rag_text
 from tpm.tui.widgets.vtable import Column, VTable
 
+# With too little room the owner goes first, then the history sparkline.
 COLUMNS = (
-    Column("name", "KPI", 20, flex=True),
-    Column("latest", "Latest", 12, right=True),
-    Column("target", "Target", 12, right=True),
-    Column("rag", "RAG", 7),
-    Column("trend", "Trend", 10),
-    Column("spark", "History", 12),
-    Column("owner", "Owner", 12),
-    Column("stale", "", 6),
+    Column("name", "KPI", 18, flex=True, max_width=30),
+    Column("latest", "Latest", 10, right=True),
+    Column("target", "Target", 10, right=True),
+    Column("rag", "RAG", 5),
+    Column("trend", "Trend", 8),
+    Column("stale", "Fresh", 5),
+    Column("spark", "History", 12, drop=2),
+    Column("owner", "Owner", 12, drop=1, flex=True, max_width=18),
 )
 ARROWS = {"improving": "↗ better", "worsening": "↘ worse", "flat": "→ flat"}
 
@@ -31,7 +32,7 @@ class KpisScreen(PlanScreen):
     """The accountability numbers and how they move."""
 
     BINDINGS = [
-        Binding("m", "quick('measure')", "Record measurement"),
+        Binding("m", "quick('measure')", "Measure"),
         Binding("e", "edit", "Edit"),
         Binding("a", "add", "Add"),
         Binding("delete", "delete", "Delete", show=False),
@@ -65,9 +66,9 @@ class KpisScreen(PlanScreen):
                     with_unit(k.target, k.unit),
                     rag_text(k.rag, pad=False),
                     trend,
-                    k.sparkline,
+                    Text("stale", style="bold #e3b341") if k.stale else "ok",
+                    Text(k.sparkline, style="#388bfd"),
                     k.owner or "—",
-                    Text("stale", style="bold #e3b341") if k.stale else "",
                 ]
             )
         table.empty_text = "no KPIs (a adds one)"

@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select
 
 from tpm.model import Milestone
 from tpm.tui.engine import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
-from tpm.tui.screens.base import PlanScreen, fmt_days, missing_text
+from tpm.tui.screens.base import PlanScreen, fmt_days, id_width, missing_text
 from tpm.tui.screens.explain import explain_text
+from tpm.tui.widgets.text import Doc, Wrapped
 from tpm.tui.widgets.vtable import Column, VTable
 
+# What a TPM reads first stays; with too little room the columns with the highest
+# ``drop`` go first: % done, start, due, then owner.
 COLUMNS = (
-    Column("id", "Id", 14),
-    Column("title", "Title", 18, flex=True),
+    Column("id", "Id", 14, min_width=10),
+    Column("title", "Title", 14, flex=True, max_width=56, min_width=10),
     Column("team", "Team", 8),
-    Column("owner", "Owner", 7),
+    Column("owner", "Owner", 9, flex=True, drop=1, max_width=16),
     Column("status", "Status", 11),
-    Column("start", "Start", 10),
+    Column("percent", "Done", 4, right=True, drop=4),
+    Column("start", "Start", 10, drop=3),
     Column("finish", "Finish", 10),
-    Column("float", "Float", 5, right=True),
-    Column("critical", "C", 1),
-    Column("due", "Due", 10),
+    Column("float", "Float", 6, right=True),
+    Column("critical", "Crit", 4),
+    Column("due", "Due", 10, drop=2),
 )
 STATUS_STYLE = {"blocked": "bold red", "done": "dim", "cancelled": "dim strike"}
 ANY = "*"
@@ -46,7 +51,7 @@ class MilestonesScreen(PlanScreen):
         Binding("a", "add", "Add"),
         Binding("delete", "delete", "Delete", show=False),
         Binding("s", "quick('cycle')", "Status"),
-        Binding("p", "quick('percent')", "%"),
+        Binding("p", "quick('percent')", "% complete", show=False),
         Binding("x", "quick('done')", "Done today"),
         Binding("b", "quick('blocked')", "Blocked"),
         Binding("v", "toggle_detail", "Details", show=False),
@@ -67,7 +72,7 @@ class MilestonesScreen(PlanScreen):
         with Horizontal(classes="split"):
             yield VTable(COLUMNS, id="ms-table")
             with VerticalScroll(id="ms-detail", classes="detail"):
-                yield Static("", id="ms-detail-text")
+                yield Wrapped(id="ms-detail-text")
 
     def on_mount(self) -> None:
         table = self.query_one(VTable)
@@ -87,6 +92,10 @@ class MilestonesScreen(PlanScreen):
         self._set_options("#ms-owner", sorted({m.owner for m in plan.milestones if m.owner}))
         statuses = ("planned", "in_progress", "blocked", "done", "cancelled")
         self._set_options("#ms-status", list(statuses))
+        width = id_width((m.id for m in plan.milestones), high=20)
+        columns = [dataclasses.replace(c, width=width) if c.key == "id" else c for c in COLUMNS]
+        if columns != self.table.columns:
+            self.table.set_columns(columns)
         self.refill()
 
     def _set_options(self, selector: str, values: list[str]) -> None:
@@ -155,7 +164,7 @@ class MilestonesScreen(PlanScreen):
     def show_detail(self, key: str | None) -> None:
         """Fill the detail pane for a milestone."""
         analysis = self.tpm.analysis
-        widget = self.query_one("#ms-detail-text", Static)
+        widget = self.query_one("#ms-detail-text", Wrapped)
         if analysis is None or key is None:
             widget.update("")
             return
@@ -266,10 +275,11 @@ def _cells(m: Milestone, sched: Any) -> tuple[list[str], str]:
         m.team,
         m.owner,
         m.status,
+        f"{fmt_days(m.percent_complete)}%",
         str(t.start) if t is not None else "—",
         str(t.finish) if t is not None else "—",
-        fmt_days(t.total_float) if t is not None else "—",
-        "●" if crit else "",
+        f"{fmt_days(t.total_float)}d" if t is not None else "—",
+        "● CP" if crit else "",
         str(m.due or ""),
     ]
     return cells, "bold #f85149" if crit else STATUS_STYLE.get(m.status, "")
@@ -286,31 +296,45 @@ def _sort_value(key: str, m: Milestone, sched: Any, critical: frozenset[str]) ->
         return (0 if m.id in critical else 1, m.id)
     if key == "due":
         return (0, m.due, m.id) if m.due else (1, m.id)
+    if key == "percent":
+        return (0, m.percent_complete, m.id)
     value = str(getattr(m, key))
     return (0, value.lower(), m.id) if value else (1, "", m.id)
 
 
-def detail_text(analysis: Analysis, key: str) -> Text:
+def detail_text(analysis: Analysis, key: str) -> Doc:
     """The detail pane of one milestone: fields, links both ways, and why its dates are so."""
     plan = analysis.plan
     m = plan.milestone(key)
+    out = Doc()
     if m is None:
-        return Text("")
+        return out
     t = _timing(analysis.schedule, key)
-    out = Text(f"{m.title}\n", style="bold")
-    out.append(f"{m.id}  ·  {m.team or 'no team'}  ·  {m.owner or 'no owner'}\n", style="dim")
-    out.append(f"status {m.status}  {fmt_days(m.percent_complete)}%  duration ")
-    out.append(f"{fmt_days(m.duration)}d\n")
+    out.line(Text().append(m.title, style="bold"))
+    out.field("id", m.id)
+    out.field("team", m.team or "—")
+    out.field("owner", m.owner or "—")
+    out.field("status", m.status, STATUS_STYLE.get(m.status, ""))
     if m.status == "blocked":
-        out.append(f"blocked: {m.blocked_reason}\n", style="bold red")
+        out.field("blocked", m.blocked_reason or "—", "bold red")
+        if m.blocked_since:
+            out.field("since", str(m.blocked_since))
+    out.field("done", f"{fmt_days(m.percent_complete)}%")
+    out.field("duration", f"{fmt_days(m.duration)} working days")
     if t is not None:
-        out.append(f"forecast {t.start} → {t.finish}  float {fmt_days(t.total_float)}d")
-        out.append("  CRITICAL\n" if t.critical else "\n", style="bold red" if t.critical else "")
+        out.field("start", str(t.start))
+        out.field("finish", str(t.finish))
+        crit = Text(f"{fmt_days(t.total_float)}d")
+        if t.critical:
+            crit.append("  ● CRITICAL", style="bold #f85149")
+        out.field("float", crit)
     if m.due:
-        out.append(f"due {m.due}\n")
+        late = t is not None and t.finish > m.due
+        due = f"{m.due}{'  (forecast late)' if late else ''}"
+        out.field("due", due, "bold red" if late else "")
     if m.actual_start or m.actual_finish:
-        out.append(f"actual {m.actual_start or '?'} → {m.actual_finish or '…'}\n")
-    out.append("\npredecessors\n", style="bold underline")
+        out.field("actual", f"{m.actual_start or '?'} → {m.actual_finish or '…'}")
+    out.heading("predecessors")
     for d in m.depends_on or []:
         link = "" if d.type == "FS" and not d.lag else f" ({d.type}{d.lag:+g})"
         out.append(f"  ← {d.id}{link}\n")
@@ -322,8 +346,8 @@ def detail_text(analysis: Analysis, key: str) -> Text:
         out.append(f"  → {s}\n")
     if not succ:
         out.append("  none\n", style="dim")
-    out.append("\nwhy these dates\n", style="bold underline")
+    out.heading("why these dates")
     out.append_text(explain_text(analysis, key))
     if m.notes:
-        out.append(f"\nnotes: {m.notes}\n", style="italic")
+        out.newline().line(Text().append(f"notes: {m.notes}", style="italic"))
     return out

@@ -112,10 +112,15 @@ HELP = """\
             e edit   a add   delete remove   s cycle status   p percent complete
             v show/hide the detail pane (hidden below 110 columns)
             x done today (sets actual_finish)   b blocked with a reason
-[b]Timeline[/b]    z zoom day/week/month   g group by team / schedule order
+[b]Timeline[/b]    f fit the whole program to the width (the default; again on resize)
+            z zoom fit → day → week → month   g group by team / schedule order
             ←/→ scroll   t jump to the status date   s x b p as on Milestones
+            bars: █ critical  ▓ other  ░ done  ╳ blocked  ◆/◇ zero-length event
+            ├──┤ baseline where it differs   ▼ and │ the status date   ┊ month ticks
+            labels: ● critical  ✖ blocked  ✓ done
 [b]Risks[/b]       r reviewed today   p probability   i impact   e edit   a add   delete remove
             m mitigations   D decisions   h heat map (enter filters by cell)
+            v show/hide the heat map and details (hidden below 110 columns)
 [b]KPIs[/b]        m record a measurement   e edit   a add   delete remove   v measurements
 [b]Report[/b]      w write the report to a file
 

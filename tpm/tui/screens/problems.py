@@ -29,7 +29,8 @@ class ProblemsScreen(Screen[None]):
 
     def _text(self) -> Text:
         errors = [d for d in self.diagnostics if d.severity == "error"]
-        out = Text(f"This plan has {len(errors)} error(s); fix them in your editor.\n", "bold red")
+        out = Text()
+        out.append(f"This plan has {len(errors)} error(s); fix them in your editor.\n", "bold red")
         out.append("tpm reloads the file when it changes (or press ctrl+l).\n\n", style="dim")
         for d in self.diagnostics:
             style = "red" if d.severity == "error" else "yellow"

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Static
 
 from tpm.tui.engine import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit, SubItemsRequested
-from tpm.tui.screens.base import PlanScreen, missing_text
+from tpm.tui.screens.base import PlanScreen, id_width, missing_text
 from tpm.tui.widgets.heatmap import BAND_STYLE, HeatMap
+from tpm.tui.widgets.text import Doc, Wrapped
 from tpm.tui.widgets.vtable import Column, VTable
 
+# With too little room the highest ``drop`` goes first: reviewed (stale reviews are also in
+# the hygiene list), the next action (also in the detail pane), status, then owner.
 COLUMNS = (
     Column("score", "Score", 5, right=True),
     Column("band", "Band", 8),
-    Column("id", "Id", 14),
-    Column("title", "Title", 16, flex=True),
-    Column("owner", "Owner", 8),
-    Column("reviewed", "Reviewed", 10),
-    Column("next", "Next action", 18, flex=True),
-    Column("status", "Status", 10),
+    Column("id", "Id", 14, min_width=10),
+    Column("title", "Title", 16, flex=True, max_width=56, min_width=10),
+    Column("owner", "Owner", 8, flex=True, drop=1, max_width=16),
+    Column("status", "Status", 10, drop=2),
+    Column("next", "Next action", 12, flex=True, drop=3, max_width=40),
+    Column("reviewed", "Reviewed", 10, drop=4),
 )
 
 
@@ -32,15 +35,16 @@ class RisksScreen(PlanScreen):
     """The register for a standup, filterable by heat-map cell."""
 
     BINDINGS = [
-        Binding("r", "quick('reviewed')", "Reviewed today"),
+        Binding("r", "quick('reviewed')", "Reviewed"),
         Binding("p", "quick('probability')", "Probability"),
         Binding("i", "quick('impact')", "Impact"),
         Binding("e", "edit", "Edit"),
         Binding("a", "add", "Add"),
         Binding("delete", "delete", "Delete", show=False),
         Binding("m", "mitigations", "Mitigations"),
-        Binding("D", "decisions", "Decisions"),
+        Binding("D", "decisions", "Decisions", show=False),
         Binding("h", "heatmap", "Heat map"),
+        Binding("v", "toggle_detail", "Details", show=False),
     ]
 
     def __init__(self) -> None:
@@ -53,8 +57,8 @@ class RisksScreen(PlanScreen):
             with Vertical(id="risk-side", classes="detail"):
                 yield HeatMap(id="heatmap")
                 with VerticalScroll(id="risk-side-scroll"):
-                    yield Static("", id="risk-detail")
-                    yield Static("", id="risk-hygiene")
+                    yield Wrapped(id="risk-detail")
+                    yield Wrapped(id="risk-hygiene")
 
     def on_mount(self) -> None:
         self.query_one(VTable).focus()
@@ -63,6 +67,10 @@ class RisksScreen(PlanScreen):
     def show(self, analysis: Analysis) -> None:
         register = analysis.risks
         table = self.query_one("#risk-table", VTable)
+        width = id_width((r.id for r in analysis.plan.risks), high=20)
+        columns = [dataclasses.replace(c, width=width) if c.key == "id" else c for c in COLUMNS]
+        if columns != table.columns:
+            table.set_columns(columns)
         if register is None:
             table.empty_text = missing_text(analysis, "risks") or "no risks"
             table.set_rows([], [])
@@ -94,9 +102,9 @@ class RisksScreen(PlanScreen):
                     r.id,
                     r.title,
                     r.owner or "—",
-                    Text(str(r.reviewed or "never"), style="bold #e3b341" if r.stale else ""),
-                    action,
                     r.status,
+                    action,
+                    Text(str(r.reviewed or "never"), style="bold #e3b341" if r.stale else ""),
                 ]
             )
             styles.append("")
@@ -109,35 +117,50 @@ class RisksScreen(PlanScreen):
         self.show_detail(table.current_key)
 
     def _hygiene(self, register: Any) -> None:
-        text = Text("Hygiene\n", style="bold underline")
+        text = Doc().heading(f"Hygiene ({len(register.findings)})")
         for f in register.findings:
-            text.append(f"• {f.risk_id}: {f.message}\n", style="#e3b341")
+            line = Text()
+            line.append("• ", style="#e3b341")
+            line.append(f.risk_id, style="bold")
+            line.append(f": {f.message}")
+            text.line(line, 2)
         if not register.findings:
             text.append("no findings\n", style="green")
-        self.query_one("#risk-hygiene", Static).update(text)
+        self.query_one("#risk-hygiene", Wrapped).update(text)
 
     def show_detail(self, key: str | None) -> None:
         """Details and mitigations of the selected risk."""
         analysis = self.tpm.analysis
-        widget = self.query_one("#risk-detail", Static)
+        widget = self.query_one("#risk-detail", Wrapped)
         r = analysis.risks.risk(key) if analysis and analysis.risks and key else None
         if r is None:
             widget.update("")
             return
-        out = Text(f"{r.title}\n", style="bold")
-        out.append(f"P{r.probability} x I{r.impact} = {r.score} ({r.band})", style="")
-        out.append(f"  residual {r.residual_score} ({r.residual_band})\n", style="dim")
-        out.append(f"owner {r.owner or '—'} · {r.status} · response {r.response or '—'}\n")
+        out = Doc().line(Text().append(r.title, style="bold"))
+        score = Text(f"P{r.probability} x I{r.impact} = {r.score} ")
+        score.append(f" {r.band} ", style=BAND_STYLE[r.band])
+        out.field("score", score)
+        residual = Text(f"{r.residual_score} ")
+        residual.append(f" {r.residual_band} ", style=BAND_STYLE[r.residual_band])
+        out.field("residual", residual)
+        out.field("owner", r.owner or "—")
+        out.field("status", r.status)
+        out.field("response", r.response or "—")
+        out.field("reviewed", str(r.reviewed or "never"), "bold #e3b341" if r.stale else "")
         if r.trigger:
-            out.append(f"trigger: {r.trigger}\n")
+            out.field("trigger", r.trigger)
         if r.affects:
-            out.append(f"affects: {', '.join(r.affects)} (exposure {r.exposure})\n")
+            out.field("affects", f"{', '.join(r.affects)} (exposure {r.exposure})")
+        out.heading(f"Mitigations ({len(r.mitigations)})")
         for m in r.mitigations:
-            flag = " OVERDUE" if m.overdue else ""
-            out.append(f"  ▸ {m.id}: {m.action} [{m.status}] due {m.due or '—'}")
-            out.append(f"{flag}\n", style="bold red")
+            out.append("▸ ", style="dim")
+            out.append(m.id, style="bold")
+            out.append(f" [{m.status}]\n", style="dim")
+            out.line(Text(f"  {m.action}"), 2)
+            out.append(f"  {m.owner or 'no owner'} · due {m.due or '—'}")
+            out.append(" OVERDUE\n" if m.overdue else "\n", style="bold red")
         if not r.mitigations:
-            out.append("  no mitigations (m adds one)\n", style="dim")
+            out.append("none (m adds one)\n", style="dim")
         widget.update(out)
 
     def on_vtable_highlighted(self, event: VTable.Highlighted) -> None:
@@ -184,8 +207,15 @@ class RisksScreen(PlanScreen):
         """Add or edit a decision."""
         self.post_message(SubItemsRequested("decisions"))
 
+    def action_toggle_detail(self) -> None:
+        """Show or hide the heat map and details (hidden by default below 110 columns)."""
+        self.query_one("#risk-side").toggle_class("-toggled")
+
     def action_heatmap(self) -> None:
-        """Move focus between the table and the heat map."""
+        """Move focus between the table and the heat map (showing it when hidden)."""
+        side = self.query_one("#risk-side")
+        if not side.display:
+            side.toggle_class("-toggled")
         heat = self.query_one(HeatMap)
         if heat.has_focus:
             self.query_one(VTable).focus()

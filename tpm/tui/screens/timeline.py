@@ -4,23 +4,45 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from tpm.tui.engine import Analysis
 from tpm.tui.messages import QuickEdit
-from tpm.tui.screens.base import PlanScreen, missing_text
-from tpm.tui.widgets.gantt import ZOOMS, Gantt, GanttRow
+from tpm.tui.screens.base import PlanScreen, fmt_days, missing_text
+from tpm.tui.widgets.gantt import (
+    BLOCKED,
+    CRITICAL,
+    DONE,
+    GHOST,
+    NOW,
+    OTHER,
+    ZOOMS,
+    Gantt,
+    GanttRow,
+)
+
+LEGEND = (
+    ("█", "critical", CRITICAL),
+    ("▓", "other", OTHER),
+    ("░", "done", DONE),
+    ("╳", "blocked", BLOCKED),
+    ("◆", "event", CRITICAL),
+    ("├─┤", "baseline", GHOST),
+    ("▼│", "status date", NOW),
+)
 
 
 class TimelineScreen(PlanScreen):
-    """One bar per milestone; critical bars red, baseline ghosts, the status date line."""
+    """One bar per milestone; critical bars solid red, baseline ghosts, the status date."""
 
     BINDINGS = [
         Binding("z", "zoom", "Zoom"),
+        Binding("f", "fit", "Fit"),
         Binding("g", "group", "Group"),
-        Binding("t", "today", "Status date"),
+        Binding("t", "today", "Status date", show=False),
         Binding("s", "quick('cycle')", "Status"),
         Binding("x", "quick('done')", "Done today"),
         Binding("b", "quick('blocked')", "Blocked", show=False),
@@ -34,6 +56,7 @@ class TimelineScreen(PlanScreen):
     def body(self) -> ComposeResult:
         yield Static("", id="tl-legend")
         yield Gantt(id="gantt")
+        yield Static("", id="tl-detail")
 
     def on_mount(self) -> None:
         self.query_one(Gantt).focus()
@@ -44,8 +67,11 @@ class TimelineScreen(PlanScreen):
         problem = missing_text(analysis, "schedule")
         sched = analysis.schedule
         baseline = {}
+        baseline_name = ""
         if analysis.plan.baselines:
-            baseline = {b.id: (b.start, b.finish) for b in analysis.plan.baselines[-1].milestones}
+            last = analysis.plan.baselines[-1]
+            baseline_name = last.name
+            baseline = {b.id: (b.start, b.finish) for b in last.milestones}
         plan = analysis.plan
         order = [m for m in plan.milestones if m.status != "cancelled"]
         if not self.group_by_team and sched is not None:
@@ -53,51 +79,113 @@ class TimelineScreen(PlanScreen):
             index = sched.graph.index
             order.sort(key=lambda m: (sched.milestone(m.id).early_start, index.get(m.id, 0)))
         rows: list[GanttRow] = []
+        names = {t.id: t.name for t in plan.teams}
         if self.group_by_team:
             teams: dict[str, list[Any]] = {}
             for m in order:
                 teams.setdefault(m.team, []).append(m)
             for team in sorted(teams):
-                rows.append(GanttRow("", f"▸ {team or 'no team'} ({len(teams[team])})"))
+                name = names.get(team) or team or "no team"
+                rows.append(GanttRow("", f"▸ {name} ({len(teams[team])})"))
                 rows += [GanttRow(m.id, m.id) for m in teams[team]]
         else:
             rows = [GanttRow(m.id, m.id) for m in order]
-        status = {m.id: m.status for m in order}
+        by_id = {m.id: m for m in order}
 
         def fill(row: GanttRow) -> GanttRow:
-            if sched is None or row.key not in sched.graph.index:
+            m = by_id.get(row.key)
+            if sched is None or m is None or row.key not in sched.graph.index:
                 return row
             t = sched.milestone(row.key)
-            mark = "●" if t.critical else " "
             return GanttRow(
                 row.key,
-                f"{mark} {row.key}",
+                row.key,
                 t.start,
                 t.finish,
                 t.critical,
-                status.get(row.key) == "done",
+                m.status == "done",
                 baseline.get(row.key),
+                m.status == "blocked",
+                m.title,
+                m.duration == 0,
             )
 
         span = None
         if sched is not None:
             ghost = [d for pair in baseline.values() for d in pair]
             span = (min([sched.start, *ghost]), max([sched.finish, *ghost]))
-        first_show = not gantt.rows
         gantt.show(rows, analysis.as_of, span, fill)
-        if first_show:
-            gantt.scroll_to_date(analysis.as_of)
-        legend = f"zoom: {gantt.zoom}  ·  {'by team' if self.group_by_team else 'by start date'}"
-        legend += "  ·  █ critical (red)  █ other  ╌ baseline  │ status date"
+        self._legend(problem, baseline_name)
+        self.show_detail(gantt.current_key)
+
+    def _legend(self, problem: str | None = None, baseline_name: str = "") -> None:
+        gantt = self.query_one(Gantt)
+        step = gantt.step
+        if gantt.zoom == "fit":
+            scale = f"fit · 1 cell ≈ {step:.1f} days" if step >= 1.05 else "fit · 1 cell = 1 day"
+            if step < 0.95:
+                scale = f"fit · 1 day ≈ {1 / step:.1f} cells"
+        else:
+            scale = f"zoom: {gantt.zoom}"
+        out = Text(f"{scale} · {'by team' if self.group_by_team else 'by start date'} ")
+        room = self.size.width - 2
+        wide = self.size.width >= 160
+        for mark, word, colour in LEGEND:
+            if word == "baseline" and not baseline_name:
+                continue
+            label = f"{word} «{baseline_name}»" if word == "baseline" and wide else word
+            if len(out.plain) + len(mark) + len(label) + 3 > room:
+                break  # the rest would be cut off: the help (?) explains every mark
+            out.append(f" {mark}", style=colour)
+            out.append(f" {label} ", style="dim")
         if problem:
-            legend = f"{problem} — bars appear when the schedule is available.  " + legend
-        self.query_one("#tl-legend", Static).update(legend)
+            out = Text(f"{problem} — bars appear when the schedule is available.")
+        self.query_one("#tl-legend", Static).update(out)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._refresh_legend)
+
+    def on_gantt_highlighted(self, event: Gantt.Highlighted) -> None:
+        self.show_detail(event.key)
+
+    def show_detail(self, key: str | None) -> None:
+        """One line about the milestone under the cursor: dates, float, baseline."""
+        analysis = self.tpm.analysis
+        widget = self.query_one("#tl-detail", Static)
+        m = analysis.plan.milestone(key) if analysis and key else None
+        sched = analysis.schedule if analysis else None
+        if m is None or analysis is None:
+            widget.update(Text("↑↓ choose a milestone · ←→ scroll · z zoom · f fit", style="dim"))
+            return
+        out = Text()
+        out.append(m.id, style="bold")
+        out.append(f"  {m.title}", style="")
+        out.append(f" · {m.team or 'no team'} · {m.owner or 'no owner'} · ", style="dim")
+        out.append(m.status, style="bold red" if m.status == "blocked" else "")
+        out.append(f" {fmt_days(m.percent_complete)}%", style="dim")
+        if sched is not None and key in sched.graph.index:
+            t = sched.milestone(key)
+            out.append(f" · {t.start} → {t.finish} · float {fmt_days(t.total_float)}d")
+            if t.critical:
+                out.append(" · CRITICAL", style=f"bold {CRITICAL}")
+            base = analysis.plan.baselines[-1] if analysis.plan.baselines else None
+            entry = next((b for b in base.milestones if b.id == key), None) if base else None
+            if entry is not None and entry.finish != t.finish:
+                days = (t.finish - entry.finish).days
+                word = "later" if days > 0 else "earlier"
+                out.append(f" · {abs(days)} days {word} than baseline", style="#e3b341")
+        widget.update(out)
 
     def action_zoom(self) -> None:
-        """Cycle the zoom: day, week, month."""
+        """Cycle the zoom: fit, day, week, month."""
         gantt = self.query_one(Gantt)
         names = list(ZOOMS)
         gantt.zoom = names[(names.index(gantt.zoom) + 1) % len(names)]
+        self._refresh_legend()
+
+    def action_fit(self) -> None:
+        """Fit the whole program into the width on screen."""
+        self.query_one(Gantt).zoom = "fit"
         self._refresh_legend()
 
     def action_group(self) -> None:

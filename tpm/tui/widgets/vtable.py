@@ -4,6 +4,10 @@ Textual's DataTable builds every row up front; with 10,000 milestones that alone
 seconds. This widget is given plain cells (text or Rich ``Text``) and draws the visible
 lines on demand. It displays only: sorting and filtering are done by the screen, which
 hands over the rows in the order to show.
+
+Columns are laid out to the width on screen (:func:`layout`): when they do not all fit,
+the least important ones (highest ``drop``) are left out, flexible columns (titles) take
+what is left, and header and cells are drawn through the same code so they always line up.
 """
 
 from __future__ import annotations
@@ -29,13 +33,66 @@ RowFn = Callable[[str], tuple[Sequence[Cell], str]]
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its key (for sorting), header label, width in cells and alignment."""
+    """A column: its key (for sorting), header label, width in cells and alignment.
+
+    ``flex`` columns take the width left over (at least ``width``, at most ``max_width``
+    when set). ``drop`` > 0 marks a column that may be left out when the table is too
+    narrow; the highest ``drop`` goes first. 0 means always shown. When the columns that
+    are always shown still do not fit, those with a ``min_width`` narrow down to it.
+    """
 
     key: str
     label: str
     width: int
     right: bool = False
-    flex: bool = False  # takes the width left over (at least ``width``)
+    flex: bool = False
+    drop: int = 0
+    max_width: int = 0
+    min_width: int = 0
+
+
+GAP = 1  # blank cells between two columns
+
+
+def layout(columns: Sequence[Column], available: int) -> list[tuple[int, int]]:
+    """(column index, width) of the columns shown in ``available`` cells, left to right.
+
+    Droppable columns go (highest ``drop`` first) until the rest fit; the spare width is
+    shared by the flexible columns (up to their ``max_width``), then by the last column.
+    """
+    shown = list(range(len(columns)))
+
+    def needed(indexes: list[int]) -> int:
+        return sum(columns[i].width for i in indexes) + GAP * max(len(indexes) - 1, 0)
+
+    while needed(shown) > available:
+        droppable = [i for i in shown if columns[i].drop]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (columns[i].drop, i)))
+    widths = {i: columns[i].width for i in shown}
+    excess = needed(shown) - available
+    for i in reversed(shown):
+        if excess <= 0:
+            break
+        cut = min(max(widths[i] - (columns[i].min_width or widths[i]), 0), excess)
+        widths[i] -= cut
+        excess -= cut
+    spare = available - sum(widths.values()) - GAP * max(len(shown) - 1, 0)
+    growing = [i for i in shown if columns[i].flex]
+    while spare > 0 and growing:
+        share = max(spare // len(growing), 1)
+        for i in list(growing):
+            cap = columns[i].max_width
+            room = cap - widths[i] if cap else share
+            add = min(share, room, spare)
+            widths[i] += add
+            spare -= add
+            if cap and widths[i] >= cap:
+                growing.remove(i)
+            if spare <= 0:
+                break
+    return [(i, widths[i]) for i in shown]
 
 
 class VTable(ScrollView, can_focus=True):
@@ -94,6 +151,7 @@ class VTable(ScrollView, can_focus=True):
         self.sort_column: str | None = None
         self.sort_reverse = False
         self.empty_text = "nothing to show"
+        self._columns_cache: tuple[int, list[tuple[int, int]]] | None = None
 
     # ------------------------------------------------------------ data
 
@@ -118,7 +176,7 @@ class VTable(ScrollView, can_focus=True):
             self.row_fn, self.cells = None, list(cells)
         self.styles_by_row = list(row_styles) if row_styles is not None else []
         self._index = {k: i for i, k in enumerate(self.keys)}
-        self.virtual_size = Size(self._total_width(), len(self.keys) + 1)
+        self._set_virtual_size()
         row = self._index.get(current, 0) if current is not None else 0
         self.cursor_row = min(row, max(len(self.keys) - 1, 0))
         self.refresh()
@@ -126,20 +184,33 @@ class VTable(ScrollView, can_focus=True):
     def set_columns(self, columns: Sequence[Column]) -> None:
         """Replace the columns (rows must be set again)."""
         self.columns = list(columns)
+        self._columns_cache = None
 
-    def _total_width(self) -> int:
-        return sum(c.width + 1 for c in self.columns)
+    def _available(self) -> int:
+        # The width without a vertical scrollbar is what the layout may use: the bar
+        # appears only with more rows than fit, and then the region is already narrower.
+        return max(self.scrollable_content_region.width, 1)
 
-    def widths(self) -> list[int]:
-        """Column widths for the current size: flexible columns share what is left."""
-        spare = max(self.scrollable_content_region.width - self._total_width(), 0)
-        flex = [c for c in self.columns if c.flex]
-        out = []
-        for col in self.columns:
-            out.append(col.width + (spare // len(flex) if col.flex else 0))
-        return out
+    def column_layout(self) -> list[tuple[int, int]]:
+        """(column index, width) of the columns shown at the current size."""
+        available = self._available()
+        cache = self._columns_cache
+        if cache is None or cache[0] != available:
+            cache = (available, layout(self.columns, available))
+            self._columns_cache = cache
+        return cache[1]
+
+    def shown_columns(self) -> list[str]:
+        """Keys of the columns on screen at the current size."""
+        return [self.columns[i].key for i, _w in self.column_layout()]
+
+    def _set_virtual_size(self) -> None:
+        cols = self.column_layout()
+        total = sum(w for _i, w in cols) + GAP * max(len(cols) - 1, 0)
+        self.virtual_size = Size(total, len(self.keys) + 1)
 
     def on_resize(self) -> None:
+        self._set_virtual_size()
         self.refresh()
 
     @property
@@ -191,11 +262,11 @@ class VTable(ScrollView, can_focus=True):
             return
         if offset.y == 0:
             x = offset.x + int(self.scroll_x)
-            for col, width in zip(self.columns, self.widths(), strict=True):
-                if x < width + 1:
-                    self.post_message(self.HeaderClicked(self, col.key))
+            for index, width in self.column_layout():
+                if x < width + GAP:
+                    self.post_message(self.HeaderClicked(self, self.columns[index].key))
                     return
-                x -= width + 1
+                x -= width + GAP
             return
         row = offset.y - 1 + int(self.scroll_y)
         if 0 <= row < len(self.keys):
@@ -221,15 +292,31 @@ class VTable(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _header(self, base: Style) -> Strip:
-        segments = []
-        style = base + Style(bold=True, underline=True)
-        for col, width in zip(self.columns, self.widths(), strict=True):
+        labels: list[Cell] = []
+        for col in self.columns:
             label = col.label
             if col.key == self.sort_column:
                 label += " ▼" if self.sort_reverse else " ▲"
-            text = label[:width].rjust(width) if col.right else label[:width]
-            segments.append(Segment(text.ljust(width) + " ", style))
-        return Strip(segments)
+            labels.append(label)
+        return self._line(labels, base + Style(bold=True, underline=True))
+
+    def _line(self, cells: Sequence[Cell], style: Style) -> Strip:
+        """One line of cells in the columns shown: header and rows share this, so they align."""
+        segments: list[Segment] = []
+        console = self.app.console
+        for n, (index, width) in enumerate(self.column_layout()):
+            col = self.columns[index]
+            cell = cells[index] if index < len(cells) else ""
+            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            text.truncate(width, overflow="ellipsis")
+            text.align("right" if col.right else "left", width)
+            if n:
+                segments.append(Segment(" " * GAP))
+            segments.extend(s for s in text.render(console) if s.text != "\n")
+        strip = Strip(segments)
+        # Pad to the width on screen so a row's style (the cursor bar) spans the table.
+        strip = strip.extend_cell_length(self._available())
+        return strip.apply_style(style)
 
     def row_cells(self, row: int) -> tuple[Sequence[Cell], str]:
         """Cells and style of a row (computed once per set_rows for lazy tables)."""
@@ -248,15 +335,7 @@ class VTable(ScrollView, can_focus=True):
         if row == self.cursor_row:
             name = "vtable--cursor" if self.has_focus else "vtable--cursor-blurred"
             style = style + self.get_component_rich_style(name, partial=True)
-        segments: list[Segment] = []
-        for col, width, cell in zip(self.columns, self.widths(), cells, strict=False):
-            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
-            text.truncate(width, overflow="ellipsis")
-            text.align("right" if col.right else "left", width)
-            text.append(" ")
-            segments.extend(s for s in text.render(self.app.console) if s.text != "\n")
-        strip = Strip(segments).apply_style(style)
-        return strip
+        return self._line(cells, style)
 
     COMPONENT_CLASSES = {"vtable--cursor", "vtable--cursor-blurred"}
 

@@ -1,0 +1,223 @@
+"""Layout: tables fit the width with headers over their cells, the timeline fits the program
+span, the KPI chart has round ticks, panels wrap under their text; pure helpers by table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+from tuihelp import AS_OF, drive, screen_text, settle
+
+from tpm.tui.app import TpmApp
+from tpm.tui.widgets.chart import date_ticks, nice_ticks
+from tpm.tui.widgets.gantt import Gantt
+from tpm.tui.widgets.text import Doc, hanging
+from tpm.tui.widgets.vtable import Column, VTable, layout
+
+# ------------------------------------------------------------ pure helpers
+
+COLS = (
+    Column("id", "Id", 10, min_width=6),
+    Column("title", "Title", 10, flex=True, max_width=30),
+    Column("owner", "Owner", 8, drop=1),
+    Column("start", "Start", 10, drop=2),
+    Column("finish", "Finish", 10),
+)
+
+
+@pytest.mark.parametrize(
+    ("available", "expected"),
+    [
+        pytest.param(
+            120,
+            [("id", 10), ("title", 30), ("owner", 8), ("start", 10), ("finish", 10)],
+            id="wide-flex-capped",
+        ),
+        pytest.param(
+            60,
+            [("id", 10), ("title", 18), ("owner", 8), ("start", 10), ("finish", 10)],
+            id="flex-takes-spare",
+        ),
+        pytest.param(
+            45, [("id", 10), ("title", 14), ("owner", 8), ("finish", 10)], id="drops-start-first"
+        ),
+        pytest.param(36, [("id", 10), ("title", 14), ("finish", 10)], id="then-owner"),
+        pytest.param(28, [("id", 6), ("title", 10), ("finish", 10)], id="then-shrinks-id"),
+    ],
+)
+def test_column_layout(available: int, expected: list[tuple[str, int]]) -> None:
+    got = [(COLS[i].key, w) for i, w in layout(COLS, available)]
+    assert got == expected
+    assert sum(w for _k, w in got) + len(got) - 1 <= max(available, 28)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "most", "ticks", "decimals"),
+    [
+        pytest.param(2.976, 3.324, 7, [2.9, 3.0, 3.1, 3.2, 3.3, 3.4], 1, id="conversion-percent"),
+        pytest.param(800, 1400, 6, [800, 1000, 1200, 1400], 0, id="latency-ms"),
+        pytest.param(0, 1, 5, [0, 0.25, 0.5, 0.75, 1.0], 2, id="quarter-steps"),
+        pytest.param(0.001, 0.0042, 6, [0.001, 0.002, 0.003, 0.004, 0.005], 3, id="small"),
+        pytest.param(5, 5, 4, [4.5, 5.0, 5.5], 1, id="flat-series"),
+    ],
+)
+def test_nice_ticks(low: float, high: float, most: int, ticks: list[float], decimals: int) -> None:
+    got, dec = nice_ticks(low, high, most)
+    assert got == pytest.approx(ticks) and dec == decimals
+    step = got[1] - got[0]
+    mantissa = step / 10 ** math.floor(math.log10(step) + 1e-9)
+    assert any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5))
+    assert got[0] <= min(low, high) and got[-1] >= max(low, high) and len(got) <= most
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "width", "expected"),
+    [
+        pytest.param(dt.date(2026, 3, 16), dt.date(2026, 4, 13), 100, 7, id="weekly"),
+        pytest.param(dt.date(2026, 1, 5), dt.date(2026, 12, 28), 120, 30, id="monthly"),
+        pytest.param(dt.date(2026, 1, 5), dt.date(2026, 12, 28), 40, 91, id="quarterly"),
+    ],
+)
+def test_date_ticks_regular_and_fit(
+    first: dt.date, last: dt.date, width: int, expected: int
+) -> None:
+    dates = date_ticks(first, last, width)
+    assert len(dates) * 8 <= width
+    gaps = {(b - a).days for a, b in zip(dates, dates[1:], strict=False)}
+    assert all(abs(g - expected) <= 3 for g in gaps)
+    assert first <= dates[0] and dates[-1] <= last
+
+
+def test_hanging_indent_keeps_text_and_styles() -> None:
+    line = Text("  • ")
+    line.append("sandbox-delay", style="bold")
+    line.append(": mitigation escalate-psp overdue by 5 days (due 2026-04-10)")
+    out = hanging(line, 30, 4)
+    rows = out.plain.split("\n")
+    assert all(len(r) <= 30 for r in rows) and len(rows) > 1
+    assert all(r.startswith("    ") and r[4] != " " for r in rows[1:])
+    assert " ".join(r.strip() for r in rows) == line.plain.strip()
+    assert any(span.style == "bold" for span in out.spans)
+
+
+def test_doc_fields_wrap_under_their_value() -> None:
+    doc = Doc().field("affects", "3ds, qa-e2e, pilot-nl, rollout (exposure critical)")
+    rows = doc.render(30).plain.split("\n")
+    assert rows[0].startswith("affects   3ds")
+    assert all(r.startswith(" " * 10) for r in rows[1:])
+
+
+# ------------------------------------------------------------ on screen
+
+
+def _columns_line_up(text: str, header: str, cell: str) -> None:
+    """The header label and a cell of the same column start at the same x."""
+    lines = text.splitlines()
+    head = next(line for line in lines if header in line and "Status" in line)
+    row = next(line for line in lines if cell in line and line is not head)
+    assert head.index(header) == row.index(cell), (head, row)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80", "120", "200"])
+def test_table_headers_align_with_cells_and_fit(plan_file: Path, size: tuple[int, int]) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await pilot.press("4")
+        await settle(app, pilot)
+        text = screen_text(app)
+        _columns_line_up(text, "Id", "sandbox-delay")
+        _columns_line_up(text, "Title", "PSP sandbox")
+        table = app.screen.query_one(VTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        await pilot.press("2")
+        await settle(app, pilot)
+        text = screen_text(app)
+        _columns_line_up(text, "Finish", "2026-05-21")
+        table = app.screen.query_one("#ms-table", VTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        shown = table.shown_columns()
+        assert {"id", "title", "status", "finish", "float", "critical"} <= set(shown)
+        if size[0] >= 200:
+            assert {"owner", "start", "due", "percent"} <= set(shown)
+
+    drive(plan_file, scenario, size=size)
+
+
+def test_milestone_detail_is_label_value_lines(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await pilot.press("2")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "float     68d" in text and "finish    2026-03-02" in text
+
+    drive(plan_file, scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80", "120", "200"])
+def test_timeline_fits_the_program_span(plan_file: Path, size: tuple[int, int]) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await pilot.press("3")
+        await settle(app, pilot)
+        gantt = app.screen.query_one(Gantt)
+        assert gantt.zoom == "fit"
+        assert gantt.virtual_size.width <= gantt.scrollable_content_region.width  # no scroll
+        sched = app.analysis.schedule  # type: ignore[union-attr]
+        for day in (sched.start, sched.finish, AS_OF, dt.date(2026, 5, 22)):  # + baseline
+            assert gantt.covers(day)
+        used = gantt._col(sched.finish) / gantt.view_cells
+        assert used > 0.85  # the span fills the width, not a corner of it
+        text = screen_text(app)
+        assert "▼" in text and "├" in text and "Apr" in text and "May" in text
+        await pilot.resize_terminal(size[0] + 40, size[1])
+        await settle(app, pilot)
+        assert gantt._col(sched.finish) / gantt.view_cells > 0.85  # fitted again
+        await pilot.press("z")  # day: scrolls, the status date in view
+        await pilot.pause()
+        assert gantt.zoom == "day" and gantt.step == 1 and gantt.covers(AS_OF)
+        assert "zoom: day" in screen_text(app)
+
+    drive(plan_file, scenario, size=size)
+
+
+def test_timeline_marks_work_without_colour(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await pilot.press("3")
+        await settle(app, pilot)
+        ids = ("rollout", "api-build", "psp-contract", "3ds", "legacy-off")
+        lines = screen_text(app).splitlines()
+        rows = {i: next(line for line in lines if f" {i} " in line) for i in ids}
+        assert "█" in rows["rollout"] and rows["rollout"].lstrip("│ ").startswith("●")
+        assert "▓" in rows["api-build"] and "█" not in rows["api-build"]
+        assert "░" in rows["psp-contract"] and rows["psp-contract"].lstrip("│ ").startswith("✓")
+        assert "╳" in rows["3ds"] and rows["3ds"].lstrip("│ ").startswith("✖")
+        assert "◆" in rows["legacy-off"]
+
+    drive(plan_file, scenario)
+
+
+def test_kpi_chart_round_ticks_labelled_lines(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await pilot.press("5")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "3.30% ┤" in text and "3.20% ┤" in text and "3.324" not in text
+        assert "target 3.2%" in text and "amber 3%" in text
+        assert "16 Mar" in text and "23 Mar" in text
+        assert any(0x2800 < ord(ch) <= 0x28FF for ch in text)  # a braille line
+
+    drive(plan_file, scenario)
+
+
+def test_dashboard_segments_keep_their_spaces(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        text = screen_text(app)
+        assert "Forecast  2026-06-05" in text and "Target    2026-06-30" in text
+        assert "GREEN Checkout conversion" in text and "RED   p95" in text
+        assert "2026-04-22  3ds  3-D Secure flows" in text
+        assert "16 sandbox-delay  PSP sandbox access late" in text
+        assert 'xml:space="preserve"' in app.export_screenshot()
+
+    drive(plan_file, scenario)

@@ -1,0 +1,169 @@
+"""Text for panels that wraps well: continuation lines line up under the first line's text
+(after a bullet or a label) instead of starting at the panel's left edge.
+
+Screens build a :class:`Doc` (lines, each with its hanging indent) and hand it to a
+:class:`Wrapped` widget, which wraps it to its own width whenever it is drawn, so a pane
+never needs to guess its width before layout and re-wraps by itself on resize.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from rich.text import Text
+from textual.widget import Widget
+
+LABEL_W = 10  # width of the label column of label/value lines
+
+
+def hanging(line: Text, width: int, indent: int) -> Text:
+    """``line`` wrapped to ``width`` cells, continuation lines indented by ``indent``.
+
+    Styles are kept; words longer than a line are cut. The result has no final newline.
+    """
+    plain = line.plain
+    if width <= indent + 4 or len(plain) <= width:
+        return line
+    wrapper = textwrap.TextWrapper(
+        width=width, subsequent_indent=" " * indent, break_on_hyphens=False
+    )
+    starts: list[int] = []
+    pos = 0
+    for k, wrapped in enumerate(wrapper.wrap(plain)):
+        body = wrapped[indent:] if k else wrapped
+        found = plain.find(body, pos)
+        if found < 0:  # whitespace was changed (tabs): keep the line as it is
+            return line
+        starts.append(found)
+        pos = found + len(body)
+    out = Text()
+    for k, piece in enumerate(line.divide(starts[1:])):
+        piece.rstrip()
+        if k:
+            out.append("\n" + " " * indent)
+        out.append_text(piece)
+    return out
+
+
+class Doc:
+    """Lines of styled text, each with the indent its continuation lines get when wrapped.
+
+    Appending works like :class:`rich.text.Text` (``"\\n"`` ends a line); :meth:`hang`
+    sets the indent of the line being written.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[Text, int]] = []
+        self._line = Text()
+        self._indent = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.lines) or bool(self._line.plain)
+
+    def hang(self, indent: int) -> Doc:
+        """Indent the continuation lines of the current line by ``indent`` cells."""
+        self._indent = indent
+        return self
+
+    def append(self, text: str, style: str = "") -> Doc:
+        """Append plain text in a style; newlines end lines."""
+        parts = text.split("\n")
+        for k, part in enumerate(parts):
+            if k:
+                self.newline()
+            if part:
+                self._line.append(part, style=style)
+        return self
+
+    def append_text(self, text: Text) -> Doc:
+        """Append styled text; newlines end lines."""
+        plain = text.plain
+        cuts = [i for i, ch in enumerate(plain) if ch == "\n"]
+        if not cuts:
+            self._line.append_text(text)
+            return self
+        offsets = sorted({c for c in cuts} | {c + 1 for c in cuts if c + 1 < len(plain)})
+        for piece in text.divide(offsets):
+            if piece.plain == "\n":
+                self.newline()
+            else:
+                self._line.append_text(piece)
+        return self
+
+    def line(self, text: Text, indent: int = 0) -> Doc:
+        """Append a whole line with a hanging indent."""
+        self._line.append_text(text)
+        self._indent = indent
+        return self.newline()
+
+    def field(self, label: str, value: str | Text, style: str = "") -> Doc:
+        """A ``label  value`` line: labels dim in a column; values wrap under themselves."""
+        self._line.append(f"{label:<{LABEL_W}}", style="dim")
+        if isinstance(value, Text):
+            self._line.append_text(value)
+        else:
+            self._line.append(value, style=style)
+        self._indent = LABEL_W
+        return self.newline()
+
+    def heading(self, title: str) -> Doc:
+        """A section heading, after a blank line unless it is the first line."""
+        if self.lines and self.lines[-1][0].plain:
+            self.newline()
+        self._line.append(title, style="bold underline")
+        return self.newline()
+
+    def newline(self) -> Doc:
+        """End the current line."""
+        self.lines.append((self._line, self._indent))
+        self._line, self._indent = Text(), 0
+        return self
+
+    def render(self, width: int) -> Text:
+        """The whole text wrapped to ``width`` cells (no trailing blank lines)."""
+        lines = list(self.lines)
+        if self._line.plain:
+            lines.append((self._line, self._indent))
+        while lines and not lines[-1][0].plain.strip():
+            lines.pop()
+        out = Text()
+        for k, (line, indent) in enumerate(lines):
+            if k:
+                out.append("\n")
+            out.append_text(hanging(line, width, indent) if width > 0 else line)
+        return out
+
+
+class Wrapped(Widget):
+    """Shows a :class:`Doc` (or plain text), wrapped to the widget's width when drawn."""
+
+    DEFAULT_CSS = "Wrapped { height: auto; }"
+
+    def __init__(self, content: Doc | Text | str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._content: Doc | Text | str = content
+
+    def update(self, content: Doc | Text | str) -> None:
+        """Show new content."""
+        self._content = content
+        self.refresh(layout=True)
+
+    @property
+    def plain(self) -> str:
+        """The text shown, unwrapped (for tests and the clipboard)."""
+        c = self._content
+        return c.render(0).plain if isinstance(c, Doc) else str(c)
+
+    def _text(self, width: int) -> Text:
+        c = self._content
+        if isinstance(c, Doc):
+            return c.render(width)
+        return c if isinstance(c, Text) else Text(c)
+
+    def render(self) -> Text:
+        return self._text(self.size.width)
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        text = self._text(width)
+        return len(text.wrap(self.app.console, max(width, 1))) if text.plain else 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -150,6 +151,9 @@ class TpmApp(DiskMixin):
             self.switch_screen_to_problems()
             return
         self.analysis = analysis or self.engine.quick(self.plan, self.as_of, 0)
+        # The loaded plan lives as long as the app: keep it out of the cyclic collector's
+        # full passes, which otherwise stall an edit on a 10,000-milestone plan for 150 ms.
+        gc.freeze()
         if self.current_mode not in self.MODES:
             self.switch_mode("dashboard")
         self.push_analysis()

@@ -190,7 +190,7 @@ class Gantt(ScrollView, can_focus=True):
             self.origin = first - dt.timedelta(days=pad)
             self.end = last + dt.timedelta(days=pad)
         keys = [len(r.key) for r in self.rows if r.key]
-        self.id_width = max(8, min(max(keys, default=8), 18))
+        self.id_width = max(8, min(max(keys, default=8), 20))
         self._resize()
         self.cursor_row = min(self.cursor_row, max(len(self.rows) - 1, 0))
         self.refresh()

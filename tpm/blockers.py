@@ -16,8 +16,9 @@ Impact, in ranking order:
    start, or resume its remaining work, before ``as_of + hold_days``; everything else is
    scheduled as usual, and the finish is compared with the current one.
 3. ``downstream``: milestones held up (descendants in the dependency graph, as
-   ``networkx.descendants`` would give them, that are not done; computed for all milestones at
-   once as bitsets in one reverse topological pass) and the distinct teams that own them.
+   ``networkx.descendants`` would give them, that are not done; computed as bitsets in one
+   reverse topological pass that keeps only the graph's frontier) and the distinct teams
+   that own them.
 4. ``age_days``: calendar days since ``blocked_since`` (blocked) or since the late start
    date (waiting); unknown ages rank last.
 
@@ -107,13 +108,14 @@ def blockers(
             candidates.append((i, "waiting"))
     if not candidates:
         return []
-    reach = _reach(graph)
-    open_mask = sum(1 << k for k in range(len(graph)) if cpm.kind[k] != DONE)
-    team_masks: dict[str, int] = {}
+    reach = _reach(graph, {i for i, _kind in candidates})
+    open_mask = _mask([k for k in range(len(graph)) if cpm.kind[k] != DONE], len(graph))
+    by_team: dict[str, list[int]] = {}
     for k, ident in enumerate(graph.ids):
         team = items[ident].team
         if team:
-            team_masks[team] = team_masks.get(team, 0) | (1 << k)
+            by_team.setdefault(team, []).append(k)
+    team_masks = {team: _mask(nodes, len(graph)) for team, nodes in by_team.items()}
     found: list[tuple[tuple[object, ...], Blocker]] = []
     for i, kind in candidates:
         m = items[graph.ids[i]]
@@ -165,16 +167,38 @@ def blockers(
     return [b for _key, b in found]
 
 
-def _reach(graph: Graph) -> list[int]:
-    """Descendants of every node as bitsets (bit k = node k), in one reverse topological pass."""
-    reach = [0] * len(graph)
-    succs = graph.succs
+def _reach(graph: Graph, keep: set[int]) -> dict[int, int]:
+    """Descendants of the ``keep`` nodes as bitsets (bit k = node k).
+
+    One reverse topological pass computes every node's descendants from its successors', but
+    a node's bitset is dropped as soon as its last predecessor has used it, so memory stays
+    at the width of the graph rather than growing with the square of its size (100,000
+    milestones would otherwise need over a gigabyte).
+    """
+    succs, preds = graph.succs, graph.preds
+    pending = [len(p) for p in preds]
+    with_self: dict[int, int] = {}
+    reach: dict[int, int] = {}
     for i in reversed(graph.order):
         bits = 0
         for s, _code, _lag in succs[i]:
-            bits |= reach[s] | (1 << s)
-        reach[i] = bits
+            bits |= with_self[s]
+            pending[s] -= 1
+            if pending[s] == 0:
+                del with_self[s]
+        if i in keep:
+            reach[i] = bits
+        if pending[i]:
+            with_self[i] = bits | (1 << i)
     return reach
+
+
+def _mask(nodes: list[int], size: int) -> int:
+    """A bitset with the bits of ``nodes`` set, built in linear time."""
+    raw = bytearray((size + 7) // 8)
+    for k in nodes:
+        raw[k >> 3] |= 1 << (k & 7)
+    return int.from_bytes(raw, "little")
 
 
 def _bits(mask: int) -> list[int]:

@@ -274,7 +274,7 @@ def table(results: list[Result], baselines: dict[int, float], machine: str) -> s
             lines.append(f"| {r.what} | {size} | n/a | | | | | {r.note} |")
             continue
         base = baselines.get(r.size or 0)
-        own = r.what.startswith(("tpm", "TUI"))
+        own = r.what.startswith(("tpm", "TUI first"))  # processes, not in-app latencies
         ratio = f"{r.median / base:.1f}" if base and own else ""
         rss = r.rss / MIB if r.rss else 0
         goal = RSS_GOALS.get((r.what.removeprefix("tpm ").strip(), r.size or 0))

@@ -127,3 +127,16 @@ def test_downstream_equals_networkx_descendants_that_are_not_done(seed: int) -> 
     for b in found:
         assert set(b.downstream) == nx.descendants(g, b.id) - done
         assert list(b.downstream) == sorted(b.downstream, key=graph.index.__getitem__)
+
+
+def test_json_lists_the_first_fifty_held_up_milestones_and_counts_them_all() -> None:
+    from tpm.render.schedule_json import blockers_data
+
+    chain = [ms("a", 1, status="blocked", blocked_reason="vendor")]
+    chain += [ms(f"n{i:02}", 1, "a" if i == 0 else f"n{i - 1:02}") for i in range(60)]
+    plan = plan_of(*chain)
+    sched = schedule(plan, WED)
+    [row] = blockers_data(sched, blockers(plan, sched, WED))["blockers"]
+    assert row["downstream_count"] == 60
+    assert row["downstream"] == [f"n{i:02}" for i in range(50)]
+    assert row["downstream_capped"] is True

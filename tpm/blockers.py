@@ -86,6 +86,15 @@ class Blocker:
         """Not-done milestones held up behind it, in schedule (topological) order of ids."""
         return tuple(self.graph_ids[d] for d in _bits(self.held_mask))
 
+    def downstream_first(self, limit: int) -> tuple[str, ...]:
+        """The first ``limit`` of ``downstream``, without decoding the rest."""
+        mask, out = self.held_mask, list[str]()
+        while mask and len(out) < limit:
+            low = mask & -mask
+            out.append(self.graph_ids[low.bit_length() - 1])
+            mask ^= low
+        return tuple(out)
+
 
 def blockers(
     plan: Plan, sched: Schedule, as_of: dt.date, *, hold_days: float = HOLD_DAYS

@@ -196,6 +196,11 @@ def why_data(e: Explanation) -> dict[str, Any]:
     }
 
 
+# Ids of held-up milestones listed per blocker; a blocker early in a 10,000-milestone plan
+# holds thousands, and listing them all made the output hundreds of megabytes.
+DOWNSTREAM_LISTED = 50
+
+
 def blockers_data(sched: Schedule, found: list[Blocker]) -> dict[str, Any]:
     """The ``tpm blockers --json`` object."""
     return {
@@ -215,7 +220,9 @@ def blockers_data(sched: Schedule, found: list[Blocker]) -> dict[str, Any]:
                 "total_float": num(b.total_float),
                 "slip_days": num(b.slip_days),
                 "hold_days": num(b.hold_days),
-                "downstream": list(b.downstream),
+                "downstream_count": b.downstream_count,
+                "downstream": list(b.downstream_first(DOWNSTREAM_LISTED)),
+                "downstream_capped": b.downstream_count > DOWNSTREAM_LISTED,
                 "teams_held": list(b.teams_held),
                 "cross_team": b.cross_team,
                 "waiting_on": [

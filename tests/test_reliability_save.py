@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import os
 import random
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,27 @@ def _saver(path: Path, texts: list[str], ready_w: int) -> None:
         i += 1
 
 
+def _kill_at_random(child: Callable[[int], None], delay: float, exit_code: int = 0) -> int:
+    """Fork a child running ``child(ready_fd)``, SIGKILL it ``delay`` s after it is ready.
+
+    Returns the child's wait status.
+    """
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            os.close(ready_r)
+            child(ready_w)
+        finally:
+            os._exit(exit_code)
+    os.close(ready_w)
+    os.read(ready_r, 1)
+    os.close(ready_r)
+    time.sleep(delay)
+    os.kill(pid, signal.SIGKILL)
+    return os.waitpid(pid, 0)[1]
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
 def test_sigkill_during_save_never_corrupts_the_plan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -63,20 +86,7 @@ def test_sigkill_during_save_never_corrupts_the_plan(
     outcomes = {"old": 0, "new": 0}
     mid_write = 0
     for _trial in range(TRIALS):
-        ready_r, ready_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            try:
-                os.close(ready_r)
-                _saver(path, order, ready_w)
-            finally:
-                os._exit(0)
-        os.close(ready_w)
-        os.read(ready_r, 1)
-        os.close(ready_r)
-        time.sleep(rng.uniform(0, 0.02))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        _kill_at_random(functools.partial(_saver, path, order), rng.uniform(0, 0.02))
         text = path.read_text(encoding="utf-8")
         assert text in texts, "the plan on disk is neither the old nor the new version"
         outcomes["old" if text == order[0] else "new"] += 1
@@ -131,20 +141,9 @@ def test_sigkill_during_tpm_kpi_record_never_corrupts_or_tears_the_plan(
     rng = random.Random(99)
     recorded = 1
     for _trial in range(CLI_TRIALS):
-        ready_r, ready_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # child
-            try:
-                os.close(ready_r)
-                _recorder(path, recorded, ready_w)
-            finally:
-                os._exit(2)
-        os.close(ready_w)
-        os.read(ready_r, 1)
-        os.close(ready_r)
-        time.sleep(rng.uniform(0, 0.06))
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
+        status = _kill_at_random(
+            functools.partial(_recorder, path, recorded), rng.uniform(0, 0.06), exit_code=2
+        )
         assert os.WIFSIGNALED(status), "the recorder stopped by itself (a record failed)"
         loaded = load_plan(path)
         assert loaded.plan is not None, loaded.diagnostics[:3]

@@ -35,6 +35,18 @@ async def select_row(app: TpmApp, pilot: Pilot[None], table_id: str, key: str) -
     assert table.current_key == key
 
 
+async def edit_milestone(app: TpmApp, pilot: Pilot[None], ident: str) -> FormScreen:
+    """Go to the milestones screen, select ``ident`` and open its edit form."""
+    await pilot.press("2")
+    await settle(app, pilot)
+    await select_row(app, pilot, "ms-table", ident)
+    await pilot.press("e")
+    await settle(app, pilot)
+    form = app.screen
+    assert isinstance(form, FormScreen)
+    return form
+
+
 def test_keys_1_to_6_switch_screens(plan_file: Path) -> None:
     seen: dict[str, str] = {}
 
@@ -98,13 +110,7 @@ def test_milestones_sort_and_filter(plan_file: Path) -> None:
 
 def test_edit_form_shows_errors_while_invalid_and_saves(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press("2")
-        await settle(app, pilot)
-        await select_row(app, pilot, "ms-table", "fraud-rules")
-        await pilot.press("e")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await edit_milestone(app, pilot, "fraud-rules")
         form.query_one("#f-duration", Input).value = "ten"
         await pilot.pause(0.3)
         await settle(app, pilot)
@@ -136,13 +142,7 @@ def test_cycle_is_refused_with_the_loop_shown(plan_file: Path) -> None:
     before = plan_file.read_bytes()
 
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press("2")
-        await settle(app, pilot)
-        await select_row(app, pilot, "ms-table", "api-design")
-        await pilot.press("e")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await edit_milestone(app, pilot, "api-design")
         form.query_one("#f-depends_on", Input).value = "psp-contract, qa-e2e"
         await pilot.pause(0.3)
         await settle(app, pilot)

@@ -168,6 +168,26 @@ def test_runs_split_into_chunks_give_the_same_answers(monkeypatch: pytest.Monkey
     assert chunked.risks[0].occurred == pytest.approx(0.9, abs=0.1)
 
 
+def test_program_only_forecast_gives_the_same_program_dates_and_no_milestone_rows() -> None:
+    # The status report asks for the program's percentiles only, with the schedule's graph.
+    plan = _random_plan(7)
+    items = [
+        m.model_copy(update={"estimate": est(m.duration / 2, m.duration, m.duration * 3)})
+        for m in plan.milestones
+    ]
+    plan = plan.model_copy(
+        update={"milestones": items, "risks": [risk("r", [items[-1].id], 4, probability=4)]}
+    )
+    full = forecast(plan, MONDAY, runs=300, seed=3)
+    graph = schedule(plan, MONDAY).graph
+    short = forecast(plan, MONDAY, runs=300, seed=3, graph=graph, per_milestone=False)
+    assert full.finish.p50 < full.finish.p95  # the estimates do spread the dates
+    assert (short.finish, short.on_target, short.risks) == (full.finish, full.on_target, full.risks)
+    counts = (short.milestones_total, short.milestones_open, short.milestones_estimated)
+    assert counts == (full.milestones_total, full.milestones_open, full.milestones_estimated)
+    assert full.milestones and short.milestones == ()
+
+
 def test_fixed_durations_without_estimates_also_give_the_deterministic_finish() -> None:
     plan = _random_plan(11)
     fc = forecast(plan, MONDAY, runs=20)

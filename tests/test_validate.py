@@ -49,6 +49,24 @@ def test_warnings_alone_keep_the_plan() -> None:
     ]
 
 
+def test_unknown_keys_are_found_in_nested_tables_too() -> None:
+    risk = {
+        "id": "r",
+        "title": "R",
+        "probability": 2,
+        "impact": 2,
+        "mitigations": [{"id": "m1", "action": "Act"}, {"id": "m2", "action": "B", "due_on": 1}],
+    }
+    checked = _check(
+        milestones=[_ms("a"), _ms("b", depends_on=[{"id": "a", "lagg": 2}])], risks=[risk]
+    )
+    found = [(d.code, d.item, d.field, d.hint) for d in checked.diagnostics]
+    assert found == [
+        ("unknown-key", "milestone b", "depends_on.lagg", "did you mean 'lag'?"),
+        ("unknown-key", "mitigation m2", "due_on", "did you mean 'done_on'?"),
+    ]
+
+
 def test_an_invalid_item_does_not_hide_problems_in_the_others() -> None:
     checked = _check(
         teams=[{"id": "web"}],

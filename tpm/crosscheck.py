@@ -9,7 +9,6 @@ through a Reporter so that every finding carries its file, line, item and field.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -261,14 +260,17 @@ def _cycles(rep: Reporter, plan: Plan, path_of: Any) -> None:
     index: dict[str, int] = {}
     for i, m in enumerate(plan.milestones):
         index.setdefault(m.id, i)
-    successors: dict[str, list[str]] = {ident: [] for ident in index}
+    linked: dict[str, dict[str, None]] = {ident: {} for ident in index}  # ordered sets
     for m in plan.milestones:
         for dep in m.depends_on:
-            if dep.id in index and dep.id != m.id and m.id not in successors[dep.id]:
-                successors[dep.id].append(m.id)
-    for nodes in successors.values():
-        nodes.sort(key=index.__getitem__)
-    for component in _strongly_connected(list(index), successors):
+            into = linked.get(dep.id)
+            if into is not None and dep.id != m.id:
+                into[m.id] = None
+    looped = _not_sortable(linked)
+    if not looped:
+        return
+    successors = {i: sorted(nodes, key=index.__getitem__) for i, nodes in linked.items()}
+    for component in _strongly_connected([i for i in index if i in looped], successors):
         if len(component) < 2:
             continue
         first = min(component, key=index.__getitem__)
@@ -280,6 +282,24 @@ def _cycles(rep: Reporter, plan: Plan, path_of: Any) -> None:
             path_of("milestones", index[first], "depends_on"),
             "remove one of these links",
         )
+
+
+def _not_sortable(successors: dict[str, dict[str, None]]) -> set[str]:
+    """Milestones that a topological sort cannot place: those on or after a loop.
+
+    Most plans have no loop, and this pass (Kahn's) is cheaper than finding components.
+    """
+    waiting = dict.fromkeys(successors, 0)
+    for nodes in successors.values():
+        for node in nodes:
+            waiting[node] += 1
+    ready = [node for node, count in waiting.items() if count == 0]
+    while ready:
+        for node in successors[ready.pop()]:
+            waiting[node] -= 1
+            if waiting[node] == 0:
+                ready.append(node)
+    return {node for node, count in waiting.items() if count > 0}
 
 
 def _show_loop(loop: list[str]) -> str:
@@ -352,8 +372,14 @@ def _shortest_loop(start: str, successors: dict[str, list[str]], within: set[str
 
 def unknown_keys(rep: Reporter, data: dict[str, Any]) -> None:
     """Warn about every key no model declares: kept on save, but usually a typo."""
-    for path, model, node in _walk(Plan, data, ()):
-        known = model.model_fields
+    _unknown_in(rep, Plan, data, ())
+
+
+def _unknown_in(rep: Reporter, model: type[BaseModel], node: Any, path: Path) -> None:
+    if not isinstance(node, dict):
+        return
+    known = model.model_fields
+    if not node.keys() <= known.keys():
         for key in node:
             if key not in known:
                 rep.add(
@@ -363,23 +389,18 @@ def unknown_keys(rep: Reporter, data: dict[str, Any]) -> None:
                     path + (key,),
                     did_you_mean(key, known),
                 )
-
-
-def _walk(
-    model: type[BaseModel], node: Any, path: Path
-) -> Iterator[tuple[Path, type[BaseModel], dict[str, Any]]]:
-    if not isinstance(node, dict):
-        return
-    yield path, model, node
     for name, sub in _submodels(model):
         child = node.get(name)
         if child is None:
             continue
-        if isinstance(child, list):
-            for i, item in enumerate(child):
-                yield from _walk(sub, item, path + (name, i))
-        else:
-            yield from _walk(sub, child, path + (name,))
+        if not isinstance(child, list):
+            _unknown_in(rep, sub, child, (*path, name))
+            continue
+        # Most array items are flat tables with known keys: skip those without a path.
+        leaf = sub.model_fields.keys() if not _submodels(sub) else None
+        for i, item in enumerate(child):
+            if leaf is None or type(item) is not dict or not item.keys() <= leaf:
+                _unknown_in(rep, sub, item, (*path, name, i))
 
 
 @functools.cache

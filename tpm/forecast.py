@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tpm.calendar import WorkCalendar
+from tpm.graph import Graph
 from tpm.model import Plan
 from tpm.montecarlo import Network, Outcome, build_network, simulate
 from tpm.sampling import METHODS, Method
@@ -92,7 +93,7 @@ class Forecast:
     finish: Quantiles
     target: dt.date | None
     on_target: float | None  # share of runs finishing on or before the target
-    milestones: tuple[MilestoneForecast, ...]  # plan order
+    milestones: tuple[MilestoneForecast, ...]  # plan order (empty for a program-only forecast)
     risks: tuple[RiskEvent, ...]  # plan order
     ignored_risks: tuple[IgnoredRisk, ...]  # plan order
     cancelled: tuple[str, ...]  # plan order
@@ -108,10 +109,16 @@ def forecast(
     runs: int = DEFAULT_RUNS,
     seed: int = DEFAULT_SEED,
     method: Method = "pert",
+    graph: Graph | None = None,
+    per_milestone: bool = True,
 ) -> Forecast:
     """Run the Monte Carlo forecast of a valid plan as of ``as_of``.
 
     The same plan, status date, runs, seed and method always give the same result.
+    ``graph`` is the plan's graph if the caller has one (a schedule's). ``per_milestone``
+    False forecasts the program only: ``milestones`` is empty and the backward pass that
+    measures criticality is skipped (the status report shows only program percentiles);
+    the program's dates are the same either way.
     """
     if not 1 <= runs <= MAX_RUNS:
         raise ForecastError(f"runs must be between 1 and {MAX_RUNS:,}, not {runs}")
@@ -122,11 +129,12 @@ def forecast(
     cal = WorkCalendar.of(plan)
     percent = tuple(plan.settings.probability_percent)
     events, ignored = _risk_events(plan, percent)
-    net = build_network(
-        plan, cal, as_of, method, [(e.percent, e.schedule_impact, e.affects) for e in events]
+    impacts = [(e.percent, e.schedule_impact, e.affects) for e in events]
+    net = build_network(plan, cal, as_of, method, impacts, graph, dated=per_milestone)
+    out = simulate(net, runs, seed, criticality=per_milestone)
+    return _summarise(
+        plan, cal, as_of, runs, seed, method, percent, net, out, events, ignored, per_milestone
     )
-    out = simulate(net, runs, seed)
-    return _summarise(plan, cal, as_of, runs, seed, method, percent, net, out, events, ignored)
 
 
 def _risk_events(plan: Plan, percent: tuple[int, ...]) -> tuple[list[RiskEvent], list[IgnoredRisk]]:
@@ -170,11 +178,11 @@ def _summarise(
     out: Outcome,
     events: list[RiskEvent],
     ignored: list[IgnoredRisk],
+    per_milestone: bool,
 ) -> Forecast:
+    live = [m for m in plan.milestones if m.status != "cancelled"]
     milestones: list[MilestoneForecast] = []
-    for m in plan.milestones:
-        if m.status == "cancelled":
-            continue
+    for m in live if per_milestone else ():
         row = net.row[m.id]
         finish = on_time = None
         if m.due is not None:
@@ -211,9 +219,9 @@ def _summarise(
         seed=seed,
         method=method,
         probability_percent=percent,
-        milestones_total=len(milestones),
-        milestones_open=sum(1 for m in milestones if m.status != "done"),
-        milestones_estimated=sum(1 for m in milestones if m.estimated),
+        milestones_total=len(live),
+        milestones_open=sum(1 for m in live if m.status != "done"),
+        milestones_estimated=sum(1 for m in live if m.estimate is not None and m.status != "done"),
         finish=_quantiles(cal, out.program_days),
         target=target,
         on_target=on_target,

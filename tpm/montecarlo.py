@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tpm.calendar import WorkCalendar
-from tpm.graph import FF, FS, SF, SS, Link, build_graph
+from tpm.graph import FF, FS, SF, SS, Graph, Link, build_graph
 from tpm.model import Milestone, Plan
 from tpm.sampling import Method, Sampler, Triple
 
@@ -73,14 +73,19 @@ def build_network(
     as_of: dt.date,
     method: Method,
     risks: list[tuple[int, float, tuple[str, ...]]],
+    graph: Graph | None = None,
+    dated: bool = True,
 ) -> Network:
     """Prepare the live milestones of a valid (acyclic) plan for ``simulate``.
 
-    ``risks`` are (percent, impact in working days, affected milestone ids). Rows are the
+    ``risks`` are (percent, impact in working days, affected milestone ids). ``graph`` is
+    the plan's graph when the caller has already built it (tpm.schedule keeps one);
+    ``dated`` False keeps no per-milestone finish days (only the program's). Rows are the
     graph's nodes with the sampled ones first (sorted by estimate, the sampler's row order),
     so the sampler fills one block of rows.
     """
-    graph = build_graph(plan)
+    if graph is None:
+        graph = build_graph(plan)
     first: dict[str, Milestone] = {}
     for m in plan.milestones:
         first.setdefault(m.id, m)
@@ -139,7 +144,7 @@ def build_network(
         status_offset=a,
         earliest=a if a > 0.0 else 0.0,
         due=tuple(due),
-        report=tuple(r for r, m in enumerate(live) if m.due is not None),
+        report=tuple(r for r, m in enumerate(live) if dated and m.due is not None),
         event_rows=_event_rows(kind, duration, sampler.size, remaining),
         risks=risk_rows,
     )
@@ -177,8 +182,11 @@ def _event_rows(
     return tuple(out)
 
 
-def simulate(net: Network, runs: int, seed: int) -> Outcome:
+def simulate(net: Network, runs: int, seed: int, criticality: bool = True) -> Outcome:
     """Run the forecast ``runs`` times; the same seed gives the same outcome.
+
+    ``criticality`` False skips the backward pass (the counts stay zero): the program's and
+    the dated milestones' finish days need only the forward pass.
 
     Durations and risk events draw from two independent streams of the seed, so adding,
     removing or re-weighting a risk leaves every run's sampled durations unchanged.
@@ -207,7 +215,8 @@ def simulate(net: Network, runs: int, seed: int) -> Outcome:
         program[lo : lo + c] = _program_days(net, f, es, ef)
         for r, days in finish.items():
             days[lo : lo + c] = _finish_days(ef[r], es[r])
-        critical += _backward(net, f, dur, es, ef)
+        if criticality:
+            critical += _backward(net, f, dur, es, ef)
     return Outcome(program, finish, critical, tuple(hits))
 
 

@@ -141,7 +141,8 @@ def build(
     has_risk_events = any(r.schedule_impact > 0 and r.affects for r in plan.risks)
     fc = None
     if with_forecast and live and (has_estimates or has_risk_events):
-        fc = forecast(plan, as_of, runs=report_runs(len(live)), seed=REPORT_SEED)
+        runs = report_runs(len(live))
+        fc = forecast(plan, as_of, runs, REPORT_SEED, graph=sched.graph, per_milestone=False)
     register = analyse_risks(plan, as_of, sched.critical, sched.near_critical)
     kpis = tuple(analyse_kpis(plan, as_of, since))
     blockers = _blockers(plan, sched, as_of)

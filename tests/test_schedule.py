@@ -496,3 +496,22 @@ def test_incremental_rescheduling_equals_full(
         assert _numbers(incremental) == pytest.approx(_numbers(full))
         assert incremental.finish == full.finish
         assert incremental.critical_paths == full.critical_paths
+
+
+@settings(max_examples=80, deadline=None)
+@given(dags(progress=True), st.integers(0, 15), st.sampled_from([0, 1, 3, 10]))
+def test_holding_one_milestone_moves_the_finish_as_a_full_forward_pass_says(
+    data: tuple[Plan, dt.date], pick: int, hold: float
+) -> None:
+    # blockers' slip: finish_if_held recomputes only what the hold moves; it must agree
+    # with re-running the whole forward pass with the hold, and leave the schedule as it was.
+    plan, as_of = data
+    cpm = schedule(plan, as_of).cpm()
+    i = pick % len(cpm.graph)
+    until = cpm.a + hold
+    before = (list(cpm.es), list(cpm.ef), cpm.finish)
+    got = cpm.finish_if_held(i, until)
+    assert (cpm.es, cpm.ef, cpm.finish) == before
+    cpm.hold = {i: until}
+    cpm.forward()
+    assert got == max(cpm.ef)

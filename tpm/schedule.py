@@ -37,7 +37,7 @@ from functools import cached_property
 from typing import Any
 
 from tpm.calendar import WorkCalendar
-from tpm.cpm import DONE, EPS, Cpm, critical_paths, free_float
+from tpm.cpm import DONE, EPS, INF, Cpm, critical_paths, free_float
 from tpm.graph import Graph, build_graph
 from tpm.model import Baseline, BaselineEntry, Milestone, Plan
 
@@ -138,23 +138,21 @@ class Schedule:
         paths = self.critical_paths
         return paths[0] if paths else ()
 
-    def _is_critical(self, i: int) -> bool:
-        c = self._cpm
-        return bool(c.kind[i] != DONE and c.lf[i] - c.ef[i] <= EPS)
-
     @cached_property
     def critical(self) -> frozenset[str]:
         """Ids with total float <= 0 (done milestones never are)."""
-        return frozenset(self.graph.ids[i] for i in range(len(self.graph)) if self._is_critical(i))
+        return self._floating(-INF, EPS)
 
     @cached_property
     def near_critical(self) -> frozenset[str]:
         """Ids not critical but with total float <= ``near_critical_days`` (not done)."""
-        c, limit = self._cpm, self.near_critical_days + EPS
+        return self._floating(EPS, self.near_critical_days + EPS)
+
+    def _floating(self, above: float, up_to: float) -> frozenset[str]:
+        """Ids of milestones not done whose total float is in (above, up_to]."""
+        kind, lf, ef, ids = self._cpm.kind, self._cpm.lf, self._cpm.ef, self.graph.ids
         return frozenset(
-            self.graph.ids[i]
-            for i in range(len(self.graph))
-            if c.kind[i] != DONE and EPS < c.lf[i] - c.ef[i] <= limit
+            ids[i] for i in range(len(ids)) if kind[i] != DONE and above < lf[i] - ef[i] <= up_to
         )
 
     def milestone(self, milestone_id: str) -> MilestoneSchedule:

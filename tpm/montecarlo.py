@@ -35,7 +35,7 @@ CHUNK_ELEMENTS = 1 << 22  # values per (milestones x runs) matrix in one chunk (
 
 @dataclass(frozen=True)
 class Network:
-    """The live milestone graph, in topological order, with what each pass needs."""
+    """The live milestone graph with what each pass needs; row i is the graph's node i."""
 
     ids: tuple[str, ...]  # one per row
     row: dict[str, int]
@@ -44,7 +44,9 @@ class Network:
     preds: tuple[tuple[Link, ...], ...]
     succs: tuple[tuple[Link, ...], ...]
     duration: Floats  # fixed duration per row (estimate's constant when degenerate)
-    sampler: Sampler  # draws rows 0 .. sampler.size - 1
+    sampler: Sampler  # draws the ``drawn`` rows, in that order
+    drawn: Ints  # rows whose durations are sampled (the sampler's row order)
+    fixed: Ints  # the other rows
     started: tuple[int, ...]  # STARTED rows
     remaining: tuple[float, ...]  # STARTED: 1 - percent_complete / 100
     fixed_start: tuple[float | None, ...]  # DONE/STARTED: offset(actual_start)
@@ -81,28 +83,21 @@ def build_network(
     ``risks`` are (percent, impact in working days, affected milestone ids). ``graph`` is
     the plan's graph when the caller has already built it (tpm.schedule keeps one);
     ``dated`` False keeps no per-milestone finish days (only the program's). Rows are the
-    graph's nodes with the sampled ones first (sorted by estimate, the sampler's row order),
-    so the sampler fills one block of rows.
+    graph's nodes; the sampler draws the sampled ones as one block, sorted by estimate.
     """
     if graph is None:
         graph = build_graph(plan)
     first: dict[str, Milestone] = {}
     for m in plan.milestones:
         first.setdefault(m.id, m)
-    nodes = [first[i] for i in graph.ids]
+    live = [first[i] for i in graph.ids]
     a = float(cal.offset(as_of))
-    kinds = [_kind(m) for m in nodes]
+    kind = [_kind(m) for m in live]
     draw = [
         k != DONE and m.estimate is not None and m.estimate.optimistic < m.estimate.pessimistic
-        for m, k in zip(nodes, kinds, strict=True)
+        for m, k in zip(live, kind, strict=True)
     ]
-    drawn = sorted((_triple(nodes[g]), g) for g in range(len(nodes)) if draw[g])
-    perm = [g for _t, g in drawn] + [g for g in range(len(nodes)) if not draw[g]]
-    row_of = [0] * len(nodes)
-    for r, g in enumerate(perm):
-        row_of[g] = r
-    live = [nodes[g] for g in perm]
-    kind = [kinds[g] for g in perm]
+    drawn = sorted((_triple(live[g]), g) for g in range(len(live)) if draw[g])
     duration, remaining, fixed_start, fixed_finish, due = [], [], [], [], []
     for m, k in zip(live, kind, strict=True):
         est = m.estimate
@@ -114,7 +109,7 @@ def build_network(
         fixed_finish.append(float(cal.finish_offset(finish)) if finish is not None else None)
         remaining.append(1.0 - float(m.percent_complete) / 100.0)
         due.append(float(cal.finish_offset(m.due)) if m.due is not None else None)
-    row = {m.id: r for r, m in enumerate(live)}
+    row = graph.index
     risk_rows = tuple(
         (
             pct / 100,
@@ -123,20 +118,17 @@ def build_network(
         )
         for pct, impact, affects in risks
     )
-
-    def remap(links: tuple[Link, ...]) -> tuple[Link, ...]:
-        return tuple((row_of[o], code, lag) for o, code, lag in links)
-
-    sampler = Sampler.build([t for t, _g in drawn], method)
     return Network(
-        ids=tuple(m.id for m in live),
+        ids=graph.ids,
         row=row,
-        order=tuple(row_of[g] for g in graph.order),
+        order=graph.order,
         kind=tuple(kind),
-        preds=tuple(remap(graph.preds[g]) for g in perm),
-        succs=tuple(remap(graph.succs[g]) for g in perm),
+        preds=graph.preds,
+        succs=graph.succs,
         duration=np.array(duration, dtype=np.float64),
-        sampler=sampler,
+        sampler=Sampler.build([t for t, _g in drawn], method),
+        drawn=np.array([g for _t, g in drawn], dtype=np.int64),
+        fixed=np.array([g for g in range(len(live)) if not draw[g]], dtype=np.int64),
         started=tuple(r for r, k in enumerate(kind) if k == STARTED),
         remaining=tuple(remaining),
         fixed_start=tuple(fixed_start),
@@ -145,7 +137,7 @@ def build_network(
         earliest=a if a > 0.0 else 0.0,
         due=tuple(due),
         report=tuple(r for r, m in enumerate(live) if dated and m.due is not None),
-        event_rows=_event_rows(kind, duration, sampler.size, remaining),
+        event_rows=_event_rows(kind, duration, draw, remaining),
         risks=risk_rows,
     )
 
@@ -165,17 +157,17 @@ def _kind(m: Milestone) -> int:
 
 
 def _event_rows(
-    kind: list[int], duration: list[float], sampled: int, remaining: list[float]
+    kind: list[int], duration: list[float], drawn: list[bool], remaining: list[float]
 ) -> tuple[int, ...]:
     """Rows whose EF can equal ES in some run: done ones, and those whose work can be zero.
 
-    The first ``sampled`` rows are drawn, and a drawn duration is never zero (but a started
-    row's remaining part is zero at 100 %). A risk that happens makes the work non-zero;
-    ``_program_days`` checks EF <= ES run by run, so rows that risks hit stay listed.
+    A drawn duration is never zero (but a started row's remaining part is zero at 100 %). A
+    risk that happens makes the work non-zero; ``_program_days`` checks EF <= ES run by run,
+    so rows that risks hit stay listed.
     """
     out = []
     for i, k in enumerate(kind):
-        fixed_zero = i >= sampled and duration[i] == 0.0
+        fixed_zero = not drawn[i] and duration[i] == 0.0
         done_work = k == STARTED and remaining[i] == 0.0
         if k == DONE or fixed_zero or done_work:
             out.append(i)
@@ -248,9 +240,11 @@ def _durations(
     hits: list[int],
 ) -> None:
     """Each row's work this run: drawn or fixed, remaining part when started, plus risks."""
-    k = net.sampler.size
-    dur[k:] = net.duration[k:, None]
-    net.sampler.draw(rng, dur[:k])
+    dur[net.fixed] = net.duration[net.fixed, None]
+    if net.sampler.size:
+        block = np.empty((net.sampler.size, dur.shape[1]))
+        net.sampler.draw(rng, block)
+        dur[net.drawn] = block
     for i in net.started:
         dur[i] *= net.remaining[i]
     if net.risks:

@@ -12,7 +12,8 @@ milestones (half of them with a schedule impact, so the Monte Carlo forecast run
 with 12 weekly measurements, and decisions. It then times whole ``tpm report`` processes
 (plus ``--since`` against a copy with slipped durations) after one warm-up, and prints the
 median, min and max wall-clock time and the median CPU time (user + system, which is less
-disturbed when other work shares the machine) in a Markdown table.
+disturbed when other work shares the machine) in a Markdown table, with tpm's bytecode
+cached (as after an install) and not cached (a sandbox that sets PYTHONDONTWRITEBYTECODE).
 """
 
 from __future__ import annotations
@@ -159,13 +160,13 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _time(cmd: list[str], repeat: int) -> tuple[list[float], list[float]]:
+def _time(cmd: list[str], repeat: int, env: dict[str, str]) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU (user + system) seconds of each run, after a warm-up."""
-    subprocess.run(cmd, check=True, capture_output=True)  # warm-up (and correctness)
+    subprocess.run(cmd, check=True, capture_output=True, env=env)  # warm-up (and correctness)
     walls, cpus = [], []
     for _ in range(repeat):
         c0, t0 = _cpu(), time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
         walls.append(time.perf_counter() - t0)
         cpus.append(_cpu() - c0)
     return walls, cpus
@@ -211,14 +212,22 @@ def main() -> None:
         print()
         print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print()
-        print("| command | median s | min s | max s | median CPU s |")
-        print("|---|---|---|---|---|")
+        # An installed tpm caches its bytecode; a sandbox may set PYTHONDONTWRITEBYTECODE,
+        # which makes every run compile tpm afresh. Measure both.
+        cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        cached["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        plain = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        print("| command | bytecode | median s | min s | max s | median CPU s |")
+        print("|---|---|---|---|---|---|")
         for name, cmd in cases.items():
-            walls, cpus = _time(cmd, args.repeat)
-            print(
-                f"| {name} | {statistics.median(walls):.2f} | {min(walls):.2f} "
-                f"| {max(walls):.2f} | {statistics.median(cpus):.2f} |"
-            )
+            for label, env in (("cached", cached), ("not cached", plain)):
+                if name.startswith("tomllib") and env is plain:
+                    continue
+                walls, cpus = _time(cmd, args.repeat, env)
+                print(
+                    f"| {name} | {label} | {statistics.median(walls):.2f} | {min(walls):.2f} "
+                    f"| {max(walls):.2f} | {statistics.median(cpus):.2f} |"
+                )
         lines = out.read_text(encoding="utf-8").count("\n")
         print(f"\nreport: {lines} lines, {out.stat().st_size / 1e3:.0f} kB")
 

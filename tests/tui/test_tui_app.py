@@ -468,3 +468,22 @@ def test_readable_at_80x24(plan_file: Path) -> None:
         assert "fraud-rules" in text and "Edit" in text
 
     drive(plan_file, scenario, size=(80, 24))
+
+
+def test_header_keeps_the_modified_marker_and_status_date_at_80_columns(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await pilot.press("2")
+        await settle(app, pilot)
+        await select_row(app, pilot, "ms-table", "fraud-rules")
+        await pilot.press("x")
+        await settle(app, pilot)
+        header = screen_text(app).splitlines()[0]
+        assert f"● modified · plan.toml · as of {app.as_of}" in header
+        assert "Checkout PSP" in header and "…" in header  # the program name gave way
+        await pilot.resize_terminal(160, 24)
+        await settle(app, pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "tpm · Checkout PSP migration — " in header
+        assert f"done on {app.as_of}: fraud-rules (u undoes)" in header
+
+    drive(plan_file, scenario, size=(80, 24))

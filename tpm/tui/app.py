@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 # pydantic, the model, storage and validation are imported after the first frame is on
 # screen (in the loading worker), so that first paint costs little more than Textual's.
 
+HEADER_MARGIN = 19  # the header's icon and clock columns, and a little air
+MIN_NAME = 12  # the program name is cut to fit the header, but never shorter than this
+
 # (mode, title, module): screens are imported when first shown, to keep startup fast.
 SCREENS = (
     ("dashboard", "Dashboard", "dashboard"),
@@ -170,12 +173,26 @@ class TpmApp(DiskMixin):
         self.switch_mode("problems")
 
     def update_title(self) -> None:
-        """Program name in the title; file, dirty marker and status date in the subtitle."""
+        """Program name in the title; file, dirty marker and status date in the subtitle.
+
+        On a narrow terminal the "tpm ·" prefix goes first, then the last change's text, then
+        the end of the program name, so that the modified marker, the file and the status
+        date stay readable.
+        """
         name = self.plan.program.name if self.plan else "plan has errors"
-        self.title = f"tpm · {name}"
         marker = "● modified · " if self.history.dirty else ""
         last = f" · {self.last_change} (u undoes)" if self.last_change and marker else ""
-        self.sub_title = f"{marker}{self.path.name} · as of {self.as_of}{last}"
+        sub = f"{marker}{self.path.name} · as of {self.as_of}"
+        room = self.size.width - HEADER_MARGIN
+        title = f"tpm · {name}"
+        if len(title) + len(sub) + len(last) + 3 > room:
+            title = name
+        if len(title) + len(sub) + len(last) + 3 > room:
+            last = ""
+        if len(title) + len(sub) + 3 > room:
+            keep = max(MIN_NAME, room - len(sub) - 4)
+            title = title if len(title) <= keep else title[:keep].rstrip() + "…"
+        self.title, self.sub_title = title, sub + last
 
     # ------------------------------------------------------------ analysis
 

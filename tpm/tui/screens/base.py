@@ -48,6 +48,7 @@ class PlanScreen(Screen[None]):
         # Below 110 columns the footer drops its padding so more keys fit.
         for footer in self.query(Footer):
             footer.compact = self.size.width < 110
+        self.tpm.update_title()  # it fits the title to the width
 
     def sync(self) -> None:
         """Show the App's latest analysis if this screen has not shown it yet."""

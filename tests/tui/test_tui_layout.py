@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
+from rich.style import Style
 from rich.text import Text
 from textual.pilot import Pilot
 from tuihelp import AS_OF, drive, screen_text, settle
@@ -156,6 +157,12 @@ def test_milestone_detail_is_label_value_lines(plan_file: Path) -> None:
     drive(plan_file, scenario)
 
 
+def assert_status_mark_clear(text: str) -> None:
+    """The scale's ▼ (status date) stands apart: it never overwrites a letter of a label."""
+    scale = next(line for line in text.splitlines() if "▼" in line)
+    assert [w for w in scale.replace("│", " ").split() if "▼" in w] == ["▼"], scale
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80", "120", "200"])
 def test_timeline_fits_the_program_span(plan_file: Path, size: tuple[int, int]) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
@@ -171,9 +178,11 @@ def test_timeline_fits_the_program_span(plan_file: Path, size: tuple[int, int]) 
         assert used > 0.85  # the span fills the width, not a corner of it
         text = screen_text(app)
         assert "▼" in text and "├" in text and "Apr" in text and "May" in text
+        assert_status_mark_clear(text)
         await pilot.resize_terminal(size[0] + 40, size[1])
         await settle(app, pilot)
         assert gantt._col(sched.finish) / gantt.view_cells > 0.85  # fitted again
+        assert_status_mark_clear(screen_text(app))
         await pilot.press("z")  # day: scrolls, the status date in view
         await pilot.pause()
         assert gantt.zoom == "day" and gantt.step == 1 and gantt.covers(AS_OF)
@@ -221,3 +230,17 @@ def test_dashboard_segments_keep_their_spaces(plan_file: Path) -> None:
         assert 'xml:space="preserve"' in app.export_screenshot()
 
     drive(plan_file, scenario)
+
+
+@pytest.mark.parametrize("zoom", ["day", "week", "month"])
+def test_status_date_mark_never_hides_a_scale_label(zoom: str) -> None:
+    # Whatever day the status date falls on, the ▼ keeps a gap from every label it meets.
+    gantt = Gantt()
+    gantt.zoom = zoom
+    start = dt.date(2026, 1, 5)
+    for day in range(0, 400, 3):
+        gantt.as_of = start + dt.timedelta(days=day)
+        gantt.origin, gantt.end = start, start + dt.timedelta(days=420)
+        gantt._scale_cache = None
+        segments, _grid = gantt._scale(0, gantt._cells(), Style())
+        assert_status_mark_clear("".join(s.text for s in segments))

@@ -353,6 +353,7 @@ class Gantt(ScrollView, can_focus=True):
             return self._scale_cache[1], self._scale_cache[2]
         chars = [" "] * span
         dates, label_of = ticks(self.origin, self.end, self.step)
+        now = self._col(self.as_of) - x0 if self.as_of is not None else -1
         grid: set[int] = set()
         free = 0
         first = True
@@ -362,7 +363,7 @@ class Gantt(ScrollView, can_focus=True):
                 continue
             grid.add(k)
             label = label_of(d, first)
-            if k >= free:
+            if k >= free and not k - 1 <= now <= k + len(label):  # a gap around the ▼ mark
                 for j, ch in enumerate(label):
                     if k + j < span:
                         chars[k + j] = ch
@@ -371,7 +372,6 @@ class Gantt(ScrollView, can_focus=True):
         style = base + Style(dim=True, bold=True)
         segments = [Segment("".join(chars), style)]
         if self.as_of is not None:
-            now = self._col(self.as_of) - x0
             if 0 <= now < span:
                 segments = [
                     Segment("".join(chars[:now]), style),

@@ -152,6 +152,18 @@ def test_ics_events(run_cli: RunCli, small: Path) -> None:
     assert uids == [line for line in unfold(later) if line.startswith("UID:")]
 
 
+def test_ics_event_on_the_last_representable_day_has_no_impossible_end(
+    run_cli: RunCli, small: Path
+) -> None:
+    small.write_text(SMALL.replace("target = 2026-04-10", "target = 9999-12-31"), "utf-8")
+    lines = unfold(export(run_cli, small, "ics"))
+    start = lines.index("DTSTART;VALUE=DATE:99991231")
+    event = lines[start : lines.index("END:VEVENT", start)]
+    assert not [line for line in event if line.startswith("DTEND")]  # one day (RFC 5545)
+    ends = [line for line in lines if line.startswith("DTEND")]
+    assert len(ends) == lines.count("BEGIN:VEVENT") - 1  # the other events keep theirs
+
+
 def test_ics_hostile_plan_cannot_add_properties(run_cli: RunCli, evil: Path) -> None:
     lines = unfold(export(run_cli, evil, "ics"))
     names = {re.match(r"[A-Z-]+", line).group(0) for line in lines}  # type: ignore[union-attr]

@@ -13,12 +13,12 @@ import datetime as dt
 import hashlib
 import re
 
-from tpm.calendar import add_days
 from tpm.model import Plan
 from tpm.report_data import ReportData, build
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LINE_OCTETS = 75
+ONE_DAY = dt.timedelta(days=1)
 
 
 def escape_text(value: str) -> str:
@@ -61,12 +61,15 @@ def _date(value: dt.date) -> str:
 def _event(
     stamp: str, event_uid: str, day: dt.date, summary: str, description: str, categories: str
 ) -> list[str]:
+    # DTEND is exclusive: the next day. On 9999-12-31 there is none, and an all-day event
+    # without DTEND lasts its one day (RFC 5545, 3.6.1).
+    end = [f"DTEND;VALUE=DATE:{_date(day + ONE_DAY)}"] if day < dt.date.max else []
     return [
         "BEGIN:VEVENT",
         f"UID:{event_uid}",
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{_date(day)}",
-        f"DTEND;VALUE=DATE:{_date(add_days(day, 1))}",
+        *end,
         f"SUMMARY:{escape_text(summary)}",
         f"DESCRIPTION:{escape_text(description)}",
         f"CATEGORIES:{escape_text(categories)}",

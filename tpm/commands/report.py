@@ -15,7 +15,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from tpm.calendar import CalendarError
+from tpm.calendar import CalendarError, WorkCalendar
 from tpm.commands.common import (
     add_as_of_argument,
     add_plan_argument,
@@ -120,18 +120,17 @@ def _old_plan(plan_path: Path, since: str, as_of: dt.date) -> tuple[Plan, dt.dat
 
 def make_report(plan: Plan, plan_path: Path, as_of: dt.date, since: str | None) -> str:
     """The report text (raises ReportError for an unusable --since)."""
-    from tpm.changes import diff
     from tpm.render.markdown import render_report
     from tpm.report_data import build
-    from tpm.schedule import schedule
 
     if since is None:
         return render_report(build(plan, as_of))
+    from tpm.changes import diff
+
     old_plan, old_as_of, label = _old_plan(plan_path, since, as_of)
     data = build(plan, as_of, since=old_as_of)
     old = build(old_plan, old_as_of)
-    cal = schedule(plan, as_of, max_paths=1).calendar
-    return render_report(replace(data, changes=diff(old, data, cal, label)))
+    return render_report(replace(data, changes=diff(old, data, WorkCalendar.of(plan), label)))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -128,7 +128,7 @@ def blockers(
     found: list[tuple[tuple[object, ...], Blocker]] = []
     for i, kind in candidates:
         m = items[graph.ids[i]]
-        below = reach[i] & open_mask
+        below = reach.pop(i) & open_mask  # pop: peak memory holds each set once
         count = below.bit_count()
         teams = tuple(sorted(t for t, mask in team_masks.items() if mask & below))
         holders = tuple(

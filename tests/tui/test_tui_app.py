@@ -35,13 +35,20 @@ async def select_row(app: TpmApp, pilot: Pilot[None], table_id: str, key: str) -
     assert table.current_key == key
 
 
+async def press_on_row(
+    app: TpmApp, pilot: Pilot[None], screen: str, table_id: str, row: str, *keys: str
+) -> None:
+    """Show screen ``screen``, select ``row`` in its table ``table_id``, press ``keys``."""
+    await pilot.press(screen)
+    await settle(app, pilot)
+    await select_row(app, pilot, table_id, row)
+    await pilot.press(*keys)
+    await settle(app, pilot)
+
+
 async def edit_milestone(app: TpmApp, pilot: Pilot[None], ident: str) -> FormScreen:
     """Go to the milestones screen, select ``ident`` and open its edit form."""
-    await pilot.press("2")
-    await settle(app, pilot)
-    await select_row(app, pilot, "ms-table", ident)
-    await pilot.press("e")
-    await settle(app, pilot)
+    await press_on_row(app, pilot, "2", "ms-table", ident, "e")
     form = app.screen
     assert isinstance(form, FormScreen)
     return form
@@ -161,11 +168,9 @@ def test_cycle_is_refused_with_the_loop_shown(plan_file: Path) -> None:
 
 def test_milestone_quick_keys(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press("2")
-        await settle(app, pilot)
-        await select_row(app, pilot, "ms-table", "fraud-rules")
-        await pilot.press("s")  # planned -> in_progress
-        await settle(app, pilot)
+        await press_on_row(
+            app, pilot, "2", "ms-table", "fraud-rules", "s"
+        )  # planned -> in_progress
         assert "in_progress" in screen_text(app)
         await pilot.press("p")
         await settle(app, pilot)
@@ -199,11 +204,7 @@ def test_milestone_quick_keys(plan_file: Path) -> None:
 
 def test_risk_reviewed_today_and_rescore(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press("4")
-        await settle(app, pilot)
-        await select_row(app, pilot, "risk-table", "peak-season")
-        await pilot.press("r")
-        await settle(app, pilot)
+        await press_on_row(app, pilot, "4", "risk-table", "peak-season", "r")
         await pilot.press("i")
         await settle(app, pilot)
         app.screen.query_one(Input).value = "5"
@@ -238,11 +239,9 @@ def test_heat_map_cell_filters_the_register(plan_file: Path) -> None:
 
 def test_kpi_measurement_recorded(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press("5")
-        await settle(app, pilot)
-        await select_row(app, pilot, "kpi-table", "p95-latency")
-        await pilot.press("m", *"780 after cache", "enter")
-        await settle(app, pilot)
+        await press_on_row(
+            app, pilot, "5", "kpi-table", "p95-latency", "m", *"780 after cache", "enter"
+        )
         assert "780ms" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -258,11 +257,7 @@ def test_kpi_measurement_recorded(plan_file: Path) -> None:
 
 def test_undo_and_redo(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press("2")
-        await settle(app, pilot)
-        await select_row(app, pilot, "ms-table", "fraud-rules")
-        await pilot.press("x")
-        await settle(app, pilot)
+        await press_on_row(app, pilot, "2", "ms-table", "fraud-rules", "x")
         assert app.plan and app.plan.milestone("fraud-rules").status == "done"  # type: ignore[union-attr]
         await pilot.press("u")
         await settle(app, pilot)
@@ -278,11 +273,7 @@ def test_undo_and_redo(plan_file: Path) -> None:
 
 def test_save_writes_canonical_bytes(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press("2")
-        await settle(app, pilot)
-        await select_row(app, pilot, "ms-table", "rollout")
-        await pilot.press("s", "ctrl+s")
-        await settle(app, pilot)
+        await press_on_row(app, pilot, "2", "ms-table", "rollout", "s", "ctrl+s")
 
     app = drive(plan_file, scenario)
     loaded = load_plan(plan_file)
@@ -472,11 +463,7 @@ def test_readable_at_80x24(plan_file: Path) -> None:
 
 def test_header_keeps_the_modified_marker_and_status_date_at_80_columns(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press("2")
-        await settle(app, pilot)
-        await select_row(app, pilot, "ms-table", "fraud-rules")
-        await pilot.press("x")
-        await settle(app, pilot)
+        await press_on_row(app, pilot, "2", "ms-table", "fraud-rules", "x")
         header = screen_text(app).splitlines()[0]
         assert f"● modified · plan.toml · as of {app.as_of}" in header
         assert "Checkout PSP" in header and "…" in header  # the program name gave way

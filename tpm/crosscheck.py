@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tpm.diagnostics import SECTION_NOUN, Reporter, did_you_mean
+from tpm.loops import dependency_loops, show_loop
 from tpm.model import Kpi, Milestone, Plan, Risk
 from tpm.sourcemap import Path
 
@@ -253,10 +254,7 @@ def _kpi_checks(rep: Reporter, k: Kpi, p: Path) -> None:
 
 
 def _cycles(rep: Reporter, plan: Plan, path_of: Any) -> None:
-    """One error per dependency loop, naming the shortest loop through its first milestone.
-
-    Plain Tarjan rather than networkx: importing networkx costs more than checking a plan.
-    """
+    """One error per dependency loop, naming the shortest loop through its first milestone."""
     index: dict[str, int] = {}
     for i, m in enumerate(plan.milestones):
         index.setdefault(m.id, i)
@@ -266,108 +264,14 @@ def _cycles(rep: Reporter, plan: Plan, path_of: Any) -> None:
             into = linked.get(dep.id)
             if into is not None and dep.id != m.id:
                 into[m.id] = None
-    looped = _not_sortable(linked)
-    if not looped:
-        return
-    successors = {i: sorted(nodes, key=index.__getitem__) for i, nodes in linked.items()}
-    for component in _strongly_connected([i for i in index if i in looped], successors):
-        if len(component) < 2:
-            continue
-        first = min(component, key=index.__getitem__)
-        loop = _shortest_loop(first, successors, set(component))
+    for loop in dependency_loops(index, linked):
         rep.add(
             "error",
             "cycle",
-            "dependency cycle: " + _show_loop([*loop, first]),
-            path_of("milestones", index[first], "depends_on"),
+            "dependency cycle: " + show_loop([*loop, loop[0]]),
+            path_of("milestones", index[loop[0]], "depends_on"),
             "remove one of these links",
         )
-
-
-def _not_sortable(successors: dict[str, dict[str, None]]) -> set[str]:
-    """Milestones that a topological sort cannot place: those on or after a loop.
-
-    Most plans have no loop, and this pass (Kahn's) is cheaper than finding components.
-    """
-    waiting = dict.fromkeys(successors, 0)
-    for nodes in successors.values():
-        for node in nodes:
-            waiting[node] += 1
-    ready = [node for node, count in waiting.items() if count == 0]
-    while ready:
-        for node in successors[ready.pop()]:
-            waiting[node] -= 1
-            if waiting[node] == 0:
-                ready.append(node)
-    return {node for node, count in waiting.items() if count > 0}
-
-
-def _show_loop(loop: list[str]) -> str:
-    """'a -> b -> c -> a'; a loop of more than 20 milestones keeps its two ends."""
-    if len(loop) > 21:
-        loop = [*loop[:10], f"({len(loop) - 16} more)", *loop[-6:]]
-    return " -> ".join(loop)
-
-
-def _strongly_connected(nodes: list[str], successors: dict[str, list[str]]) -> list[list[str]]:
-    """Tarjan's strongly connected components, iterative (plans may be long chains)."""
-    order: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-    for root in nodes:
-        if root in order:
-            continue
-        work: list[tuple[str, int]] = [(root, 0)]
-        while work:
-            node, i = work.pop()
-            if i == 0:
-                order[node] = low[node] = len(order)
-                stack.append(node)
-                on_stack.add(node)
-            nexts = successors[node]
-            if i < len(nexts):
-                work.append((node, i + 1))
-                child = nexts[i]
-                if child not in order:
-                    work.append((child, 0))
-                elif child in on_stack:
-                    low[node] = min(low[node], order[child])
-                continue
-            if low[node] == order[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                found.append(component)
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-    return found
-
-
-def _shortest_loop(start: str, successors: dict[str, list[str]], within: set[str]) -> list[str]:
-    """Breadth-first from start back to start inside one component: [start, ..., last]."""
-    came_from: dict[str, str] = {}
-    frontier = [start]
-    while frontier:
-        following = []
-        for node in frontier:
-            for child in successors[node]:
-                if child == start:
-                    path = [node]
-                    while path[-1] != start:
-                        path.append(came_from[path[-1]])
-                    return path[::-1]
-                if child in within and child not in came_from:
-                    came_from[child] = node
-                    following.append(child)
-        frontier = following
-    return [start]  # unreachable for a strongly connected component
 
 
 def unknown_keys(rep: Reporter, data: dict[str, Any]) -> None:

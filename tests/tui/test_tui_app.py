@@ -457,6 +457,8 @@ def test_readable_at_80x24(plan_file: Path) -> None:
         await settle(app, pilot)
         text = screen_text(app)
         assert "fraud-rules" in text and "Edit" in text
+        footer = text.splitlines()[-1]
+        assert footer.split()[:6] == ["?", "Help", "^s", "Save", "u", "Undo"]
 
     drive(plan_file, scenario, size=(80, 24))
 

@@ -71,9 +71,10 @@ class TpmApp(DiskMixin):
             Binding(str(i), f"show('{name}')", title, show=False)
             for i, (name, title, _module) in enumerate(SCREENS, 1)
         ),
-        Binding("question_mark", "help", "Help", show=False),  # shown first by each screen
-        Binding("ctrl+s", "save", "Save"),
-        Binding("u,ctrl+z", "undo", "Undo"),
+        # Shown first by each screen (tpm.tui.screens.base), so a narrow footer keeps them.
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+s", "save", "Save", show=False),
+        Binding("u,ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
         Binding("ctrl+l", "reload", "Reload", show=False),
         Binding("q", "quit", "Quit"),

@@ -18,7 +18,12 @@ class PlanScreen(Screen[None]):
     """A main screen. The App pushes each new analysis; hidden screens catch up on resume."""
 
     # Help comes first in every footer, so it is still there when a narrow one is cut.
-    BINDINGS = [Binding("question_mark", "app.help", "Help")]
+    # Help, Save and Undo first: a narrow footer cuts its end, never these.
+    BINDINGS = [
+        Binding("question_mark", "app.help", "Help"),
+        Binding("ctrl+s", "app.save", "Save"),
+        Binding("u", "app.undo", "Undo"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()

@@ -129,6 +129,7 @@ def test_json_shape(run_cli, plan_file: Path) -> None:  # type: ignore[no-untype
             "percent": 30,
             "schedule_impact": 5,
             "affects": ["build"],
+            "applied_to": ["build"],
             "occurred": data["risks"][0]["occurred"],
         }
     ]
@@ -197,3 +198,16 @@ def test_dates_beyond_the_calendar_are_an_error_not_a_traceback(run_cli, tmp_pat
     code, out, err = run_cli("forecast", path, "--runs", "5")
     assert code == 1 and out == ""
     assert "cannot forecast" in err and "9999" in err
+
+
+def test_a_risk_on_a_chain_says_which_milestones_inherit_its_slip(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plan = _plan()
+    chained = plan.risks[0].model_copy(update={"affects": ["launch", "design", "build"]})
+    path = tmp_path / "chain.toml"
+    path.write_text(dumps(plan.model_copy(update={"risks": [chained]})), encoding="utf-8")
+    code, out, err = run_cli("forecast", path, "--runs", "200")
+    assert code == 0, err
+    assert "design (launch, build inherit it through links)" in out
+    code, out, err = run_cli("forecast", path, "--runs", "200", "--json")
+    [risk] = json.loads(out)["risks"]
+    assert (risk["affects"], risk["applied_to"]) == (["launch", "design", "build"], ["design"])

@@ -262,8 +262,19 @@ def test_a_risk_with_probability_zero_changes_nothing() -> None:
     assert with_risk.risks[0].percent == 0 and with_risk.risks[0].occurred == 0.0
 
 
-@pytest.mark.parametrize("affects", [["a"], ["c"], ["a", "b"]], ids=["first", "last", "two"])
-def test_a_certain_risk_shifts_every_percentile_by_exactly_its_impact(affects: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("affects", "applied"),
+    [
+        pytest.param(["a"], ("a",), id="first"),
+        pytest.param(["c"], ("c",), id="last"),
+        # b and c depend on a: they inherit the slip, it is not added again.
+        pytest.param(["a", "b"], ("a",), id="chain"),
+        pytest.param(["c", "a"], ("a",), id="chain-through-b"),
+    ],
+)
+def test_a_certain_risk_shifts_every_percentile_by_exactly_its_impact(
+    affects: list[str], applied: tuple[str, ...]
+) -> None:
     base = forecast(_risky_plan(), MONDAY, runs=3000, seed=5)
     shifted = forecast(
         _risky_plan(risk("r", affects, 3, probability=5), percent=[10, 30, 50, 70, 100]),
@@ -272,11 +283,29 @@ def test_a_certain_risk_shifts_every_percentile_by_exactly_its_impact(affects: l
         seed=5,
     )
     plan = _risky_plan()
-    days = 3 * len(affects)
     for q in ("p50", "p80", "p95"):
         before = finish_offset(plan, getattr(base.finish, q))
-        assert finish_offset(plan, getattr(shifted.finish, q)) == before + days
+        assert finish_offset(plan, getattr(shifted.finish, q)) == before + 3
     assert shifted.risks[0].occurred == 1.0
+    assert shifted.risks[0].applied == applied
+
+
+def test_a_risk_on_parallel_branches_delays_each_branch() -> None:
+    # x and y run side by side into z; a certain 4-day risk on both delays both.
+    plan = plan_of(
+        ms("x", 5, due=dt.date(2026, 3, 31)),
+        ms("y", 2, due=dt.date(2026, 3, 31)),
+        ms("z", 1, "x", "y"),
+    ).model_copy(
+        update={
+            "risks": [risk("r", ["x", "y"], 4, probability=5)],
+            "settings": Settings(probability_percent=[10, 30, 50, 70, 100]),
+        }
+    )
+    fc = forecast(plan, MONDAY, runs=50)
+    assert fc.risks[0].applied == ("x", "y")
+    assert finish_offset(plan, ms_of(fc, "y").finish.p50) == 2 + 4
+    assert finish_offset(plan, fc.finish.p50) == 5 + 4 + 1
 
 
 def test_percentiles_are_the_earliest_dates_that_share_of_runs_meet() -> None:

@@ -33,7 +33,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tpm.cpm import DONE, EPS, NOT_STARTED
-from tpm.graph import FF, FS, LINK_NAME, Graph
+from tpm.graph import FF, FS, LINK_NAME, descendants
 from tpm.model import Milestone, Plan
 from tpm.schedule import Schedule
 
@@ -117,7 +117,7 @@ def blockers(
             candidates.append((i, "waiting"))
     if not candidates:
         return []
-    reach = _reach(graph, {i for i, _kind in candidates})
+    reach = descendants(graph, {i for i, _kind in candidates})
     open_mask = _mask([k for k in range(len(graph)) if cpm.kind[k] != DONE], len(graph))
     by_team: dict[str, list[int]] = {}
     for k, ident in enumerate(graph.ids):
@@ -174,32 +174,6 @@ def blockers(
         found.append((key, blocker))
     found.sort(key=lambda pair: pair[0])
     return [b for _key, b in found]
-
-
-def _reach(graph: Graph, keep: set[int]) -> dict[int, int]:
-    """Descendants of the ``keep`` nodes as bitsets (bit k = node k).
-
-    One reverse topological pass computes every node's descendants from its successors', but
-    a node's bitset is dropped as soon as its last predecessor has used it, so memory stays
-    at the width of the graph rather than growing with the square of its size (100,000
-    milestones would otherwise need over a gigabyte).
-    """
-    succs, preds = graph.succs, graph.preds
-    pending = [len(p) for p in preds]
-    with_self: dict[int, int] = {}
-    reach: dict[int, int] = {}
-    for i in reversed(graph.order):
-        bits = 0
-        for s, _code, _lag in succs[i]:
-            bits |= with_self[s]
-            pending[s] -= 1
-            if pending[s] == 0:
-                del with_self[s]
-        if i in keep:
-            reach[i] = bits
-        if pending[i]:
-            with_self[i] = bits | (1 << i)
-    return reach
 
 
 def _mask(nodes: list[int], size: int) -> int:

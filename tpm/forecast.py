@@ -66,6 +66,8 @@ class RiskEvent:
     schedule_impact: float  # working days added to each affected milestone
     affects: tuple[str, ...]  # the milestones it can still move (not done, not cancelled)
     occurred: float  # share of runs in which it happened
+    applied: tuple[str, ...] = ()  # of ``affects``, those the impact is added to: the
+    # others depend on one of these and inherit the slip through their links
 
 
 @dataclass(frozen=True)
@@ -208,9 +210,16 @@ def _summarise(
         on_target = float(hits) / runs
     risks = tuple(
         RiskEvent(
-            e.id, e.title, e.probability, e.percent, e.schedule_impact, e.affects, hits / runs
+            e.id,
+            e.title,
+            e.probability,
+            e.percent,
+            e.schedule_impact,
+            e.affects,
+            hits / runs,
+            tuple(net.ids[r] for r in rows),
         )
-        for e, hits in zip(events, out.risk_hits, strict=True)
+        for e, hits, (_chance, _impact, rows) in zip(events, out.risk_hits, net.risks, strict=True)
     )
     return Forecast(
         program=plan.program.name,

@@ -114,6 +114,32 @@ def _topological(
     return order
 
 
+def descendants(graph: Graph, keep: set[int]) -> dict[int, int]:
+    """Descendants of the ``keep`` nodes as bitsets (bit k = node k).
+
+    One reverse topological pass computes every node's descendants from its successors', but
+    a node's bitset is dropped as soon as its last predecessor has used it, so memory stays
+    at the width of the graph rather than growing with the square of its size (100,000
+    milestones would otherwise need over a gigabyte).
+    """
+    succs, preds = graph.succs, graph.preds
+    pending = [len(p) for p in preds]
+    with_self: dict[int, int] = {}
+    reach: dict[int, int] = {}
+    for i in reversed(graph.order):
+        bits = 0
+        for s, _code, _lag in succs[i]:
+            bits |= with_self[s]
+            pending[s] -= 1
+            if pending[s] == 0:
+                del with_self[s]
+        if i in keep:
+            reach[i] = bits
+        if pending[i]:
+            with_self[i] = bits | (1 << i)
+    return reach
+
+
 def to_networkx(graph: Graph) -> nx.DiGraph[Any]:
     """The same graph as a networkx DiGraph over milestone ids (edge data: type, lag)."""
     import networkx as nx

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tpm.calendar import WorkCalendar
-from tpm.graph import FF, FS, SF, SS, Graph, Link, build_graph
+from tpm.graph import FF, FS, SF, SS, Graph, Link, build_graph, descendants
 from tpm.model import Milestone, Plan
 from tpm.sampling import Method, Sampler, Triple
 
@@ -56,7 +56,7 @@ class Network:
     due: tuple[float | None, ...]  # finish_offset(due) per row
     report: tuple[int, ...]  # rows whose finish days are kept (milestones with a due date)
     event_rows: tuple[int, ...]  # rows that can finish on their start (EF <= ES) in some run
-    risks: tuple[tuple[float, float, Ints], ...]  # (chance 0..1, impact, affected rows)
+    risks: tuple[tuple[float, float, Ints], ...]  # (chance 0..1, impact, rows it lands on)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def build_network(
 ) -> Network:
     """Prepare the live milestones of a valid (acyclic) plan for ``simulate``.
 
-    ``risks`` are (percent, impact in working days, affected milestone ids). ``graph`` is
+    ``risks`` are (percent, impact in working days, affected milestone ids); the impact
+    lands on the affected rows that do not depend on another of them (``first_hit``). ``graph`` is
     the plan's graph when the caller has already built it (tpm.schedule keeps one);
     ``dated`` False keeps no per-milestone finish days (only the program's). Rows are the
     graph's nodes; the sampler draws the sampled ones as one block, sorted by estimate.
@@ -110,13 +111,10 @@ def build_network(
         remaining.append(1.0 - float(m.percent_complete) / 100.0)
         due.append(float(cal.finish_offset(m.due)) if m.due is not None else None)
     row = graph.index
+    hit = [sorted(row[x] for x in affects if kind[row[x]] != DONE) for _p, _i, affects in risks]
     risk_rows = tuple(
-        (
-            pct / 100,
-            float(impact),
-            np.array(sorted(row[x] for x in affects if kind[row[x]] != DONE), dtype=np.int64),
-        )
-        for pct, impact, affects in risks
+        (pct / 100, float(impact), np.array(rows, dtype=np.int64))
+        for (pct, impact, _affects), rows in zip(risks, first_hit(graph, hit), strict=True)
     )
     return Network(
         ids=graph.ids,
@@ -140,6 +138,26 @@ def build_network(
         event_rows=_event_rows(kind, duration, draw, remaining),
         risks=risk_rows,
     )
+
+
+def first_hit(graph: Graph, hits: list[list[int]]) -> list[list[int]]:
+    """Each risk's rows without those that depend, through any chain of links, on another
+    row of the same risk: the slip reaches those through their links, so adding the impact
+    again would count it twice along one chain."""
+    shared = {r for rows in hits if len(rows) > 1 for r in rows}
+    if not shared:
+        return hits
+    below = descendants(graph, shared)
+    out = []
+    for rows in hits:
+        mask = 0
+        for r in rows:
+            mask |= 1 << r
+        inherited = 0
+        for r in rows if len(rows) > 1 else ():
+            inherited |= below[r] & mask
+        out.append([r for r in rows if not inherited >> r & 1])
+    return out
 
 
 def _triple(m: Milestone) -> Triple:

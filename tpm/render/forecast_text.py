@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tpm.forecast import Forecast, MilestoneForecast, Quantiles
+from tpm.forecast import Forecast, MilestoneForecast, Quantiles, RiskEvent
 from tpm.sampling import Method
 
 METHOD_NAMES: dict[Method, str] = {"pert": "PERT-beta", "triangular": "triangular"}
@@ -93,7 +93,7 @@ def render_text(fc: Forecast, default_seed: bool = False, default_runs: bool = F
                     f"{r.percent}% (p{r.probability})",
                     f"+{_days(r.schedule_impact)}d",
                     _pct(r.occurred),
-                    ", ".join(r.affects),
+                    _affects(r),
                 ]
                 for r in fc.risks
             ],
@@ -176,8 +176,18 @@ def to_json(fc: Forecast) -> dict[str, Any]:
                 "percent": r.percent,
                 "schedule_impact": r.schedule_impact,
                 "affects": list(r.affects),
+                "applied_to": list(r.applied),
                 "occurred": r.occurred,
             }
             for r in fc.risks
         ],
     }
+
+
+def _affects(r: RiskEvent) -> str:
+    """The milestones a risk hits; those that depend on another of them inherit the slip."""
+    inherit = [m for m in r.affects if m not in r.applied]
+    if not inherit:
+        return ", ".join(r.affects)
+    verb = "inherits" if len(inherit) == 1 else "inherit"
+    return f"{', '.join(r.applied)} ({', '.join(inherit)} {verb} it through links)"

@@ -141,20 +141,25 @@ def build_network(
 
 
 def first_hit(graph: Graph, hits: list[list[int]]) -> list[list[int]]:
-    """Each risk's rows without those that depend, through any chain of links, on another
-    row of the same risk: the slip reaches those through their links, so adding the impact
-    again would count it twice along one chain."""
+    """Each risk's rows, less those that depend on another row of the same risk.
+
+    A row that depends (through any chain of links) on another row the risk hits inherits
+    the slip through its links; adding the impact again would count it twice on one chain.
+    """
     shared = {r for rows in hits if len(rows) > 1 for r in rows}
     if not shared:
         return hits
     below = descendants(graph, shared)
     out = []
     for rows in hits:
+        if len(rows) < 2:
+            out.append(rows)
+            continue
         mask = 0
         for r in rows:
             mask |= 1 << r
         inherited = 0
-        for r in rows if len(rows) > 1 else ():
+        for r in rows:
             inherited |= below[r] & mask
         out.append([r for r in rows if not inherited >> r & 1])
     return out

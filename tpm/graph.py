@@ -2,8 +2,9 @@
 
 The CPM passes run in plain Python over integer-indexed lists in topological order: that is
 several times faster than walking a networkx graph, and it is what lets a one-milestone edit
-re-schedule 10,000 milestones in a few milliseconds. networkx is still the tool for graph
-questions (descendants for blockers): :func:`to_networkx` builds it on demand.
+re-schedule 10,000 milestones in a few milliseconds. Descendants (for blockers and risks)
+are bitsets from one reverse pass, checked against networkx in the tests;
+:func:`to_networkx` builds the networkx graph on demand for such questions.
 
 Cancelled milestones are not in the graph; links to and from them are ignored.
 """

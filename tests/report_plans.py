@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+# Every property tpm's ICS export writes: a hostile plan must not add another.
+ICS_PROPERTIES = frozenset(
+    {
+        "BEGIN",
+        "END",
+        "VERSION",
+        "PRODID",
+        "CALSCALE",
+        "X-WR-CALNAME",
+        "UID",
+        "DTSTAMP",
+        "DTSTART",
+        "DTEND",
+        "SUMMARY",
+        "DESCRIPTION",
+        "CATEGORIES",
+        "TRANSP",
+    }
+)
+
 SMALL = """
 [program]
 name = "Small program"

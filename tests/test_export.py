@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from report_plans import HOSTILE_TITLES, SMALL, hostile_plan
+from report_plans import HOSTILE_TITLES, ICS_PROPERTIES, SMALL, hostile_plan
 
 from tpm.commands.export import FORMATS, exporter
 from tpm.render.csv_export import safe_cell
@@ -167,22 +167,7 @@ def test_ics_event_on_the_last_representable_day_has_no_impossible_end(
 def test_ics_hostile_plan_cannot_add_properties(run_cli: RunCli, evil: Path) -> None:
     lines = unfold(export(run_cli, evil, "ics"))
     names = {re.match(r"[A-Z-]+", line).group(0) for line in lines}  # type: ignore[union-attr]
-    assert names == {
-        "BEGIN",
-        "END",
-        "VERSION",
-        "PRODID",
-        "CALSCALE",
-        "X-WR-CALNAME",
-        "UID",
-        "DTSTAMP",
-        "DTSTART",
-        "DTEND",
-        "SUMMARY",
-        "DESCRIPTION",
-        "CATEGORIES",
-        "TRANSP",
-    }
+    assert names == ICS_PROPERTIES
     assert lines.count("BEGIN:VEVENT") == 1 + sum(1 for i in range(14) if i % 3 == 0)
 
 

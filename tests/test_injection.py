@@ -43,6 +43,7 @@ import pytest
 import tomli_w
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from report_plans import ICS_PROPERTIES
 
 from tpm.cli import main
 
@@ -387,23 +388,6 @@ def test_csv_round_trips_and_defuses_formulas(outputs: dict[tuple[str, str], str
 
 
 # ------------------------------------------------------------------ ICS
-
-ICS_PROPERTIES = {
-    "BEGIN",
-    "END",
-    "VERSION",
-    "PRODID",
-    "CALSCALE",
-    "X-WR-CALNAME",
-    "UID",
-    "DTSTAMP",
-    "DTSTART",
-    "DTEND",
-    "SUMMARY",
-    "DESCRIPTION",
-    "CATEGORIES",
-    "TRANSP",
-}
 
 
 def ics_unescape(value: str) -> str:

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
+from git_helpers import FIXED_DATES
+from git_helpers import git as git_in
 
 from tpm.gitrev import GitRevError, check_rev, read_at
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-    "GIT_AUTHOR_DATE": "2026-05-04T12:00:00+00:00",
-    "GIT_COMMITTER_DATE": "2026-05-04T12:00:00+00:00",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
 
 def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
-    )
+    git_in(repo, *args, **FIXED_DATES)
 
 
 @pytest.fixture

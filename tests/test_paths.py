@@ -12,22 +12,14 @@ import ast
 import contextlib
 import io
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
+from git_helpers import git
 
 from tpm.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -51,12 +43,6 @@ def plan(tmp_path: Path) -> Path:
     code, _out, err = run("init", "x", "--dir", str(tmp_path / "plans"))
     assert code == 0, err
     return tmp_path / "plans" / "x.toml"
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
-    )
 
 
 # ------------------------------------------------------------------ no shell

@@ -8,11 +8,11 @@ committing it.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from git_helpers import git
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from report_plans import HOSTILE_TITLES, OLD, SMALL, hostile_plan
@@ -231,21 +231,6 @@ def test_since_file_with_errors(run_cli: RunCli, tmp_path: Path) -> None:
     old = write(tmp_path, "old.toml", "[program]\n")
     code, _, err = run_cli("report", plan, "--since", old)
     assert code == 1 and "that plan has errors" in err
-
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> None:
-    env = {**os.environ, **GIT_ENV}
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
 
 
 @pytest.fixture

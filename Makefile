@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint fuzz bench clean docs
+.PHONY: run test test-fast lint fuzz bench clean docs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,10 +26,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check tpm tests
 	$(BIN)/ruff check tpm tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
-# Lint, type-check and run the whole test suite.
+# Lint, type-check and run the whole test suite on every core.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+# The quick loop: everything but the slow and external tests.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow and not external"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
@@ -42,7 +47,7 @@ bench: $(STAMP)
 
 # Regenerate the README's plan format reference from the models.
 docs: | $(BIN)/python
-	$(BIN)/python -m tpm.reference
+	$(BIN)/python -m tpm.plan.reference
 
 # Long fuzzing run: many more hypothesis cases than the default suite.
 fuzz: $(STAMP)

@@ -27,3 +27,19 @@ def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
         return code, out.out, out.err
 
     return run
+
+
+# Tests by kind: the folder says which marker a test gets (make test-fast skips both).
+#   slow: fuzzing, kill and concurrency trials, 10,000-milestone plans, the TUI under Pilot;
+#   external: runs another program (tj3, git) that CI installs.
+MARKERS = {"robustness": "slow", "tui": "slow", "crosscheck": "external"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the folder it lives in (see MARKERS)."""
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        parts = item.path.resolve().relative_to(tests).parts
+        marker = MARKERS.get(parts[0]) if len(parts) > 1 else None
+        if marker:
+            item.add_marker(marker)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tpm.model import Dependency, Milestone, Plan, Program
+from tpm.plan.model import Dependency, Milestone, Plan, Program
 
 MONDAY = dt.date(2026, 3, 2)
 

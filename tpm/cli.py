@@ -13,6 +13,8 @@ import importlib
 import os
 import sys
 
+from tpm.errors import TpmError
+
 # name -> (module, one-line help). Order is the order of `tpm --help`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("tpm.commands.check", "validate a plan; exit 1 when it has errors"),
@@ -68,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         gc.disable()
         try:
             return int(module.run(parsed))
+        except TpmError as exc:
+            if text := exc.text(name):
+                print(text, file=sys.stderr)
+            return exc.exit_code
         except KeyboardInterrupt:
             return 130
         except BrokenPipeError:

@@ -3,7 +3,7 @@
 Not collected by pytest (the file name does not start with ``test_``). Run it with
 ``.venv/bin/python tests/bench/bench_forecast.py [--milestones N] [--runs R] [--repeat K]``.
 It writes a seeded layered random DAG plan (all four link types with lags, a three-point
-estimate on every milestone, due dates, progress and risks) with ``tpm.storage.dumps``, then
+estimate on every milestone, due dates, progress and risks) with ``tpm.plan.storage.dumps``, then
 times the whole ``tpm forecast`` process ``--repeat`` times and prints the median, next to
 ``tpm check`` on the same plan (loading and validating alone) for reference.
 """
@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tpm.model import Plan
-from tpm.storage import dumps
+from tpm.plan.model import Plan
+from tpm.plan.storage import dumps
 
 LINKS = ("FS", "FS", "FS", "FS", "SS", "FF", "SF")
 

@@ -5,7 +5,7 @@ Not collected by pytest (the name does not start with ``test_``). Run it by hand
     .venv/bin/python tests/bench/bench_report.py [--milestones 10000] [--risks 500]
         [--kpis 50] [--repeat 7]
 
-It writes a seeded plan with tpm's own canonical writer (``tpm.storage.dumps``): a layered
+It writes a seeded plan with tpm's own canonical writer (``tpm.plan.storage.dumps``): a layered
 random DAG in ten teams with FS/SS/FF links and lags, three-point estimates on a third of the
 milestones, due dates on 5 %, some progress and blockers, risks with mitigations that affect
 milestones (half of them with a schedule impact, so the Monte Carlo forecast runs), KPIs
@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tpm.model import Plan  # noqa: E402
-from tpm.storage import dumps  # noqa: E402
+from tpm.plan.model import Plan  # noqa: E402
+from tpm.plan.storage import dumps  # noqa: E402
 
 START = dt.date(2026, 1, 5)
 AS_OF = dt.date(2026, 2, 16)

@@ -5,7 +5,7 @@
 Generates seeded layered random DAG plans with tpm's own writer, then times, as medians:
 whole processes (``tpm schedule --json``, ``tpm blockers --json``, a bare ``python -c`` that
 only parses the file with tomllib, ``tpm --help``) and, in process, re-scheduling after a
-one-milestone edit with :class:`tpm.schedule.Scheduler`. Prints a Markdown table.
+one-milestone edit with :class:`tpm.schedule.scheduler.Scheduler`. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tpm.model import Dependency, Milestone, Plan, Program, Team  # noqa: E402
-from tpm.storage import dumps  # noqa: E402
+from tpm.plan.model import Dependency, Milestone, Plan, Program, Team  # noqa: E402
+from tpm.plan.storage import dumps  # noqa: E402
 
 START = dt.date(2026, 1, 5)
 AS_OF = dt.date(2026, 3, 2)
@@ -95,7 +95,7 @@ def edit_times(plan: Plan, edits: int) -> tuple[Timing, Timing, Timing]:
     The worst case edits the head of the driving critical path: everything downstream moves
     and the project finish changes, so the whole backward pass reruns.
     """
-    from tpm.schedule import Scheduler
+    from tpm.schedule.scheduler import Scheduler
 
     scheduler = Scheduler(plan, AS_OF)
     rng = random.Random(7)

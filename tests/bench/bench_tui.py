@@ -9,7 +9,7 @@ Measures, on this machine, in one run:
   screen until the screen has repainted with the new schedule (median of 10), once the
   startup analysis has finished.
 
-Big plans are generated with ``tpm.storage.dumps`` from a seeded random DAG.
+Big plans are generated with ``tpm.plan.storage.dumps`` from a seeded random DAG.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tpm.model import Dependency, Milestone, Plan, Program, Team  # noqa: E402
-from tpm.storage import dumps  # noqa: E402
+from tpm.plan.model import Dependency, Milestone, Plan, Program, Team  # noqa: E402
+from tpm.plan.storage import dumps  # noqa: E402
 
 # Both apps report the moment their first frame reaches the (headless) terminal: the first
 # call of App._display with something to draw, in seconds since the parent started them.

@@ -1,7 +1,7 @@
 """The seeded plan generator of the benchmark (issue 7): big, realistic, reproducible plans.
 
 Not collected by pytest. ``python tests/bench/generate.py --sizes 1000,10000 --out DIR``
-writes ``DIR/plan-1000.toml`` ... with tpm's own canonical writer (``tpm.storage.dumps``).
+writes ``DIR/plan-1000.toml`` ... with tpm's own canonical writer (``tpm.plan.storage.dumps``).
 
 Shape of a plan of ``n`` milestones (same ``seed`` -> byte-identical file):
 
@@ -28,8 +28,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tpm.model import Plan
-from tpm.storage import dumps
+from tpm.plan.model import Plan
+from tpm.plan.storage import dumps
 
 START = dt.date(2026, 1, 5)  # a Monday
 AS_OF = START + dt.timedelta(weeks=6)

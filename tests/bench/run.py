@@ -157,9 +157,9 @@ def measure(
 
 def tj3_agreement(plan_path: Path, folder: Path, sched_json: str) -> str:
     """Compare tj3's dates (tpm-dates.csv in folder) with ``tpm schedule --json``."""
-    from tpm.load import load_plan
-    from tpm.render.tjp import REPORT_FILE, export_tjp, read_dates_csv, stamp_offset
-    from tpm.schedule import schedule
+    from tpm.check.load import load_plan
+    from tpm.render.export.tjp import REPORT_FILE, export_tjp, read_dates_csv, stamp_offset
+    from tpm.schedule.scheduler import schedule
 
     plan = load_plan(plan_path).plan
     assert plan is not None and plan.program.as_of is not None
@@ -236,7 +236,7 @@ def bench_tui(plans: dict[int, Path], work: Path, runs: int) -> list[Result]:
         # In a child process with a time limit: a hung Pilot session cannot stall the run.
         code = (
             "import asyncio, json, sys; sys.path.insert(0, sys.argv[1]); import bench_tui;"
-            "from pathlib import Path; from tpm.storage import dumps;"
+            "from pathlib import Path; from tpm.plan.storage import dumps;"
             "p = Path(sys.argv[2]); p.write_text(dumps(bench_tui.big_plan(10_000)));"
             "print(json.dumps(asyncio.run(bench_tui.edit_latency(p))))"
         )

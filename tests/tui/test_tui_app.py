@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from tuihelp import FIXTURE, drive, screen_text, settle
 
-from tpm.load import load_plan
-from tpm.storage import dumps
+from tpm.check.load import load_plan
+from tpm.plan.storage import dumps
 from tpm.tui.app import TpmApp
 from tpm.tui.screens.form import FormScreen
 from tpm.tui.screens.modals import ConfirmScreen, PromptScreen

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from tuihelp import FIXTURE
 
-from tpm.load import load_plan
-from tpm.model import Milestone, Plan
+from tpm.check.load import load_plan
+from tpm.plan.model import Milestone, Plan
 from tpm.tui import edits
 from tpm.tui.formdata import FORMS, MISSING, FieldSpec, from_text, item_data, item_texts
 from tpm.tui.history import Change, History
@@ -112,7 +112,7 @@ def test_form_keeps_unknown_keys() -> None:
 
 
 def test_every_form_field_is_a_model_field() -> None:
-    from tpm.model import Decision, Kpi, Measurement, Mitigation, Risk
+    from tpm.plan.model import Decision, Kpi, Measurement, Mitigation, Risk
 
     models = {
         "milestones": Milestone,

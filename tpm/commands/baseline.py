@@ -10,7 +10,7 @@ from tpm.commands.common import (
     print_diagnostics,
     status_date,
 )
-from tpm.commands.schedule import fail
+from tpm.errors import PlanError, Reported
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,34 +30,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Schedule the plan and save its dates as a baseline; exit 1 on any refusal."""
-    from tpm.baseline import BaselineExists, record_baseline
-    from tpm.calendar import CalendarError
-    from tpm.load import load_plan
-    from tpm.schedule import schedule
-    from tpm.storage import StorageError, save
+    from tpm.check.load import load_plan
+    from tpm.plan.calendar import CalendarError
+    from tpm.plan.storage import StorageError, save
+    from tpm.schedule.baseline import BaselineExists, record_baseline
+    from tpm.schedule.scheduler import schedule
 
     loaded = load_plan(args.plan)
     if loaded.plan is None or loaded.source is None:
         print_diagnostics(loaded)
-        return 1
+        raise Reported
     plan = loaded.plan
     as_of = status_date(plan, args.as_of)
     name = args.name if args.name is not None else as_of.isoformat()
     if not name.strip():
-        return fail(args.plan, "a baseline name cannot be empty")
+        raise PlanError(args.plan, "a baseline name cannot be empty")
     try:
         sched = schedule(plan, as_of)
         new_plan = record_baseline(plan, sched, name, as_of, replace=args.replace)
     except CalendarError as exc:
-        return fail(args.plan, str(exc))
+        raise PlanError(args.plan, str(exc)) from None
     except BaselineExists:
-        return fail(
+        raise PlanError(  # noqa: B904 (the refusal is the whole message)
             args.plan,
             f"a baseline named {name!r} exists",
             "pass --replace to overwrite it, or --name to record another",
         )
     if loaded.source.sourcemap.has_comments and not args.force:
-        return fail(
+        raise PlanError(
             args.plan,
             "has comments, which saving cannot keep",
             "move them into notes fields, or pass --force to drop them",
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         save(args.plan, new_plan, loaded.source.digest)
     except StorageError as exc:
-        return fail(args.plan, str(exc).removeprefix(f"{args.plan}: "))
+        raise PlanError(args.plan, str(exc).removeprefix(f"{args.plan}: ")) from None
     verb = "replaced" if any(b.name == name for b in plan.baselines) else "recorded"
     print(
         f"{args.plan}: {verb} baseline {name!r}: finish {sched.finish}, "

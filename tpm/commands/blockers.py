@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tpm.commands.common import add_plan_argument, status_date
-from tpm.commands.schedule import add_schedule_options, load_and_schedule
+from tpm.commands.common import (
+    add_plan_argument,
+    add_schedule_options,
+    load_and_schedule,
+    status_date,
+)
+from tpm.errors import PlanError
 
 
 def _days(text: str) -> float:
@@ -35,25 +40,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the ranked blockers (or JSON)."""
-    loaded = load_and_schedule(args)
-    if isinstance(loaded, int):
-        return loaded
-    plan, sched = loaded
-    from tpm.blockers import blockers
-    from tpm.calendar import CalendarError
+    plan, sched = load_and_schedule(args)
+    from tpm.plan.calendar import CalendarError
+    from tpm.schedule.blockers import blockers
 
     try:
         found = blockers(plan, sched, status_date(plan, args.as_of), hold_days=args.hold)
     except CalendarError as exc:
-        from tpm.commands.schedule import fail
-
-        return fail(args.plan, str(exc))
+        raise PlanError(args.plan, str(exc)) from None
     if args.json:
-        from tpm.render.schedule_json import blockers_data, dumps
+        from tpm.render.json_out import blockers_data, dumps
 
         sys.stdout.write(dumps(blockers_data(sched, found)) + "\n")
     else:
-        from tpm.render.schedule_text import render_blockers
+        from tpm.render.text.schedule import render_blockers
 
         print(render_blockers(sched, found))
     return 0

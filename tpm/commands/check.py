@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from tpm.check.load import load_plan
 from tpm.commands.common import add_plan_argument, print_diagnostics
-from tpm.load import load_plan
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

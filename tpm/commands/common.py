@@ -1,16 +1,22 @@
-"""Helpers shared by the commands: load a plan or print its diagnostics, dates, JSON."""
+"""Helpers shared by the commands: arguments, loading (or reporting) a plan, scheduling it,
+the status date, JSON, and writing an output file."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tpm.load import Loaded, load_plan
-from tpm.model import Plan
+from tpm.check.load import Loaded, load_plan
+from tpm.errors import PlanError, Reported, TpmError
+from tpm.plan.model import Plan
+
+if TYPE_CHECKING:
+    from tpm.schedule.scheduler import Schedule
 
 
 def add_plan_argument(parser: argparse.ArgumentParser) -> None:
@@ -48,12 +54,12 @@ def print_diagnostics(loaded: Loaded, as_json: bool = False) -> None:
         print(diag.render(), file=sys.stderr)
 
 
-def load_or_report(path: Path, as_json: bool = False) -> Plan | None:
-    """Load a plan for an analysis; on errors print the check diagnostics and return None."""
+def load_or_report(path: Path, as_json: bool = False) -> Plan:
+    """Load a plan for an analysis; on errors print the check diagnostics and raise Reported."""
     loaded = load_plan(path)
     if loaded.plan is None:
         print_diagnostics(loaded, as_json)
-        return None
+        raise Reported
     return loaded.plan
 
 
@@ -65,3 +71,79 @@ def status_date(plan: Plan, override: dt.date | None) -> dt.date:
 def print_json(data: Any) -> None:
     """Print JSON deterministically (sorted keys are not used: key order is the contract)."""
     print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def add_schedule_options(parser: argparse.ArgumentParser) -> None:
+    """--as-of, --json and --baseline, shared by the schedule commands."""
+    add_as_of_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON (see README contract)")
+    parser.add_argument(
+        "--baseline",
+        metavar="NAME",
+        default=None,
+        help="baseline to compare with (default: the latest recorded)",
+    )
+
+
+def load_and_schedule(args: argparse.Namespace) -> tuple[Plan, Schedule]:
+    """Load PLAN and schedule it as of --as-of (raises TpmError on any failure)."""
+    plan = load_or_report(args.plan, getattr(args, "json", False))
+    from tpm.check.diagnostics import did_you_mean
+    from tpm.plan.calendar import CalendarError
+    from tpm.schedule.graph import GraphError
+    from tpm.schedule.scheduler import UnknownBaseline, schedule
+
+    name = getattr(args, "baseline", None)
+    try:
+        sched = schedule(plan, status_date(plan, args.as_of), baseline=name)
+    except UnknownBaseline:
+        names = [b.name for b in plan.baselines]
+        hint = did_you_mean(str(name), names) or (
+            "baselines: " + ", ".join(names) if names else "record one with: tpm baseline PLAN"
+        )
+        raise PlanError(args.plan, f"no baseline named {name!r}", hint) from None
+    except (CalendarError, GraphError) as exc:
+        raise PlanError(args.plan, str(exc)) from None
+    return plan, sched
+
+
+def add_output_argument(parser: argparse.ArgumentParser) -> None:
+    """The -o/--output option of tpm report and tpm export."""
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write to FILE (atomically) instead of standard output; never the plan itself",
+    )
+
+
+def write_output(text: str, output: Path | None, protected: list[Path]) -> None:
+    """Print ``text``, or write it atomically to ``output`` unless that is a protected file."""
+    from tpm.plan.storage import StorageError, current_digest, write_atomic
+
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    for path in protected:
+        if _same_file(output, path):
+            raise TpmError(f"refusing to write the output onto the plan file {path}", 2)
+    if output.is_dir():
+        raise TpmError(f"{output} is a directory; give a file name", 2)
+    if not output.parent.is_dir():
+        raise TpmError(f"{output}: the folder {output.parent} does not exist", 1)
+    try:
+        write_atomic(output, text, current_digest(output))
+    except (StorageError, OSError) as exc:
+        raise TpmError(f"{output}: {exc}", 1) from None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        return False
+    return a.resolve() == b.resolve()

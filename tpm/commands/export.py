@@ -1,42 +1,57 @@
 """``tpm export PLAN --format FORMAT [--as-of DATE] [-o FILE]``: the plan for other tools.
 
-Formats are a registry: name -> (module, function), the function taking ``(plan, as_of)``
-and returning the file's text. Adding a format is one line here; only the chosen format's
-module is imported.
+Formats are a registry: name -> (module, renderer, input). Report formats render the report
+snapshot (:func:`tpm.report.data.build`, with or without the forecast); plan formats render
+the plan itself. Adding a format is one line here; only the chosen format's module is
+imported.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import sys
 from collections.abc import Callable
 from typing import cast
 
-from tpm.calendar import CalendarError
 from tpm.commands.common import (
     add_as_of_argument,
+    add_output_argument,
     add_plan_argument,
     load_or_report,
     status_date,
+    write_output,
 )
-from tpm.commands.report import ReportError, add_output_argument, write_output
-from tpm.model import Plan
+from tpm.errors import TpmError
+from tpm.plan.calendar import CalendarError
+from tpm.plan.model import Plan
 
-# name -> (module, function(plan, as_of) -> str). Order is the order of --help.
-FORMATS: dict[str, tuple[str, str]] = {
-    "json": ("tpm.render.json_export", "export_json"),
-    "csv": ("tpm.render.csv_export", "export_csv"),
-    "ics": ("tpm.render.ics", "export_ics"),
-    "mermaid": ("tpm.render.mermaid", "export_mermaid"),
-    "tjp": ("tpm.render.tjp", "render_tjp"),
+# name -> (module, renderer, input). The input is "report" (the snapshot with the forecast),
+# "report-quick" (without it: the format shows no forecast) or "plan" (renderer(plan, as_of)).
+# Order is the order of --help.
+FORMATS: dict[str, tuple[str, str, str]] = {
+    "json": ("tpm.render.export.json", "render_json", "report"),
+    "csv": ("tpm.render.export.csv", "render_csv", "report-quick"),
+    "ics": ("tpm.render.export.ics", "render_ics", "report-quick"),
+    "mermaid": ("tpm.render.markdown.mermaid", "render_mermaid", "report-quick"),
+    "tjp": ("tpm.render.export.tjp", "render_tjp", "plan"),
 }
 
 
-def exporter(name: str) -> Callable[[Plan, object], str]:
-    """The render function of a registered format."""
-    module, function = FORMATS[name]
-    return cast(Callable[[Plan, object], str], getattr(importlib.import_module(module), function))
+def exporter(name: str) -> Callable[[Plan, dt.date], str]:
+    """A function ``(plan, as_of) -> text`` for a registered format."""
+    module, function, needs = FORMATS[name]
+    render = getattr(importlib.import_module(module), function)
+    if needs == "plan":
+        return cast(Callable[[Plan, dt.date], str], render)
+
+    def export(plan: Plan, as_of: dt.date) -> str:
+        from tpm.report.data import build
+
+        return cast(str, render(build(plan, as_of, with_forecast=needs == "report")))
+
+    return export
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,18 +71,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Export the plan; exit 1 for plan errors, 2 for unusable arguments."""
     plan = load_or_report(args.plan)
-    if plan is None:
-        return 1
     as_of = status_date(plan, args.as_of)
     try:
         text = exporter(args.format)(plan, as_of)
-        write_output(text, args.output, [args.plan])
-    except ReportError as exc:
-        print(f"tpm export: {exc}", file=sys.stderr)
-        return exc.code
     except CalendarError as exc:
-        print(f"tpm export: {args.plan}: {exc}", file=sys.stderr)
-        return 1
+        raise TpmError(f"{args.plan}: {exc}") from None
+    write_output(text, args.output, [args.plan])
     if args.output is not None:
         print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from tpm.check.load import load_plan
 from tpm.commands.common import print_diagnostics
-from tpm.load import load_plan
-from tpm.storage import StorageError, digest_of, dumps, write_atomic
+from tpm.plan.storage import StorageError, digest_of, dumps, write_atomic
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,8 +6,9 @@ import argparse
 import sys
 
 from tpm.commands.common import add_as_of_argument, add_plan_argument, load_or_report, status_date
+from tpm.errors import PlanError
 
-_DEFAULT_RUNS = 2000  # tpm.forecast.DEFAULT_RUNS; repeated so that --help imports no numpy
+_DEFAULT_RUNS = 2000  # tpm.forecast.run.DEFAULT_RUNS; repeated so that --help imports no numpy
 _DEFAULT_SEED = 0
 _MAX_RUNS = 1_000_000
 
@@ -62,20 +63,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Exit 0 with the forecast printed, 1 when the plan has errors or cannot be scheduled."""
     plan = load_or_report(args.plan, args.json)
-    if plan is None:
-        return 1
-    from tpm.calendar import CalendarError
     from tpm.commands.common import print_json
-    from tpm.forecast import ForecastError, forecast
-    from tpm.render.forecast_text import render_text, to_json
+    from tpm.forecast.run import ForecastError, forecast
+    from tpm.plan.calendar import CalendarError
+    from tpm.render.text.forecast import render_text, to_json
 
     runs = _DEFAULT_RUNS if args.runs is None else args.runs
     seed = _DEFAULT_SEED if args.seed is None else args.seed
     try:
         result = forecast(plan, status_date(plan, args.as_of), runs, seed, args.method)
     except (CalendarError, ForecastError) as exc:
-        print(f"{args.plan}: error: cannot forecast: {exc}", file=sys.stderr)
-        return 1
+        raise PlanError(args.plan, f"cannot forecast: {exc}") from None
     if args.json:
         print_json(to_json(result))
     else:

@@ -8,8 +8,8 @@ import re
 import sys
 from pathlib import Path
 
-from tpm.model import Dependency, Kpi, Milestone, Plan, Program, Risk, Team
-from tpm.storage import StorageError, save
+from tpm.plan.model import Dependency, Kpi, Milestone, Plan, Program, Risk, Team
+from tpm.plan.storage import StorageError, save
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

@@ -18,11 +18,11 @@ import sys
 import time
 from pathlib import Path
 
-from tpm import storage
+from tpm.check.diagnostics import did_you_mean
+from tpm.check.load import load_plan
 from tpm.commands.common import parse_date, print_diagnostics, print_json, status_date
-from tpm.diagnostics import did_you_mean
-from tpm.load import load_plan
-from tpm.model import Kpi, Measurement, Plan
+from tpm.plan import storage
+from tpm.plan.model import Kpi, Measurement, Plan
 
 ATTEMPTS = 5
 RETRY_PAUSE = 0.05  # seconds, times the attempt number
@@ -103,7 +103,7 @@ def show(path: Path, as_of: dt.date | None, as_json: bool) -> int:
     if loaded.plan is None:
         print_diagnostics(loaded, as_json)
         return 1
-    from tpm.kpis import analyse_kpis
+    from tpm.register.kpis import analyse_kpis
 
     plan = loaded.plan
     when = status_date(plan, as_of)
@@ -111,7 +111,7 @@ def show(path: Path, as_of: dt.date | None, as_json: bool) -> int:
     if as_json:
         print_json({"as_of": when.isoformat(), "kpis": [s.to_json() for s in statuses]})
         return 0
-    from tpm.render.kpis_text import render_kpis_text
+    from tpm.render.text.kpis import render_kpis_text
 
     sys.stdout.write(render_kpis_text(statuses, plan.program.name, when))
     return 0
@@ -188,8 +188,8 @@ def record(path: Path, kpi_id: str, value: float, when: dt.date, note: str, forc
 
 
 def _report(path: Path, kpi: Kpi, m: Measurement, canonical: bool) -> None:
-    from tpm.kpis import rag_of
-    from tpm.render.kpis_text import fmt_value
+    from tpm.register.kpis import rag_of
+    from tpm.render.text.kpis import fmt_value
 
     same_day = [x for x in kpi.measurements if x.date == m.date]
     print(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 from tpm.commands.common import (
@@ -13,7 +12,6 @@ from tpm.commands.common import (
     print_json,
     status_date,
 )
-from tpm.model import Plan
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,30 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     form.add_argument("--json", action="store_true", help="print the register as JSON")
 
 
-def critical_sets(plan: Plan, as_of: dt.date) -> tuple[frozenset[str], frozenset[str], str]:
-    """Critical and near-critical milestone ids from the schedule engine.
-
-    Returns empty sets and a reason when the schedule cannot be computed (the engine is not
-    installed, or the dates leave the calendar's range); the register is still useful then,
-    only without critical-path exposure.
-    """
-    try:
-        from tpm.schedule import schedule
-    except ImportError:
-        return frozenset(), frozenset(), "the schedule engine is not available"
-    try:
-        result = schedule(plan, as_of)
-    except ValueError as exc:  # CalendarError, GraphError: tpm check reports these
-        return frozenset(), frozenset(), f"the schedule cannot be computed ({exc})"
-    return result.critical, result.near_critical, ""
-
-
 def run(args: argparse.Namespace) -> int:
     """Load, analyse, render; exit 1 when the plan has errors."""
     plan = load_or_report(args.plan, as_json=args.json)
-    if plan is None:
-        return 1
-    from tpm.risks import analyse_risks
+    from tpm.register.risks import analyse_risks
+    from tpm.schedule.scheduler import critical_sets
 
     as_of = status_date(plan, args.as_of)
     critical, near, why_not = critical_sets(plan, as_of)
@@ -58,11 +37,11 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(register.to_json())
     elif args.md:
-        from tpm.render.risks_md import render_risks_md
+        from tpm.render.markdown.risks import render_risks_md
 
         sys.stdout.write(render_risks_md(register, plan.program.name))
     else:
-        from tpm.render.risks_text import render_risks_text
+        from tpm.render.text.risks import render_risks_text
 
         sys.stdout.write(render_risks_text(register, plan.program.name))
     return 0

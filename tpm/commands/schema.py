@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the schema."""
-    from tpm.model import Plan
+    from tpm.plan.model import Plan
 
     schema = Plan.model_json_schema()
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"

@@ -22,7 +22,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tpm.diagnostics import Diagnostic
+from tpm.check.diagnostics import Diagnostic
 from tpm.tui.disk import DiskMixin
 from tpm.tui.engine import Analysis, Engine, snapshot
 from tpm.tui.history import History
@@ -30,8 +30,8 @@ from tpm.tui.screens.modals import HelpScreen
 from tpm.tui.screens.problems import LoadingScreen, ProblemsScreen
 
 if TYPE_CHECKING:
-    from tpm.load import Loaded
-    from tpm.model import Plan
+    from tpm.check.load import Loaded
+    from tpm.plan.model import Plan
 
 # pydantic, the model, storage and validation are imported after the first frame is on
 # screen (in the loading worker), so that first paint costs little more than Textual's.
@@ -120,7 +120,7 @@ class TpmApp(DiskMixin):
 
     @work(thread=True, exclusive=True, group="load")
     def _load_worker(self) -> None:
-        from tpm.load import load_plan
+        from tpm.check.load import load_plan
 
         loaded = load_plan(self.path)
         analysis = None
@@ -131,12 +131,12 @@ class TpmApp(DiskMixin):
 
     def load(self) -> None:
         """(Re)load the plan from disk, dropping the history."""
-        from tpm.load import load_plan
+        from tpm.check.load import load_plan
 
         self._adopt(load_plan(self.path), None)
 
     def _adopt(self, loaded: Loaded, analysis: Analysis | None) -> None:
-        from tpm.storage import current_digest
+        from tpm.plan.storage import current_digest
 
         self.diagnostics = loaded.diagnostics
         self.digest = loaded.source.digest if loaded.source else current_digest(self.path)
@@ -332,7 +332,7 @@ class TpmApp(DiskMixin):
 
 
 def _today() -> dt.date:
-    from tpm.storage import today
+    from tpm.plan.storage import today
 
     return today()
 

@@ -1,6 +1,6 @@
 """Saving, the file on disk, and quitting: the part of the App that protects the file.
 
-Saves go through ``tpm.storage.save`` with the digest of the file as loaded, so an edit made
+Saves go through ``tpm.plan.storage.save`` with the digest of the file as loaded, so an edit made
 elsewhere is never overwritten silently: the user sees the diff and chooses reload or keep
 mine. A file with comments is saved only after the user agrees to drop them. Mixed into
 :class:`~tpm.tui.app.TpmApp`.
@@ -32,7 +32,7 @@ class DiskMixin(EditingMixin):
 
     def action_save(self) -> None:
         """Save through storage: atomic, canonical, never over someone else's edit."""
-        from tpm.storage import current_digest
+        from tpm.plan.storage import current_digest
 
         if self.plan is None:
             self.notify("nothing to save: the plan has errors", severity="error")
@@ -63,7 +63,7 @@ class DiskMixin(EditingMixin):
             self._write()
 
     def _write(self) -> bool:
-        from tpm.storage import ChangedOnDisk, StorageError, save
+        from tpm.plan.storage import ChangedOnDisk, StorageError, save
 
         assert self.plan is not None
         try:
@@ -85,7 +85,7 @@ class DiskMixin(EditingMixin):
 
     def poll_disk(self) -> None:
         """Notice edits made elsewhere; reload quietly when there is nothing to lose."""
-        from tpm.storage import current_digest
+        from tpm.plan.storage import current_digest
 
         if self._asking or not self.ready:
             return
@@ -100,8 +100,8 @@ class DiskMixin(EditingMixin):
 
     def resolve_conflict(self, save_after: bool) -> None:
         """Show what differs between the file on disk and mine; reload or keep mine."""
-        from tpm.load import load_plan
-        from tpm.storage import current_digest, dumps
+        from tpm.check.load import load_plan
+        from tpm.plan.storage import current_digest, dumps
 
         if self._asking:
             return

@@ -1,7 +1,7 @@
 """The App's editing flows: forms, quick keys, deletes, sub-items, writing the report.
 
 Every edit becomes a :class:`~tpm.tui.history.Change` (so undo works for all of them) and
-is checked with ``tpm.validate.check_document`` on the plan as it would be saved, the same
+is checked with ``tpm.check.document.check_document`` on the plan as it would be saved, the same
 checks and messages as ``tpm check``. Mixed into :class:`~tpm.tui.app.TpmApp`.
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 
-from tpm.diagnostics import Diagnostic
+from tpm.check.diagnostics import Diagnostic
 from tpm.tui.history import Change, History
 from tpm.tui.messages import (
     DeleteRequested,
@@ -26,14 +26,14 @@ from tpm.tui.messages import (
 from tpm.tui.screens.modals import PickScreen, PromptScreen
 
 if TYPE_CHECKING:
-    from tpm.model import Plan
+    from tpm.plan.model import Plan
 
 # The model, validation and forms load with the plan (after the first frame): they are
 # imported inside the functions below.
 
 
 def _model(section: str) -> Any:
-    from tpm.model import Decision, Kpi, Milestone, Risk
+    from tpm.plan.model import Decision, Kpi, Milestone, Risk
 
     return {"milestones": Milestone, "risks": Risk, "kpis": Kpi, "decisions": Decision}[section]
 
@@ -86,7 +86,7 @@ class EditingMixin(App[None]):
 
     def canonical_data(self) -> dict[str, Any]:
         """The plan as the saved file would parse (cached per version)."""
-        from tpm.storage import dumps
+        from tpm.plan.storage import dumps
 
         assert self.plan is not None
         version = self.history.version
@@ -100,8 +100,8 @@ class EditingMixin(App[None]):
     ) -> list[Diagnostic]:
         """Diagnostics of the plan with ``item`` at ``index`` (None index: appended; None
         item: deleted), exactly as ``tpm check`` would report them on the saved file."""
-        from tpm.sourcemap import SourceMap
-        from tpm.validate import check_document
+        from tpm.check.document import check_document
+        from tpm.plan.sourcemap import SourceMap
 
         data = dict(self.canonical_data())
         items = list(data.get(section, []))
@@ -346,7 +346,7 @@ class EditingMixin(App[None]):
 
     def write_report(self) -> None:
         """Ask for a file name and write the Markdown status report there."""
-        from tpm.storage import StorageError, current_digest, write_atomic
+        from tpm.plan.storage import StorageError, current_digest, write_atomic
 
         default = f"{self.path.stem}-status-{self.as_of}.md"
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from tpm.model import Kpi, Measurement, Milestone, Risk
+from tpm.plan.model import Kpi, Measurement, Milestone, Risk
 
 M = TypeVar("M", bound=BaseModel)
 

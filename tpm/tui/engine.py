@@ -2,10 +2,10 @@
 
 Only the App calls this module. Two tiers keep edits instant on big plans:
 
-- :meth:`Engine.quick` — the schedule (incremental via ``tpm.schedule.Scheduler``), the
+- :meth:`Engine.quick` — the schedule (incremental via ``tpm.schedule.scheduler.Scheduler``), the
   risk register and the KPIs: what the tables, timeline and quick keys need, in
   milliseconds even at 10,000 milestones.
-- :meth:`Engine.full` — ``tpm.report_data.build``: status with the rules that fired, the
+- :meth:`Engine.full` — ``tpm.report.data.build``: status with the rules that fired, the
   Monte Carlo forecast, blockers, progress; the dashboard and the report. The App runs it
   in a worker thread after edits and shows "updating…" until it lands.
 
@@ -22,15 +22,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tpm.model import Plan
+    from tpm.plan.model import Plan
 
 MODULES = {
-    "schedule": "tpm.schedule",
-    "risks": "tpm.risks",
-    "kpis": "tpm.kpis",
-    "report": "tpm.report_data",
-    "markdown": "tpm.render.markdown",
-    "why": "tpm.explain",
+    "schedule": "tpm.schedule.scheduler",
+    "risks": "tpm.register.risks",
+    "kpis": "tpm.register.kpis",
+    "report": "tpm.report.data",
+    "markdown": "tpm.render.markdown.report",
+    "why": "tpm.schedule.why",
 }
 
 
@@ -67,7 +67,7 @@ class Analysis:
     version: int = 0
     schedule: Any = None
     kpis: Any = None
-    report: Any = None  # tpm.report_data.ReportData, from the full tier
+    report: Any = None  # tpm.report.data.ReportData, from the full tier
     report_version: int = -1  # the plan version the report was built from
     problems: dict[str, str] = field(default_factory=dict)
     _risks: Any = None

@@ -14,7 +14,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from tpm.model import (
+from tpm.plan.model import (
     DecisionStatus,
     Direction,
     MilestoneStatus,

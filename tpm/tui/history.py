@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tpm.model import Plan
+    from tpm.plan.model import Plan
 
 SECTIONS = ("milestones", "risks", "kpis", "decisions")
 

@@ -1,4 +1,4 @@
-"""Show `tpm why` (tpm.explain) for a milestone: the driving chain and what would pull it in."""
+"""Show `tpm why` (tpm.schedule.why) for a milestone: the driving chain, what would pull it in."""
 
 from __future__ import annotations
 

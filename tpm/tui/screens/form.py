@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tpm.diagnostics import Diagnostic
+from tpm.check.diagnostics import Diagnostic
 from tpm.tui.formdata import FORMS
 
 Check = Callable[[dict[str, str]], list[Diagnostic]]

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Select
 
-from tpm.model import Milestone
+from tpm.plan.model import Milestone
 from tpm.tui.engine import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
 from tpm.tui.screens.base import PlanScreen, fmt_days, id_width, missing_text

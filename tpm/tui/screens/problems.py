@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tpm.diagnostics import Diagnostic
+from tpm.check.diagnostics import Diagnostic
 
 
 class ProblemsScreen(Screen[None]):

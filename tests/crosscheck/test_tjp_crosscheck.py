@@ -1,0 +1,297 @@
+"""Cross-check: TaskJuggler (tj3) schedules tpm's export to tpm's own forecast dates.
+
+Each test exports a plan with :func:`tpm.render.export.tjp.export_tjp`, runs ``tj3`` on it in a
+temporary folder, reads the start and end of every task from the CSV report the export
+asks for, and asserts that they equal ``tpm.schedule.scheduler``'s early start and finish, both as
+working-day offsets and as the dates tpm shows. Skipped (with the reason in the warnings
+summary and in ``-rs``) when tj3 is not installed; ``.ci/run`` installs it when it can.
+
+The one documented convention that differs: tj3 reports a start at the instant the
+predecessor ends (Friday 17:00, or midnight on a day off) where tpm shows the first day
+work happens (Monday); offsets compare these as equal (see ``stamp_offset``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import random
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tpm.plan.model import WEEKDAYS, Plan
+from tpm.render.export.tjp import REPORT_FILE, TjpExport, export_tjp, read_dates_csv, stamp_offset
+from tpm.schedule.scheduler import Schedule, schedule
+
+if shutil.which("tj3") is None:
+    REASON = "tj3 (TaskJuggler) is not installed: apt-get install -y tj3 to run the cross-check"
+    warnings.warn(REASON, stacklevel=1)
+    pytest.skip(REASON, allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_tj3(export: TjpExport, folder: Path) -> dict[str, tuple[str, str]]:
+    """Run tj3 on the export in ``folder``; return task id -> (start, end) timestamps."""
+    (folder / "plan.tjp").write_text(export.text, encoding="utf-8")
+    done = subprocess.run(
+        ["tj3", "--silent", "--no-color", "plan.tjp"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return read_dates_csv((folder / f"{REPORT_FILE}.csv").read_text(encoding="utf-8"))
+
+
+def differences(plan: Plan, as_of: dt.date, folder: Path) -> tuple[Schedule, list[str]]:
+    """Schedule with both tools; one line per milestone whose dates differ."""
+    export = export_tjp(plan, as_of)
+    sched = schedule(plan, as_of)
+    rows = run_tj3(export, folder)
+    cal = sched.calendar
+    out = []
+    for mid, ms in sched.milestones.items():
+        start, end = rows[export.task_ids[mid]]
+        es, ef = stamp_offset(cal, start, export.clock), stamp_offset(cal, end, export.clock)
+        if ms.status == "in_progress" and plan.milestone(mid).actual_start is None:  # type: ignore[union-attr]
+            # Documented: tj3 starts such work at the status date (same finish).
+            es = ms.early_start if es == max(ms.early_start, sched.as_of_offset) else es
+        same = abs(es - ms.early_start) < 1e-6 and abs(ef - ms.early_finish) < 1e-6
+        dates = (cal.start_date(es), cal.finish_date(ef, es))
+        if not same or dates != (ms.start, ms.finish):
+            out.append(
+                f"{mid} ({ms.status}): tpm {ms.early_start:g}..{ms.early_finish:g} "
+                f"{ms.start}..{ms.finish}, tj3 {start}..{end} = {es:g}..{ef:g}"
+            )
+    return sched, out
+
+
+# ---------------------------------------------------------------- random plans
+
+
+def random_plan(seed: int, n: int = 40, mixed: bool = False) -> Plan:
+    """A random DAG plan: FS links with lags (``mixed``: every link type and leads too),
+    a random calendar (weekends, holidays, sometimes a six-day or four-day week) and
+    progress as of a status date."""
+    rnd = random.Random(seed)
+    start = dt.date(2026, 1, 1) + dt.timedelta(days=rnd.randrange(365))
+    workdays = rnd.choice(
+        [list(WEEKDAYS[:5]), list(WEEKDAYS[:6]), list(WEEKDAYS[:4]), ["sun", "mon", "tue", "wed"]]
+    )
+    holidays = sorted({start + dt.timedelta(days=rnd.randrange(200)) for _ in range(8)})
+    milestones: list[dict[str, Any]] = []
+    for i in range(n):
+        duration: float = rnd.choice([0, 1, 2, 3, 5, 8, 0.5, 2.5, 1.25])
+        m: dict[str, Any] = {"id": f"m-{i}", "title": f"Milestone {i}", "duration": duration}
+        deps = []
+        for p in sorted(rnd.sample(range(i), min(i, rnd.randint(0, 3)))):
+            kind = rnd.choice(["FS", "SS", "FF", "SF"]) if mixed else "FS"
+            lag = rnd.choice([0, 0, 1, 2, 3, -1, -2, 1.5] if mixed else [0, 0, 0, 1, 2, 5])
+            deps.append({"id": f"m-{p}", "type": kind, "lag": lag})
+        m["depends_on"] = deps
+        if i < n // 8:
+            first = start + dt.timedelta(days=rnd.randrange(10))
+            m.update(status="done", actual_start=first, actual_finish=first + dt.timedelta(3))
+        elif i < n // 5:
+            m.update(
+                status="in_progress", actual_start=start + dt.timedelta(days=rnd.randrange(15))
+            )
+            m["percent_complete"] = rnd.choice([0, 25, 50, 75])
+        elif i % 11 == 0:
+            m["status"] = "cancelled"
+        elif i % 13 == 0:
+            m.update(status="blocked", blocked_reason="waiting")
+        milestones.append(m)
+    data = {
+        "program": {"name": f"random {seed}", "start": start},
+        "calendar": {"workdays": workdays, "holidays": holidays},
+        "milestones": milestones,
+    }
+    return Plan.model_validate(data, strict=False)
+
+
+@pytest.mark.parametrize("seed", range(6), ids=lambda s: f"fs-lags-seed{s}")
+def test_random_fs_plans_get_the_same_dates(seed: int, tmp_path: Path) -> None:
+    plan = random_plan(seed)
+    as_of = plan.program.start + dt.timedelta(days=7 + seed * 3)
+    _sched, diff = differences(plan, as_of, tmp_path)
+    assert diff == []
+
+
+@pytest.mark.parametrize("seed", range(4), ids=lambda s: f"mixed-leads-seed{s}")
+def test_random_plans_with_every_link_type_and_leads_get_the_same_dates(
+    seed: int, tmp_path: Path
+) -> None:
+    plan = random_plan(100 + seed, n=50, mixed=True)
+    as_of = plan.program.start + dt.timedelta(days=5 + seed * 4)
+    export = export_tjp(plan, as_of)
+    assert "precedes" in export.text  # leads are really exercised
+    _sched, diff = differences(plan, as_of, tmp_path)
+    assert diff == []
+
+
+def test_example_plan_gets_the_same_dates(tmp_path: Path) -> None:
+    from tpm.check.load import load_plan
+
+    plan = load_plan(ROOT / "plans" / "example.toml").plan
+    assert plan is not None and plan.program.as_of is not None
+    sched, diff = differences(plan, plan.program.as_of, tmp_path)
+    assert diff == []
+    assert len(sched.milestones) > 40
+
+
+def test_benchmark_generator_plan_gets_the_same_dates(tmp_path: Path) -> None:
+    """The benchmark's own plan shape (mixed links, leads, progress, teams) at 300."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_generate", ROOT / "tests/bench/generate.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_generate"] = module
+    spec.loader.exec_module(module)
+    plan = module.generate(300)
+    _sched, diff = differences(plan, plan.program.as_of, tmp_path)
+    assert diff == []
+
+
+# ---------------------------------------------------------------- hand-made cases
+
+BASE: dict[str, Any] = {"program": {"name": "case", "start": dt.date(2026, 3, 2)}}
+
+
+def case(milestones: list[dict[str, Any]], **extra: Any) -> Plan:
+    data = {**BASE, **extra, "milestones": milestones}
+    return Plan.model_validate(data, strict=False)
+
+
+CASES = [
+    pytest.param(
+        case(
+            [
+                {"id": "a", "title": "A", "duration": 4},
+                {
+                    "id": "b",
+                    "title": "B",
+                    "duration": 2,
+                    "depends_on": [{"id": "a", "type": "SF", "lag": 1}],
+                },
+                {
+                    "id": "c",
+                    "title": "C",
+                    "duration": 6,
+                    "depends_on": [{"id": "a", "type": "FF", "lag": -2}],
+                },
+            ]
+        ),
+        dt.date(2026, 3, 2),
+        id="ff-and-sf-before-the-predecessor-starts",
+    ),
+    pytest.param(
+        case(
+            [
+                {"id": "a", "title": "A", "duration": 3},
+                {
+                    "id": "b",
+                    "title": "B",
+                    "duration": 2,
+                    "depends_on": [{"id": "a", "type": "SS", "lag": -2}],
+                },
+                {
+                    "id": "c",
+                    "title": "C",
+                    "duration": 1,
+                    "depends_on": ["a", {"id": "b", "type": "FS", "lag": -4}],
+                },
+            ]
+        ),
+        dt.date(2026, 3, 2),
+        id="leads-clamped-at-the-program-start",
+    ),
+    pytest.param(
+        case(
+            [
+                {"id": "a", "title": "A", "duration": 0.3},
+                {"id": "b", "title": "B", "duration": 1.7, "depends_on": [{"id": "a", "lag": 0.4}]},
+            ]
+        ),
+        dt.date(2026, 3, 2),
+        id="tenths-of-days",
+    ),
+    pytest.param(
+        case(
+            [
+                {
+                    "id": "a",
+                    "title": "A",
+                    "duration": 2,
+                    "status": "in_progress",
+                    "percent_complete": 50,
+                },
+                {"id": "b", "title": "B", "duration": 1, "depends_on": ["a"]},
+            ]
+        ),
+        dt.date(2026, 3, 11),
+        id="in-progress-without-actual-start",
+    ),
+    pytest.param(
+        case(
+            [
+                {"id": "a", "title": "A", "duration": 5},
+                {"id": "b", "title": "B", "duration": 1, "depends_on": ["a"]},
+            ],
+            program={"name": "x", "start": dt.date(2026, 3, 7)},
+            calendar={"workdays": ["sat", "sun"], "holidays": [dt.date(2026, 3, 14)]},
+        ),
+        dt.date(2026, 3, 1),
+        id="weekend-workers-status-date-before-the-start",
+    ),
+]
+
+
+@pytest.mark.parametrize(("plan", "as_of"), CASES)
+def test_hand_made_cases_get_the_same_dates(plan: Plan, as_of: dt.date, tmp_path: Path) -> None:
+    _sched, diff = differences(plan, as_of, tmp_path)
+    assert diff == []
+
+
+def test_hostile_titles_parse_and_schedule(tmp_path: Path) -> None:
+    titles = [
+        'quote " and \\',
+        "${projectstart} $(HOME)",
+        "line\nbreak # not a comment */",
+        "end \\",
+    ]
+    plan = case([{"id": f"t{i}", "title": t, "duration": 1} for i, t in enumerate(titles)])
+    _sched, diff = differences(plan, dt.date(2026, 3, 2), tmp_path)
+    assert diff == []
+
+
+def test_the_cross_check_notices_a_wrong_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guards the tests above: an export that drops a lag must show up as a difference."""
+    import tpm.render.export.tjp as tjp
+
+    plan = case(
+        [
+            {"id": "a", "title": "A", "duration": 2},
+            {"id": "b", "title": "B", "duration": 1, "depends_on": [{"id": "a", "lag": 3}]},
+        ]
+    )
+    real = tjp.export_tjp
+
+    def dropping_lags(plan: Plan, as_of: dt.date) -> TjpExport:
+        export = real(plan, as_of)
+        return TjpExport(export.text.replace(" { gaplength 3d }", ""), export.task_ids)
+
+    monkeypatch.setattr(sys.modules[__name__], "export_tjp", dropping_lags)
+    _sched, diff = differences(plan, dt.date(2026, 3, 2), tmp_path)
+    assert [line.split()[0] for line in diff] == ["b"]

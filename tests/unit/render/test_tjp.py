@@ -1,0 +1,235 @@
+"""The TaskJuggler export without tj3: mapping, escaping, ids, comments for what differs.
+
+tests/test_tjp_crosscheck.py runs tj3 on exports and compares the dates; these tests pin
+what the export says, so they run everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tpm.plan.calendar import WorkCalendar
+from tpm.plan.model import Plan
+from tpm.render.export.tjp import Clock, export_tjp, read_dates_csv, stamp_offset, tj_id, tj_string
+
+START = dt.date(2026, 3, 2)  # a Monday
+
+
+def plan_of(milestones: list[dict[str, Any]], **extra: Any) -> Plan:
+    data = {"program": {"name": "P", "start": START}, **extra, "milestones": milestones}
+    return Plan.model_validate(data, strict=False)
+
+
+def task_block(text: str, leaf: str) -> str:
+    """The text of ``task leaf ... { ... }`` (one level of nesting)."""
+    match = re.search(rf"^ *task {leaf} .*?\{{\n(.*?)^ *\}}", text, re.S | re.M)
+    assert match, f"no task {leaf} in\n{text}"
+    return match.group(1)
+
+
+def tj3_string_value(literal: str) -> str:
+    """What tj3's scanner reads from a double-quoted literal (it only unescapes \\")."""
+    assert literal.startswith('"') and literal.endswith('"')
+    body = literal[1:-1]
+    assert re.fullmatch(r'(\\"|[^"])*', body), "the literal would end early"
+    return body.replace('\\"', '"')
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        pytest.param("plain", "plain", id="plain"),
+        pytest.param('say "hi"', 'say "hi"', id="quotes"),
+        pytest.param("a\\", "a\\ ", id="trailing-backslash"),
+        pytest.param('a\\"b', 'a\\"b', id="backslash-quote"),
+        pytest.param("x ${projectstart} $(HOME)", "x $ {projectstart} $ (HOME)", id="macros"),
+        pytest.param("two\nlines\r\tand\x00nul", "two lines and nul", id="controls"),
+    ],
+)
+def test_strings_read_back_as_written_without_macros(text: str, shown: str) -> None:
+    literal = tj_string(text)
+    assert "\n" not in literal
+    assert tj3_string_value(literal) == shown
+    assert "${" not in literal and "$(" not in literal
+
+
+def test_ids_are_valid_and_unique() -> None:
+    used: set[str] = set()
+    ids = [tj_id(x, used) for x in ("psp-contract", "psp_contract", "1st", "ü", "a.b")]
+    assert ids == ["psp_contract", "psp_contract_2", "m_1st", "_", "a_b"]
+    assert all(re.fullmatch(r"[A-Za-z_]\w*", i, re.A) for i in ids)
+
+
+def test_calendar_teams_owners_due_and_events_map() -> None:
+    plan = plan_of(
+        [
+            {"id": "a-1", "title": "A", "team": "pay", "owner": "Ann", "duration": 3},
+            {"id": "b", "title": "B", "duration": 0, "depends_on": ["a-1"], "due": START},
+        ],
+        teams=[{"id": "pay", "name": "Payments"}],
+        calendar={"workdays": ["mon", "tue", "wed", "thu", "sat"], "holidays": [START]},
+    )
+    export = export_tjp(plan, START)
+    text = export.text
+    assert export.task_ids == {"a-1": "pay.a_1", "b": "b"}
+    assert "workinghours mon, tue, wed, thu, sat 9:00 - 17:00" in text
+    assert "workinghours fri, sun off" in text
+    assert f'leaves holiday "Holiday" {START}' in text
+    assert 'task pay "Payments" {' in text
+    assert "length 3d" in task_block(text, "a_1")
+    assert 'resource o_Ann "Ann"' in text and "responsible o_Ann" in text
+    b = task_block(text, "b")
+    assert "depends pay.a_1" in b and "milestone" in b and f"maxend {START}-17:00" in b
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        pytest.param({"type": "FS", "lag": 2}, "depends a { gaplength 2d }", id="fs-lag"),
+        pytest.param({"type": "FS", "lag": -1}, "depends a { onstart gaplength 3d }", id="fs-lead"),
+        pytest.param({"type": "SS", "lag": 1}, "depends a { onstart gaplength 1d }", id="ss"),
+        pytest.param({"type": "FF", "lag": 0}, "depends a { onstart gaplength 2d }", id="ff"),
+        pytest.param({"type": "SF", "lag": 5}, "depends a { onstart gaplength 3d }", id="sf"),
+        pytest.param(
+            {"type": "SS", "lag": -2}, "tpm_program_start, tpm_lead_1 { onstart }", id="ss-lead"
+        ),
+    ],
+)
+def test_links_become_start_constraints(link: dict[str, Any], expected: str) -> None:
+    plan = plan_of(
+        [
+            {"id": "a", "title": "A", "duration": 4},
+            {"id": "b", "title": "B", "duration": 2, "depends_on": [{"id": "a", **link}]},
+        ]
+    )
+    text = export_tjp(plan, START).text
+    assert expected in task_block(text, "b")
+    if "tpm_lead" in expected:
+        assert "task tpm_lead_1 " in text and "precedes a { onstart } length 2d" in text
+
+
+def test_several_links_from_one_predecessor_merge_into_the_tightest() -> None:
+    deps = [{"id": "a", "type": "SS", "lag": 1}, {"id": "a", "type": "FS", "lag": 1}]
+    plan = plan_of(
+        [
+            {"id": "a", "title": "A", "duration": 4},
+            {"id": "b", "title": "B", "duration": 2, "depends_on": deps},
+        ]
+    )
+    assert "depends a { gaplength 1d }" in task_block(export_tjp(plan, START).text, "b")
+
+
+def test_progress_pins_actual_dates_and_anchors_work_not_started() -> None:
+    as_of = START + dt.timedelta(days=14)
+    plan = plan_of(
+        [
+            {
+                "id": "d",
+                "title": "Done",
+                "duration": 3,
+                "status": "done",
+                "actual_start": START,
+                "actual_finish": START + dt.timedelta(days=3),
+            },
+            {
+                "id": "w",
+                "title": "Working",
+                "duration": 4,
+                "status": "in_progress",
+                "percent_complete": 50,
+                "actual_start": START + dt.timedelta(days=7),
+                "depends_on": ["d"],
+            },
+            {"id": "n", "title": "Next", "duration": 1, "depends_on": ["w"]},
+            {"id": "x", "title": "Dropped", "duration": 1, "status": "cancelled"},
+        ]
+    )
+    text = export_tjp(plan, as_of).text
+    done = task_block(text, "d")
+    assert f"start {START}" in done and "end 2026-03-05-17:00" in done and "complete 100" in done
+    working = task_block(text, "w")
+    # Started 03-09, status date 03-16: 5 days elapsed + 2 remaining.
+    assert "start 2026-03-09" in working and "length 7d" in working and "depends" not in working
+    assert "links from d not exported" in working
+    assert "depends tpm_status_date, w" in task_block(text, "n")
+    assert "task tpm_status_date" in text and f"now {as_of}" in text
+    assert "task x " not in text and "cancelled milestones (removed, as in tpm): ['x']" in text
+
+
+def test_tenths_of_days_switch_to_a_ten_hour_day() -> None:
+    plan = plan_of([{"id": "a", "title": "A", "duration": 0.3}])
+    export = export_tjp(plan, START)
+    assert export.clock == Clock(start=480, minutes=600, resolution=60)
+    assert "workinghours mon, tue, wed, thu, fri 8:00 - 18:00" in export.text
+    assert "dailyworkinghours 10" in export.text and "length 3h" in export.text
+
+
+def test_what_cannot_be_exact_is_said_in_a_comment() -> None:
+    plan = plan_of(
+        [
+            {"id": "a", "title": "A", "duration": 0.013},
+            {
+                "id": "b",
+                "title": "B",
+                "duration": 1,
+                "status": "in_progress",
+                "percent_complete": 50,
+            },
+        ]
+    )
+    export = export_tjp(plan, START)
+    assert export.clock.resolution == 5
+    assert any("a: length of 0.013 working days rounded to 5min" in n for n in export.unmapped)
+    assert any("b: in progress without actual_start" in n for n in export.unmapped)
+    for note in export.unmapped:
+        assert f"# - {note.strip()}" in export.text or note.strip() in export.text
+
+
+def test_program_target_risks_and_estimates_are_listed_as_not_exported() -> None:
+    plan = plan_of(
+        [
+            {
+                "id": "a",
+                "title": "A",
+                "duration": 2,
+                "estimate": {"optimistic": 1, "likely": 2, "pessimistic": 4},
+            }
+        ],
+        program={"name": "P", "start": START, "target": dt.date(2026, 9, 30)},
+        risks=[{"id": "r", "title": "R", "probability": 2, "impact": 3}],
+    )
+    text = export_tjp(plan, START).text
+    assert "# - program target 2026-09-30" in text
+    assert "# - 1 three-point estimates (tpm forecast)" in text and "# - 1 risks" in text
+
+
+def test_the_same_plan_gives_the_same_bytes(example_plan: Path) -> None:
+    from tpm.check.load import load_plan
+
+    plan = load_plan(example_plan).plan
+    assert plan is not None
+    as_of = dt.date(2026, 11, 16)
+    assert export_tjp(plan, as_of).text == export_tjp(plan.model_copy(deep=True), as_of).text
+
+
+def test_reading_tj3_dates_back() -> None:
+    cal = WorkCalendar(START, ["mon", "tue", "wed", "thu", "fri"], [])
+    rows = read_dates_csv('"Id";"Start";"End"\n"t.a";"2026-03-06 17:00";"2026-03-07 00:00"\n')
+    start, end = rows["t.a"]
+    assert stamp_offset(cal, start) == 5.0  # Friday 17:00 is Monday morning's offset
+    assert stamp_offset(cal, end) == 5.0  # Saturday: the next working day's start
+    assert stamp_offset(cal, "2026-03-02 13:00") == 0.5
+
+
+def test_cli_writes_the_tjp_file(run_cli, tmp_path: Path, example_plan: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "plan.tjp"
+    code, _stdout, _stderr = run_cli("export", example_plan, "--format", "tjp", "-o", out)
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# TaskJuggler 3 project exported by tpm")
+    assert 'taskreport tpm_dates "tpm-dates"' in text

@@ -1,0 +1,142 @@
+"""Blockers: blocked and waiting milestones, ranked by critical, slip, downstream, age."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from schedule_helpers import MONDAY, ms, plan_of
+
+from tpm.plan.model import Plan, Team
+from tpm.schedule.blockers import blockers
+from tpm.schedule.scheduler import schedule
+
+WED = dt.date(2026, 3, 4)  # offset 2
+
+
+def _found(plan: Plan, as_of: dt.date = WED, hold: float = 5) -> dict[str, object]:
+    sched = schedule(plan, as_of)
+    return {b.id: b for b in blockers(plan, sched, as_of, hold_days=hold)}
+
+
+def test_blocked_milestone_with_reason_age_and_slip() -> None:
+    plan = plan_of(
+        ms("a", 3, status="blocked", blocked_reason="vendor API down", blocked_since=MONDAY),
+        ms("b", 2, "a"),
+        ms("c", 1),
+    )
+    sched = schedule(plan, WED)
+    [b] = blockers(plan, sched, WED)
+    assert (b.id, b.kind, b.reason) == ("a", "blocked", "vendor API down")
+    assert b.age_days == 2 and b.since == MONDAY
+    # Critical chain a -> b: stuck 5 more working days moves the finish by 5.
+    assert b.critical and b.slip_days == 5
+    assert b.downstream == ("b",)
+
+
+@pytest.mark.parametrize(
+    ("hold", "slip"),
+    [pytest.param(1, 0, id="float-absorbs-one-day"), pytest.param(5, 2, id="week-costs-two")],
+)
+def test_slip_is_what_the_hold_costs_after_float(hold: float, slip: float) -> None:
+    # The blocked milestone has 3 days of float: the hold costs max(0, hold - 3).
+    plan = plan_of(ms("long", 6), ms("x", 3, status="blocked", blocked_reason="r"))
+    [b] = blockers(plan, schedule(plan, WED), WED, hold_days=hold)
+    assert b.total_float == 3 and not b.critical
+    assert b.slip_days == slip
+
+
+def test_waiting_milestone_due_now_on_an_unfinished_predecessor_of_another_team() -> None:
+    plan = plan_of(
+        ms("p", 5, status="in_progress", actual_start=MONDAY, team="api"),
+        ms("w", 2, "p", team="web", due=dt.date(2026, 3, 5)),
+        ms("free", 1, "p", team="web"),
+        ms("z", 12),
+    )
+    plan.teams = [Team(id="api"), Team(id="web")]
+    found = _found(plan)
+    assert set(found) == {"w"}  # "free" has float left, so it need not start yet
+    w = found["w"]
+    assert w.kind == "waiting" and w.reason == "waiting on p"  # type: ignore[attr-defined]
+    assert w.cross_team  # type: ignore[attr-defined]
+    [holder] = w.waiting_on  # type: ignore[attr-defined]
+    assert (holder.id, holder.team, holder.status, holder.type) == ("p", "api", "in_progress", "FS")
+
+
+def test_started_predecessor_does_not_hold_a_start_to_start_successor() -> None:
+    plan = plan_of(
+        ms("p", 10, status="in_progress", actual_start=MONDAY),
+        ms("s", 10, ("p", "SS", 0)),
+    )
+    assert _found(plan) == {}
+
+
+def test_ranking_critical_then_slip_then_downstream_then_age() -> None:
+    plan = plan_of(
+        ms("old", 1, status="blocked", blocked_reason="r", blocked_since=dt.date(2026, 1, 1)),
+        ms("big", 1, status="blocked", blocked_reason="r", blocked_since=MONDAY),
+        ms("d1", 1, "big"),
+        ms("d2", 1, "big"),
+        ms("crit", 3, status="blocked", blocked_reason="r"),
+        ms("tail", 10, "crit"),
+    )
+    sched = schedule(plan, WED)
+    order = [b.id for b in blockers(plan, sched, WED)]
+    assert order == ["crit", "big", "old"]
+    ages = {b.id: b.age_days for b in blockers(plan, sched, WED)}
+    assert ages == {"crit": None, "big": 2, "old": 62}
+
+
+def test_nothing_blocked_gives_an_empty_list() -> None:
+    plan = plan_of(ms("a", 1), ms("b", 1, "a"))
+    assert blockers(plan, schedule(plan, MONDAY), MONDAY) == []
+
+
+def test_teams_held_are_the_teams_downstream_and_done_work_is_not_held() -> None:
+    plan = plan_of(
+        ms("x", 2, status="blocked", blocked_reason="r", team="a"),
+        ms("y", 1, "x", team="b"),
+        ms("z", 1, "y", team="c"),
+    )
+    [b] = blockers(plan, schedule(plan, WED), WED)
+    assert b.downstream == ("y", "z") and b.teams_held == ("b", "c")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_downstream_equals_networkx_descendants_that_are_not_done(seed: int) -> None:
+    import random
+
+    import networkx as nx
+
+    from tpm.schedule.graph import build_graph, to_networkx
+
+    rng = random.Random(seed)
+    items = []
+    for k in range(40):
+        preds = sorted({f"m{rng.randrange(k)}" for _ in range(rng.randint(0, 3))} if k else set())
+        extra: dict[str, object] = {"status": "blocked", "blocked_reason": "r"}
+        if rng.random() < 0.2:
+            extra = {"status": "done"}
+        items.append(ms(f"m{k}", 1, *preds, **extra))
+    plan = plan_of(*items)
+    graph = build_graph(plan)
+    g = to_networkx(graph)
+    done = {m.id for m in items if m.status == "done"}
+    found = blockers(plan, schedule(plan, WED), WED)
+    assert {b.id for b in found} == {m.id for m in items} - done
+    for b in found:
+        assert set(b.downstream) == nx.descendants(g, b.id) - done
+        assert list(b.downstream) == sorted(b.downstream, key=graph.index.__getitem__)
+
+
+def test_json_lists_the_first_fifty_held_up_milestones_and_counts_them_all() -> None:
+    from tpm.render.json_out import blockers_data
+
+    chain = [ms("a", 1, status="blocked", blocked_reason="vendor")]
+    chain += [ms(f"n{i:02}", 1, "a" if i == 0 else f"n{i - 1:02}") for i in range(60)]
+    plan = plan_of(*chain)
+    sched = schedule(plan, WED)
+    [row] = blockers_data(sched, blockers(plan, sched, WED))["blockers"]
+    assert row["downstream_count"] == 60
+    assert row["downstream"] == [f"n{i:02}" for i in range(50)]
+    assert row["downstream_capped"] is True

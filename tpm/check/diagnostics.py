@@ -1,0 +1,181 @@
+"""Diagnostics: one problem in a plan, located by file, line, item and field.
+
+Every check in tpm returns these instead of printing or raising, so the CLI, the TUI forms
+and the JSON output all show the same words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from tpm.plan.sourcemap import Path, SourceMap
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in a plan."""
+
+    severity: Severity
+    code: str
+    message: str
+    file: str = ""
+    line: int | None = None
+    item: str | None = None
+    field: str | None = None
+    hint: str | None = None
+
+    def render(self) -> str:
+        """The one-line form: ``PLAN:LINE: error[code]: message (hint)``."""
+        where = self.file or "<plan>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        text = f"{where}: {self.severity}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form used by ``tpm check --json``."""
+        return asdict(self)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A 'did you mean ...?' hint for a misspelt id or key, or None."""
+    options = sorted(set(choices))
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in options}
+        if word.lower() in lowered:
+            close = [lowered[word.lower()]]
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Only the errors."""
+    return [d for d in diagnostics if d.severity == "error"]
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, str, str]:
+    """File, then line, then code: the order diagnostics are printed in."""
+    return (d.file, d.line or 0, d.code, d.message)
+
+
+# ---------------------------------------------------------------- locating
+
+SECTION_NOUN = {
+    "teams": "team",
+    "milestones": "milestone",
+    "risks": "risk",
+    "kpis": "KPI",
+    "decisions": "decision",
+    "baselines": "baseline",
+    "mitigations": "mitigation",
+    "measurements": "measurement",
+}
+
+
+_TABLES = ("program", "calendar", "settings", "status")
+
+
+def show_id(ident: str) -> str:
+    """An id as printed in a one-line message: control characters escaped, long ids cut."""
+    text = ident if ident.isprintable() and ident else json.dumps(ident, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def format_path(path: Path) -> str:
+    """('depends_on', 1, 'id') -> 'depends_on[2].id': keys dotted, array elements from 1."""
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else ("." if text else "") + str(part)
+    return text
+
+
+class Reporter:
+    """Builds diagnostics with file, line, item and field filled in from a path."""
+
+    def __init__(
+        self, data: dict[str, Any], file: str, sourcemap: SourceMap | Callable[[], SourceMap]
+    ) -> None:
+        self.data = data
+        self.file = file
+        self._map = sourcemap
+        self.found: list[Diagnostic] = []
+
+    @property
+    def map(self) -> SourceMap:
+        """The source map, built only when a diagnostic needs a line (most plans are clean)."""
+        if not isinstance(self._map, SourceMap):
+            self._map = self._map()
+        return self._map
+
+    def split(self, path: Path) -> tuple[str | None, Path]:
+        """The item a path is in ('milestone a', 'mitigation m1', 'program') and the rest."""
+        if len(path) >= 2 and isinstance(path[1], int):
+            section = str(path[0])
+            node: Any = self.data.get(section)
+            label = f"{SECTION_NOUN.get(section, section)} {_ident(node, path[1])}"
+            if len(path) >= 4 and path[2] == "mitigations" and isinstance(path[3], int):
+                risk = _element(node, path[1])
+                inner = risk.get("mitigations") if risk is not None else None
+                return f"mitigation {_ident(inner, path[3])}", path[4:]
+            return label, path[2:]
+        if path and path[0] in _TABLES:
+            return str(path[0]), path[1:]
+        return None, path
+
+    def item_label(self, path: Path) -> str | None:
+        """'milestone psp-contract' for ('milestones', 3, ...), or None at top level."""
+        return self.split(path)[0]
+
+    def add(
+        self,
+        severity: str,
+        code: str,
+        message: str,
+        path: Path,
+        hint: str | None = None,
+    ) -> None:
+        """Record a diagnostic about the value at ``path`` (located through the source map)."""
+        item, rest = self.split(path)
+        field = ".".join(str(p) for p in rest if isinstance(p, str)) or None
+        self.found.append(
+            Diagnostic(
+                severity=severity,  # type: ignore[arg-type]
+                code=code,
+                message=message,
+                file=self.file,
+                line=self.map.line_of(path),
+                item=item,
+                field=field,
+                hint=hint,
+            )
+        )
+
+    def where(self, path: Path) -> str:
+        """'milestone a, field depends_on[2].id: ' style prefix for messages."""
+        item, rest = self.split(path)
+        if item is None or path[0] in _TABLES:
+            return format_path(path) + ": "
+        return item + (f", field {format_path(rest)}" if rest else "") + ": "
+
+
+def _element(node: Any, index: int) -> dict[str, Any] | None:
+    if isinstance(node, list) and 0 <= index < len(node):
+        element = node[index]
+        if isinstance(element, dict):
+            return element
+    return None
+
+
+def _ident(node: Any, index: int) -> str:
+    """'a' for the item with id a, '#3' for the third item when it has no usable id."""
+    item = _element(node, index) or {}
+    value = item.get("id", item.get("name"))
+    return show_id(value) if isinstance(value, str) and value else f"#{index + 1}"

@@ -1,0 +1,274 @@
+"""Turn a parsed TOML document into a Plan, reporting every problem in one run.
+
+Pydantic validates shapes and types; this module maps its errors back to lines and into
+words a person can act on, then hands the plan to the cross-item checks
+(``tpm.check.references``) that pydantic cannot do.
+
+When some items are invalid the others are still checked: invalid items are salvaged (bad
+fields dropped or stood in for) into a partial plan, so one typo does not hide the next
+problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from tpm.check.diagnostics import Diagnostic, Reporter, did_you_mean
+from tpm.check.references import LISTS, cross_checks, unknown_keys
+from tpm.plan.model import Plan
+from tpm.plan.sourcemap import Path, SourceMap
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The result of checking a document: a plan when there are no errors, and diagnostics."""
+
+    plan: Plan | None
+    diagnostics: list[Diagnostic]
+
+
+def check_document(
+    data: dict[str, Any], file: str, sourcemap: SourceMap | Callable[[], SourceMap]
+) -> Checked:
+    """Validate a parsed document fully; return the plan only if there are no errors."""
+    rep = Reporter(data, file, sourcemap)
+    deep = _too_deep(data)
+    if deep is not None:
+        msg = f"values are nested more than {MAX_DEPTH} levels deep; tpm cannot save that"
+        rep.add("error", "invalid-value", rep.where(deep) + msg, deep)
+        return Checked(None, rep.found)
+    plan: Plan | None
+    try:
+        plan = Plan.model_validate(data)
+        kept = {s: list(range(len(getattr(plan, s)))) for s in LISTS}
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        _report_pydantic(rep, errors, empty=not data)
+        plan, kept = _partial_plan(data, errors)
+    if plan is not None:
+        cross_checks(rep, plan, kept, data)
+    unknown_keys(rep, data)
+    has_errors = any(d.severity == "error" for d in rep.found)
+    return Checked(None if has_errors else plan, rep.found)
+
+
+MAX_DEPTH = 50
+
+
+def _too_deep(data: dict[str, Any]) -> Path | None:
+    """The path to the first value nested deeper than MAX_DEPTH, or None (no recursion)."""
+    if not _deeper_than(data, MAX_DEPTH):
+        return None
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return path[: 3 if isinstance(path[1], int) else 2]
+        children = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in children:
+            if isinstance(child, dict | list):
+                stack.append(((*path, key), child))
+    return None
+
+
+def _deeper_than(data: dict[str, Any], limit: int) -> bool:
+    """Whether any value is nested more than ``limit`` levels: the fast yes/no of _too_deep.
+
+    Keeps only depths, not paths, and compares exact types (the parser makes plain dicts and
+    lists): three times faster, which matters on every load of a large plan.
+    """
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        if depth > limit:
+            return True
+        for child in node.values() if type(node) is dict else node:
+            kind = type(child)
+            if kind is dict or kind is list:
+                push((child, depth + 1))
+    return False
+
+
+_MESSAGES = {
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "int_from_float": "expected a whole number",
+    "string_type": "expected a string in quotes",
+    "bool_type": "expected true or false",
+    "date_type": "expected a TOML date such as 2026-03-02 (no quotes)",
+    "list_type": "expected an array [...]",
+    "model_type": "expected a table",
+    "dict_type": "expected a table",
+    "finite_number": "expected a finite number (not nan or inf)",
+    "missing": "is required but missing",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+    "too_short": "needs at least {min_length} values",
+    "too_long": "needs at most {max_length} values",
+}
+# Type errors say less than constraint errors; of a union's type errors, keep the number one.
+_RANK = {"int_type": 0, "float_type": 1}
+
+
+def _clean_path(loc: tuple[Any, ...]) -> Path:
+    # Pydantic names union members in the location ("float", "int", "function-after[...]").
+    return tuple(p for p in loc if p not in ("float", "int") and not str(p).startswith("function-"))
+
+
+def _report_pydantic(rep: Reporter, errors: list[Any], empty: bool) -> None:
+    # A value that fails every member of a union yields one error per member: keep one.
+    by_path: dict[Path, Any] = {}
+    for err in errors:
+        path = _clean_path(err["loc"])
+        kept = by_path.get(path)
+        if kept is None or _RANK.get(err["type"], 2) > _RANK.get(kept["type"], 2):
+            by_path[path] = err
+    for path, err in by_path.items():
+        msg, hint = _describe(path, err)
+        msg = rep.where(path) + msg
+        if path == ("program",) and err["type"] == "missing":
+            if empty:
+                msg = "the plan is empty: it needs a [program] table with name and start"
+            hint = "every plan starts with [program] and its name and start; see tpm init"
+        rep.add("error", "invalid-value", msg, path, hint)
+
+
+def _describe(path: Path, err: Any) -> tuple[str, str | None]:
+    """The words for one pydantic error, and a hint."""
+    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+    if isinstance(value, float) and not math.isfinite(value):
+        kind = "finite_number"
+    if kind in _MESSAGES:
+        msg = _MESSAGES[kind].format(**ctx)
+    elif kind == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+    else:
+        msg = str(err["msg"]).replace("Input should be", "must be")
+    hint = None
+    if kind == "literal_error":
+        msg = "invalid value"
+        allowed = str(ctx.get("expected", ""))
+        choices = re.findall(r"'([^']*)'", allowed)
+        close = did_you_mean(value, choices) if isinstance(value, str) else None
+        hint = (f"{close} " if close else "") + f"allowed: {allowed}"
+    if kind == "model_type" and len(path) >= 2 and path[-2] == "depends_on":
+        msg = "expected a milestone id in quotes or a table { id = ..., type = ..., lag = ... }"
+    if kind == "missing":
+        return msg, hint
+    if kind in ("too_short", "too_long") and isinstance(value, list):
+        return msg + f" (got {len(value)})", hint
+    if kind == "value_error" and isinstance(value, dict | list):
+        return msg, hint
+    return msg + f" (got {_short(value)})", hint
+
+
+def _short(value: Any) -> str:
+    """A value as the user wrote it in TOML, cut short."""
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | dt.time):
+        text = value.isoformat()
+    else:
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# Stand-ins for required fields whose value was invalid, so the rest of an item is checked.
+_PLACEHOLDERS: dict[str, dict[str, Any]] = {
+    "teams": {"id": ""},
+    "milestones": {"id": "", "title": "", "duration": 0},
+    "risks": {"id": "", "title": "", "probability": 1, "impact": 1},
+    "kpis": {"id": "", "name": "", "target": 0},
+    "decisions": {"id": ""},
+    "baselines": {"name": "", "recorded": dt.date(2000, 1, 1), "finish": dt.date(2000, 1, 1)},
+}
+
+
+def _salvage(section: str, item: Any, bad: list[Path]) -> Any:
+    """The item with its invalid fields (or invalid list elements) removed or stood in for."""
+    if not isinstance(item, dict):
+        return None
+    fixed = dict(item)
+    for loc in sorted(bad, key=lambda p: [str(x) for x in p], reverse=True):
+        if not loc:
+            return None
+        name = loc[0]
+        value = fixed.get(name)
+        if len(loc) > 1 and isinstance(loc[1], int) and isinstance(value, list):
+            element = value[loc[1]] if loc[1] < len(value) else None
+            rest = [v for i, v in enumerate(value) if i != loc[1]]
+            # A bad dependency table still names its predecessor: keep the reference.
+            if (
+                isinstance(element, dict)
+                and isinstance(element.get("id"), str)
+                and name in ("depends_on",)
+            ):
+                rest.insert(loc[1], element["id"])
+            fixed[name] = rest
+        else:
+            fixed.pop(name, None)
+            if name in _PLACEHOLDERS[section]:
+                fixed[name] = _PLACEHOLDERS[section][name]
+    for name, stand_in in _PLACEHOLDERS[section].items():
+        fixed.setdefault(name, stand_in)
+    return fixed
+
+
+def _partial_plan(
+    data: dict[str, Any], errors: list[Any]
+) -> tuple[Plan | None, dict[str, list[int]]]:
+    """Keep what validates, salvaging invalid items, so cross checks can still run."""
+    bad: dict[tuple[str, int], list[Path]] = {}
+    for err in errors:
+        loc = _clean_path(err["loc"])
+        if len(loc) >= 2 and loc[0] in LISTS and isinstance(loc[1], int):
+            bad.setdefault((str(loc[0]), loc[1]), []).append(loc[2:])
+    clean: dict[str, Any] = {}
+    kept: dict[str, list[int]] = {}
+    model_fields = Plan.model_fields
+    for name, value in data.items():
+        if name in LISTS:
+            item_type = model_fields[name].annotation.__args__[0]  # type: ignore[union-attr]
+            good, idx = [], []
+            for i, item in enumerate(value if isinstance(value, list) else []):
+                if (name, i) in bad:
+                    item = _salvage(name, item, bad[(name, i)])
+                if _valid(item_type, item):
+                    good.append(item)
+                    idx.append(i)
+            clean[name], kept[name] = good, idx
+        elif name in model_fields and name != "program":
+            if _valid(model_fields[name].annotation, value):  # type: ignore[arg-type]
+                clean[name] = value
+    program = data.get("program")
+    stand_in = {"name": "?", "start": dt.date(2000, 1, 1)}
+    clean["program"] = stand_in
+    if isinstance(program, dict):
+        locs = [_clean_path(err["loc"]) for err in errors]
+        bad_keys = {loc[1] for loc in locs if len(loc) > 1 and loc[0] == "program"}
+        fixed = {k: v for k, v in program.items() if k not in bad_keys}
+        clean["program"] = stand_in | fixed
+    try:
+        return Plan.model_validate(clean), kept
+    except ValidationError:
+        return None, {}
+
+
+def _valid(model: type[BaseModel], value: Any) -> bool:
+    try:
+        model.model_validate(value)
+    except ValidationError:
+        return False
+    return True

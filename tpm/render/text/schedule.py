@@ -1,0 +1,234 @@
+"""Plain-text tables of the schedule analyses for the terminal (no colour, no rich).
+
+Each ``render_*`` function turns an engine result into text; nothing here computes a date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tpm.schedule.blockers import Blocker
+from tpm.schedule.scheduler import Schedule
+from tpm.schedule.why import Explanation
+
+SHOWN_PATHS = 5
+"""Tied critical paths listed in the text output (all of them are in --json)."""
+SHOWN_STEPS = 30
+"""Steps of a ``why`` chain shown: the head and the last ones (all of them are in --json)."""
+SHOWN_LINKS = 5
+SHOWN_IDS = 12
+
+
+def chain(ids: Sequence[str]) -> str:
+    """``a -> b -> c``; long chains keep their first and last few ids."""
+    if len(ids) <= SHOWN_IDS:
+        return " -> ".join(ids)
+    half = SHOWN_IDS // 2
+    middle = f"... {len(ids) - 2 * half} more ..."
+    return " -> ".join([*ids[:half], middle, *ids[-half:]])
+
+
+def days(value: float) -> str:
+    """A number of working days: whole numbers plain, fractions to at most 2 decimals."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def signed(value: float) -> str:
+    """Days with a sign: +3, -2, 0."""
+    text = days(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    """A fixed-width table; columns in ``right`` are right-aligned."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for k, cell in enumerate(row):
+            widths[k] = max(widths[k], len(cell))
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            c.rjust(widths[k]) if k in right else c.ljust(widths[k]) for k, c in enumerate(cells)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(headers), line(["-" * w for w in widths])]
+    out.extend(line(r) for r in rows)
+    return "\n".join(out)
+
+
+def render_schedule(sched: Schedule) -> str:
+    """The ``tpm schedule`` summary and milestone table."""
+    out = [f"{sched.program}: schedule as of {sched.as_of}", ""]
+    out.append(f"start    {sched.start}")
+    out.append(f"finish   {sched.finish}  (working day {days(sched.finish_offset)})")
+    if sched.target is not None and sched.margin_days is not None:
+        word = "early" if sched.margin_days >= 0 else "late"
+        out.append(f"target   {sched.target}  margin {signed(sched.margin_days)} days ({word})")
+    else:
+        out.append("target   none")
+    base = sched.baseline
+    if base is not None:
+        out.append(
+            f"baseline {base.finish}  ({base.name!r}, recorded {base.recorded}); "
+            f"variance {signed(base.variance_days)} days"
+            + (" (slipped)" if base.variance_days > 0 else "")
+        )
+    else:
+        out.append("baseline none (record one with: tpm baseline PLAN)")
+    out.append("")
+    out.append("critical path: " + (chain(sched.critical_path) or "none (all done)"))
+    paths = sched.critical_paths
+    if len(paths) > 1:
+        more = " (capped; there are more)" if sched.paths_capped else ""
+        out.append(f"tied critical paths: {len(paths)}{more}")
+        for k, path in enumerate(paths[1:SHOWN_PATHS], start=2):
+            out.append(f"  {k}. " + chain(path))
+        if len(paths) > SHOWN_PATHS:
+            out.append(f"  ... {len(paths) - SHOWN_PATHS} more in --json")
+    near = sorted(sched.near_critical, key=lambda i: sched.graph.index[i])
+    limit = days(sched.near_critical_days)
+    out.append(f"near-critical (float <= {limit}): " + (", ".join(near) or "none"))
+    if sched.cancelled:
+        out.append("cancelled: " + ", ".join(sched.cancelled))
+    out.append("")
+    headers = [
+        "id",
+        "status",
+        "dur",
+        "start",
+        "finish",
+        "ES",
+        "EF",
+        "LS",
+        "LF",
+        "float",
+        "free",
+        "baseline",
+        "var",
+        "",
+    ]
+    rows = []
+    for m in sched.milestones.values():
+        flag = "critical" if m.critical else ("near" if m.near_critical else "")
+        if m.total_float < -1e-9 and m.status != "done":
+            flag += " late"
+        rows.append(
+            [
+                m.id,
+                m.status,
+                days(m.duration),
+                str(m.start),
+                str(m.finish),
+                days(m.early_start),
+                days(m.early_finish),
+                days(m.late_start),
+                days(m.late_finish),
+                days(m.total_float),
+                days(m.free_float),
+                "" if m.baseline_finish is None else str(m.baseline_finish),
+                "" if m.variance_days is None else signed(m.variance_days),
+                flag.strip(),
+            ]
+        )
+    out.append(table(headers, rows, right={2, 5, 6, 7, 8, 9, 10, 12}))
+    out.append("")
+    out.append("offsets and float in working days; var = forecast finish - baseline finish")
+    return "\n".join(out)
+
+
+_ORIGIN_ALONE = {
+    "actual start": "It has started (its actual start): links no longer move its start.",
+    "status date": "No link holds it: it has not started, so it starts on the status date "
+    "(it could start now).",
+    "program start": "No link holds it: it starts at the program start.",
+}
+
+
+def render_why(e: Explanation) -> str:
+    """The ``tpm why`` explanation: the driving chain and the link to move."""
+    state = "critical" if e.critical else f"float {days(e.total_float)}"
+    out = [f"{e.id}: {e.title}", f"  {e.status}, starts {e.start}, finishes {e.finish} ({state})"]
+    out.append("")
+    if e.status == "done":
+        out.append("It is done: it sits at its actual dates.")
+    elif len(e.chain) == 1:
+        out.append(_ORIGIN_ALONE.get(e.origin, f"Nothing drives its start but the {e.origin}."))
+    else:
+        out.append(f"Driving chain (from the {e.origin}):")
+        rows = []
+        steps = list(e.chain)
+        if len(steps) > SHOWN_STEPS:
+            skipped = len(steps) - SHOWN_STEPS
+            steps = steps[:1] + steps[-SHOWN_STEPS + 1 :]
+        else:
+            skipped = 0
+        for k, step in enumerate(steps):
+            if skipped and k == 1:
+                rows.append([f"... {skipped} steps", "", "", "", "", "", ""])
+            link = "" if step.link_type is None else f"{step.link_type} {signed(step.lag or 0)}"
+            rows.append(
+                [
+                    step.id,
+                    link,
+                    str(step.start),
+                    str(step.finish),
+                    days(step.total_float),
+                    step.status,
+                    ", ".join(step.tied_with),
+                ]
+            )
+        headers = ["milestone", "link in", "start", "finish", "float", "status", "tied with"]
+        out.append(table(headers, rows, right={4}))
+    out.append("")
+    pull = e.pull_in
+    if e.status == "done":
+        out.pop()  # the blank line before the pull-in advice
+    elif pull is None:
+        out.append("To pull it in: no link to move; shorten it or add people.")
+    else:
+        shown = [f"{p} -> {e.id} ({t} {signed(lag)})" for p, t, lag in pull.links[:SHOWN_LINKS]]
+        if len(pull.links) > SHOWN_LINKS:
+            shown.append(f"{len(pull.links) - SHOWN_LINKS} more tied links")
+        links = " and ".join(shown)
+        out.append(
+            f"To pull it in: move {links} earlier (finish the predecessor sooner or shorten "
+            f"the lag); it gains up to {days(pull.gain_days)} working days before "
+            f"{pull.then_driven_by} drives it."
+        )
+    return "\n".join(out)
+
+
+def render_blockers(sched: Schedule, found: Sequence[Blocker]) -> str:
+    """The ``tpm blockers`` ranking."""
+    head = f"{sched.program}: blockers as of {sched.as_of}"
+    if not found:
+        return head + "\n\nNothing is blocked, and nothing that must start now is waiting."
+    hold = days(found[0].hold_days)
+    rows = []
+    for rank, b in enumerate(found, start=1):
+        waits = ", ".join(h.id + (" (other team)" if h.cross_team else "") for h in b.waiting_on)
+        rows.append(
+            [
+                str(rank),
+                b.id,
+                b.kind,
+                "yes" if b.critical else "",
+                days(b.slip_days),
+                str(b.downstream_count),
+                str(len(b.teams_held)),
+                "" if b.age_days is None else str(b.age_days),
+                waits,
+            ]
+        )
+    headers = ["#", "milestone", "kind", "critical", "slip", "downstream", "teams", "age", "on"]
+    out = [head, "", table(headers, rows, right={0, 4, 5, 6, 7}), ""]
+    for rank, b in enumerate(found, start=1):
+        out.append(f"{rank}. {b.id} ({b.team or 'no team'}): {b.reason}")
+    out.append("")
+    out.append(
+        f"slip = working days the program finish moves if it stays stuck {hold} more working "
+        "days; age in calendar days"
+    )
+    return "\n".join(out)

@@ -1,0 +1,287 @@
+"""Everything a status report or an export shows, computed once as plain frozen data.
+
+``tpm report`` and ``tpm export`` follow one pipeline: load the plan, :func:`build` this
+snapshot (schedule, forecast, risk register, KPIs, RAG status), optionally diff it with the
+snapshot of an older plan (:mod:`tpm.report.diff`), and hand it to a renderer. Renderers never
+call the engines themselves, so every output of one run agrees, and the same plan and status
+date always give the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tpm.plan.model import Decision, Milestone, Plan
+from tpm.register.kpis import KpiStatus, analyse_kpis
+from tpm.register.risks import RiskRegister, analyse_risks
+from tpm.status.evaluate import Status, evaluate
+from tpm.status.facts import BlockerFacts, DueMiss, Facts, KpiFacts, RiskFacts, ScheduleFacts
+
+if TYPE_CHECKING:
+    from tpm.forecast.run import Forecast
+    from tpm.schedule.scheduler import MilestoneSchedule, Schedule
+
+EPS = 1e-9
+
+# Runs of the report's Monte Carlo forecast: P50/P80/P95 are stable to a day or so at 1,000
+# runs. On very large plans the report caps runs x open milestones at REPORT_CELLS (never
+# fewer than REPORT_MIN_RUNS runs) to stay inside its time budget; the report says how many
+# runs it used, and `tpm forecast` runs the full forecast.
+REPORT_RUNS = 1000
+REPORT_MIN_RUNS = 200
+REPORT_CELLS = 2_000_000
+REPORT_SEED = 0
+RECENT_DAYS = 14  # "done recently" and "due in the next two weeks"
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """One milestone as reports show it: plan fields plus its forecast and baseline."""
+
+    id: str
+    title: str
+    team: str
+    owner: str
+    status: str
+    percent_complete: float
+    duration: float
+    due: dt.date | None
+    actual_finish: dt.date | None
+    start: dt.date | None
+    finish: dt.date | None
+    total_float: float | None
+    critical: bool
+    near_critical: bool
+    baseline_finish: dt.date | None
+    variance_days: float | None  # working days later (+) or earlier (-) than the baseline
+
+
+@dataclass(frozen=True)
+class BlockerRow:
+    """A blocker with what it holds up."""
+
+    id: str
+    title: str
+    owner: str
+    team: str
+    kind: str  # "blocked" or "waiting"
+    reason: str
+    critical: bool
+    slip_days: float
+    hold_days: float  # slip_days is the finish slip if it stays stuck this many more days
+    downstream: int
+    teams_held: tuple[str, ...]
+    age_days: int | None
+    waiting_on: tuple[str, ...]
+    cross_team: tuple[str, ...]  # predecessors owned by another team
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The snapshot one report or export is rendered from."""
+
+    program: str
+    objective: str
+    owner: str
+    as_of: dt.date
+    start: dt.date
+    target: dt.date | None
+    finish: dt.date | None
+    margin_days: float | None
+    baseline_name: str | None
+    baseline_finish: dt.date | None
+    variance_days: float | None
+    critical_path: tuple[str, ...]
+    done_count: int
+    total_count: int
+    progress_weighted: float  # 0..1, by duration
+    milestones: tuple[MilestoneRow, ...]  # schedule order: forecast start, then id
+    milestones_in_plan_order: tuple[MilestoneRow, ...]
+    team_order: tuple[str, ...]
+    team_names: dict[str, str]
+    blockers: tuple[BlockerRow, ...]
+    forecast: Forecast | None
+    risks: RiskRegister
+    kpis: tuple[KpiStatus, ...]
+    status: Status
+    decisions: tuple[Decision, ...]  # decided, newest first
+    asks: tuple[Decision, ...]  # status needed, soonest needed_by first
+
+    def row(self, milestone_id: str) -> MilestoneRow | None:
+        """The milestone row with this id, or None."""
+        for m in self.milestones:
+            if m.id == milestone_id:
+                return m
+        return None
+
+
+def build(
+    plan: Plan, as_of: dt.date, since: dt.date | None = None, with_forecast: bool = True
+) -> ReportData:
+    """Analyse ``plan`` as of ``as_of`` for a report.
+
+    ``since`` (the last report's date) adds each KPI's change since then; ``with_forecast``
+    False skips the Monte Carlo forecast (exports that show no percentiles).
+    """
+    from tpm.forecast.run import forecast
+    from tpm.schedule.scheduler import schedule
+
+    sched = schedule(plan, as_of)
+    rows_by_id = {m.id: _row(m, sched.milestones.get(m.id)) for m in plan.milestones}
+    in_plan = tuple(rows_by_id[m.id] for m in plan.milestones if m.id in rows_by_id)
+    ordered = tuple(
+        sorted(in_plan, key=lambda r: (r.start or dt.date.max, r.finish or dt.date.max, r.id))
+    )
+    live = [m for m in plan.milestones if m.status != "cancelled"]
+    has_estimates = any(m.estimate is not None and m.status != "done" for m in live)
+    has_risk_events = any(r.schedule_impact > 0 and r.affects for r in plan.risks)
+    fc = None
+    if with_forecast and live and (has_estimates or has_risk_events):
+        runs = report_runs(len(live))
+        fc = forecast(plan, as_of, runs, REPORT_SEED, graph=sched.graph, per_milestone=False)
+    register = analyse_risks(plan, as_of, sched.critical, sched.near_critical)
+    kpis = tuple(analyse_kpis(plan, as_of, since))
+    blockers = _blockers(plan, sched, as_of)
+    finish = sched.finish if any(m.status != "done" for m in live) else None
+    p80 = fc.finish.p80 if fc is not None and fc.milestones_estimated else None
+    facts = _facts(
+        plan, as_of, sched.target, finish, sched.margin_days, p80, in_plan, register, kpis, blockers
+    )
+    base = sched.baseline
+    total = sum(float(m.duration) for m in live)
+    earned = sum(
+        float(m.duration) * (1.0 if m.status == "done" else float(m.percent_complete) / 100)
+        for m in live
+    )
+    done_count = sum(1 for m in live if m.status == "done")
+    weighted = earned / total if total > 0 else (done_count / len(live) if live else 0.0)
+    decided = sorted(
+        (d for d in plan.decisions if d.status == "decided"),
+        key=lambda d: (-(d.date.toordinal() if d.date else 0), d.id),
+    )
+    asks = sorted(
+        (d for d in plan.decisions if d.status == "needed"),
+        key=lambda d: (d.needed_by or dt.date.max, d.id),
+    )
+    return ReportData(
+        program=plan.program.name,
+        objective=plan.program.objective,
+        owner=plan.program.owner,
+        as_of=as_of,
+        start=sched.start,
+        target=sched.target,
+        finish=finish,
+        margin_days=None if finish is None else sched.margin_days,
+        baseline_name=base.name if base else None,
+        baseline_finish=base.finish if base else None,
+        variance_days=base.variance_days if base else None,
+        critical_path=sched.critical_path,
+        done_count=done_count,
+        total_count=len(live),
+        progress_weighted=weighted,
+        milestones=ordered,
+        milestones_in_plan_order=in_plan,
+        team_order=tuple(t.id for t in plan.teams),
+        team_names={t.id: t.name or t.id for t in plan.teams},
+        blockers=blockers,
+        forecast=fc,
+        risks=register,
+        kpis=kpis,
+        status=evaluate(facts, plan.status),
+        decisions=tuple(decided),
+        asks=tuple(asks),
+    )
+
+
+def report_runs(milestones: int) -> int:
+    """Monte Carlo runs for a report on a plan with this many live milestones."""
+    return max(REPORT_MIN_RUNS, min(REPORT_RUNS, REPORT_CELLS // max(1, milestones)))
+
+
+def _row(m: Milestone, s: MilestoneSchedule | None) -> MilestoneRow:
+    return MilestoneRow(
+        id=m.id,
+        title=m.title,
+        team=m.team,
+        owner=m.owner,
+        status=m.status,
+        percent_complete=float(m.percent_complete),
+        duration=float(m.duration),
+        due=m.due,
+        actual_finish=m.actual_finish,
+        start=s.start if s else None,
+        finish=s.finish if s else None,
+        total_float=s.total_float if s else None,
+        critical=s.critical if s else False,
+        near_critical=s.near_critical if s else False,
+        baseline_finish=s.baseline_finish if s else None,
+        variance_days=None if s is None or s.variance_days is None else float(s.variance_days),
+    )
+
+
+def _blockers(plan: Plan, sched: Schedule, as_of: dt.date) -> tuple[BlockerRow, ...]:
+    from tpm.schedule.blockers import blockers
+
+    owners = {m.id: m.owner for m in plan.milestones}
+    return tuple(
+        BlockerRow(
+            id=b.id,
+            title=b.title,
+            owner=owners.get(b.id, ""),
+            team=b.team,
+            kind=b.kind,
+            reason=b.reason,
+            critical=b.critical,
+            slip_days=b.slip_days,
+            hold_days=b.hold_days,
+            downstream=b.downstream_count,
+            teams_held=b.teams_held,
+            age_days=b.age_days,
+            waiting_on=tuple(h.id for h in b.waiting_on),
+            cross_team=tuple(h.id for h in b.waiting_on if h.cross_team),
+        )
+        for b in blockers(plan, sched, as_of)
+    )
+
+
+def _facts(
+    plan: Plan,
+    as_of: dt.date,
+    target: dt.date | None,
+    finish: dt.date | None,
+    margin: float | None,
+    p80: dt.date | None,
+    rows: tuple[MilestoneRow, ...],
+    register: RiskRegister,
+    kpis: tuple[KpiStatus, ...],
+    blockers: tuple[BlockerRow, ...],
+) -> Facts:
+    misses = tuple(
+        DueMiss(r.id, r.due, r.total_float)
+        for r in rows
+        if r.due is not None
+        and r.total_float is not None
+        and r.total_float < -EPS
+        and r.status not in ("done", "cancelled")
+    )
+    risks = tuple(
+        RiskFacts(
+            id=r.id,
+            score=r.score,
+            band=r.band,
+            status="accepted" if r.response == "accept" and r.status == "open" else r.status,
+            active_mitigation=bool(r.active_mitigations),
+            overdue_mitigations=r.overdue_mitigations,
+            follow_up=bool(r.follow_up.strip()),
+        )
+        for r in register.risks
+    )
+    return Facts(
+        as_of=as_of,
+        schedule=ScheduleFacts(finish, target, None if finish is None else margin, p80, misses),
+        risks=risks,
+        kpis=tuple(KpiFacts(k.id, k.rags, k.stale) for k in kpis),
+        blockers=tuple(BlockerFacts(b.id, b.critical, b.age_days) for b in blockers),
+    )

@@ -1,0 +1,411 @@
+"""The CPM passes: forward, backward and free float, full or incremental, over plain lists.
+
+This is the numeric core behind :mod:`tpm.schedule.scheduler`; it knows offsets, not dates or text.
+Conventions are those of ``notes/conventions.md`` (repeated in the README):
+
+- Link constraints for predecessor p and successor s (d_s = duration of s):
+  FS ``ES_s >= EF_p + lag``; SS ``ES_s >= ES_p + lag``; FF ``ES_s >= EF_p + lag - d_s``;
+  SF ``ES_s >= ES_p + lag - d_s``; always ``ES_s >= 0``.
+- Not started (planned, or blocked without actual_start): ``ES >= A`` (the status date).
+- Started (in_progress, or blocked with actual_start): ES = actual start;
+  ``EF = max(A, ES) + duration * (1 - percent_complete/100)``.
+- Done: ES = actual start, EF = end of actual finish; a missing date falls back to the
+  computed one (and ES is pulled back to EF if it would come after it).
+- Progress overrides logic: a milestone with an actual start is not driven by its links,
+  so links into it are ignored by both passes (a done predecessor cannot delay work that
+  already happened).
+- Backward pass: ``LF <= F`` (the project finish) for every milestone, ``LF <= due``, and
+  the mirror of each link, using each predecessor's own span ``EF - ES``.
+- Free float: ``min(F - EF, slack to each driven successor's early dates)``, computed when
+  read (:func:`free_float`): it depends on early dates only.
+
+:class:`Cpm` keeps the lists and re-runs only what an edit can change: the forward pass from
+the edited milestone's place in topological order, following only changed values; the
+backward pass only upstream of milestones whose span EF - ES changed, because late dates are
+kept as ``LF = min(F - tail, limit)`` with ``tail`` and ``limit`` independent of the project
+finish F; then LS and LF are filled in for all (two list comprehensions).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+
+from tpm.plan.calendar import WorkCalendar
+from tpm.plan.model import Milestone
+from tpm.schedule.graph import FF, FS, SS, Graph
+
+NOT_STARTED, STARTED, DONE = 0, 1, 2
+EPS = 1e-9
+INF = float("inf")
+"""Tolerance for float comparisons (critical = total float <= EPS, tight links)."""
+
+
+class Cpm:
+    """Mutable CPM state of one graph; :mod:`tpm.schedule.scheduler` snapshots it into results."""
+
+    def __init__(self, graph: Graph, cal: WorkCalendar, as_of_offset: int) -> None:
+        n = len(graph)
+        self.graph = graph
+        self.cal = cal
+        self.a = float(as_of_offset)
+        self.dur = [0.0] * n
+        self.rem = [0.0] * n
+        self.kind = [NOT_STARTED] * n
+        self.fixed_es: list[float | None] = [None] * n
+        self.fixed_ef: list[float | None] = [None] * n
+        self.due: list[float | None] = [None] * n
+        self.es = [0.0] * n
+        self.ef = [0.0] * n
+        self.ls = [0.0] * n
+        self.lf = [0.0] * n
+        self.tail = [0.0] * n
+        self.limit = [INF] * n
+        self.finish = 0.0
+        self.hold: dict[int, float] = {}
+        """Extra earliest start (or resume) offsets per node: what-ifs such as blockers."""
+
+    def set_input(self, i: int, m: Milestone) -> None:
+        """Read milestone ``m``'s duration, progress, actual dates and due date into node i."""
+        cal = self.cal
+        self.dur[i] = float(m.duration)
+        self.due[i] = None if m.due is None else float(cal.finish_offset(m.due))
+        start = None if m.actual_start is None else float(cal.offset(m.actual_start))
+        if m.status == "done":
+            self.kind[i] = DONE
+            self.fixed_es[i] = start
+            finish = m.actual_finish
+            self.fixed_ef[i] = None if finish is None else float(cal.finish_offset(finish))
+        elif m.status == "in_progress" or (m.status == "blocked" and start is not None):
+            self.kind[i] = STARTED
+            self.fixed_es[i] = start
+            self.fixed_ef[i] = None
+            self.rem[i] = float(m.duration) * (1.0 - float(m.percent_complete) / 100.0)
+        else:
+            self.kind[i] = NOT_STARTED
+            self.fixed_es[i] = None
+            self.fixed_ef[i] = None
+
+    def driven(self, i: int) -> bool:
+        """True when node i's start follows its links (it has no actual start)."""
+        return self.fixed_es[i] is None
+
+    # ------------------------------------------------------------------ forward
+
+    def _early(self, i: int) -> tuple[float, float]:
+        es_list, ef_list = self.es, self.ef
+        kind = self.kind[i]
+        d = self.dur[i]
+        es = self.fixed_es[i]
+        if es is None:
+            es = self.a if kind == NOT_STARTED and self.a > 0.0 else 0.0
+            for p, code, lag in self.graph.preds[i]:
+                if code == FS:
+                    v = ef_list[p] + lag
+                elif code == SS:
+                    v = es_list[p] + lag
+                elif code == FF:
+                    v = ef_list[p] + lag - d
+                else:
+                    v = es_list[p] + lag - d
+                if v > es:
+                    es = v
+        if self.hold and i in self.hold:
+            return self._held(i, es)
+        if kind == NOT_STARTED:
+            return es, es + d
+        if kind == STARTED:
+            return es, (self.a if self.a > es else es) + self.rem[i]
+        ef = self.fixed_ef[i]
+        if ef is None:
+            ef = es + d
+        return (ef if ef < es else es), ef
+
+    def _held(self, i: int, es: float) -> tuple[float, float]:
+        until = self.hold[i]
+        if self.kind[i] == NOT_STARTED:
+            es = max(es, until)
+            return es, es + self.dur[i]
+        if self.kind[i] == STARTED:
+            return es, max(self.a, es, until) + self.rem[i]
+        return es, self.ef[i]
+
+    def finish_if_held(self, i: int, until: float) -> float:
+        """The project finish if node i could not start (or resume) before offset ``until``.
+
+        Leaves the schedule as it was. Only what the hold moves is recomputed, in
+        topological order through a heap of positions: most holds are absorbed by float
+        within a few milestones, so this costs far less than a forward pass.
+        """
+        es_list, ef_list = self.es, self.ef
+        order, position, succs = self.graph.order, self.graph.position, self.graph.succs
+        saved: dict[int, tuple[float, float]] = {}
+        finish, lowered = self.finish, False
+        heap, queued = [position[i]], {i}
+        self.hold = {i: until}
+        try:
+            while heap:
+                n = order[heapq.heappop(heap)]
+                es, ef = self._early(n)
+                if es == es_list[n] and ef == ef_list[n]:
+                    continue
+                saved.setdefault(n, (es_list[n], ef_list[n]))
+                lowered = lowered or ef < ef_list[n]
+                es_list[n], ef_list[n] = es, ef
+                finish = max(finish, ef)
+                for s, _code, _lag in succs[n]:
+                    if s not in queued:
+                        queued.add(s)
+                        heapq.heappush(heap, position[s])
+            # A hold only delays, so no finish moves earlier; stay exact if one ever did.
+            return max(ef_list, default=0.0) if lowered else finish
+        finally:
+            self.hold = {}
+            for n, (es, ef) in saved.items():
+                es_list[n], ef_list[n] = es, ef
+
+    def forward(
+        self, first: int = 0, seeds: tuple[int, ...] | None = None
+    ) -> tuple[list[int], list[int]]:
+        """Forward pass from position ``first``.
+
+        With ``seeds`` only those nodes (and what their changes reach) are recomputed.
+        Returns the nodes whose ES or EF changed, and those of them whose span EF - ES did.
+        """
+        graph, es_list, ef_list = self.graph, self.es, self.ef
+        order, succs, preds = graph.order, graph.succs, graph.preds
+        kind, fixed, dur = self.kind, self.fixed_es, self.dur
+        floor = self.a if self.a > 0.0 else 0.0
+        plain = not self.hold
+        dirty = bytearray(len(graph)) if seeds is not None else None
+        if dirty is not None and seeds is not None:
+            for s in seeds:
+                dirty[s] = 1
+        changed: list[int] = []
+        respanned: list[int] = []
+        for pos in range(first, len(order)):
+            i = order[pos]
+            if dirty is not None and not dirty[i]:
+                continue
+            if plain and kind[i] == NOT_STARTED and fixed[i] is None:
+                # The common case, inlined: not started, follows its links.
+                d = dur[i]
+                es = floor
+                for p, code, lag in preds[i]:
+                    if code == FS:
+                        v = ef_list[p] + lag
+                    elif code == SS:
+                        v = es_list[p] + lag
+                    elif code == FF:
+                        v = ef_list[p] + lag - d
+                    else:
+                        v = es_list[p] + lag - d
+                    if v > es:
+                        es = v
+                ef = es + d
+            else:
+                es, ef = self._early(i)
+            old_es, old_ef = es_list[i], ef_list[i]
+            if es != old_es or ef != old_ef:
+                es_list[i], ef_list[i] = es, ef
+                changed.append(i)
+                if ef - es != old_ef - old_es:
+                    respanned.append(i)
+                if dirty is not None:
+                    for s, _code, _lag in succs[i]:
+                        dirty[s] = 1
+        return changed, respanned
+
+    # ------------------------------------------------------------------ backward
+    #
+    # LF_p = min(F, due_p, LF_s + c for each driven successor link), where c depends only on
+    # the link and the spans. Split it as LF_p = min(F - tail_p, limit_p): ``tail`` (work
+    # after p's finish) and ``limit`` (the tightest due date reached) do not depend on F,
+    # so an edit that moves F only re-runs the pass upstream of milestones whose span moved.
+
+    def _late(self, p: int) -> tuple[float, float]:
+        es_list, ef_list, tail, limit, fixed = (
+            self.es,
+            self.ef,
+            self.tail,
+            self.limit,
+            self.fixed_es,
+        )
+        span_p = ef_list[p] - es_list[p]
+        t = 0.0
+        due = self.due[p]
+        d = INF if due is None else due
+        for s, code, lag in self.graph.succs[p]:
+            if fixed[s] is not None:
+                continue
+            if code == FS:
+                c = es_list[s] - ef_list[s] - lag
+            elif code == SS:
+                c = es_list[s] - ef_list[s] - lag + span_p
+            elif code == FF:
+                c = -lag
+            else:
+                c = span_p - lag
+            if tail[s] - c > t:
+                t = tail[s] - c
+            if limit[s] + c < d:
+                d = limit[s] + c
+        return t, d
+
+    def backward(self, seeds: set[int] | None = None) -> None:
+        """Backward pass over everything, or only from ``seeds`` towards the start."""
+        graph, tail, limit = self.graph, self.tail, self.limit
+        order, preds, position = graph.order, graph.preds, graph.position
+        if seeds is None:
+            for pos in range(len(order) - 1, -1, -1):
+                i = order[pos]
+                tail[i], limit[i] = self._late(i)
+        elif seeds:
+            dirty = bytearray(len(graph))
+            for s in seeds:
+                dirty[s] = 1
+            for pos in range(max(position[s] for s in seeds), -1, -1):
+                i = order[pos]
+                if not dirty[i]:
+                    continue
+                t, d = self._late(i)
+                if t != tail[i] or d != limit[i]:
+                    tail[i], limit[i] = t, d
+                    for p, _code, _lag in preds[i]:
+                        dirty[p] = 1
+
+    # ------------------------------------------------------------------ free float
+
+    def free_float(self, p: int) -> float:
+        """Free float of node p (see :func:`free_float`)."""
+        return free_float(self.graph, self.es, self.ef, self.fixed_es, self.finish, p)
+
+    def materialize(self) -> None:
+        """Fill ``ls`` and ``lf`` from tails, limits and the project finish."""
+        f = self.finish
+        pairs = zip(self.tail, self.limit, strict=True)
+        self.lf = lf = [lim if lim < f - tl else f - tl for tl, lim in pairs]
+        self.ls = [x - (ef - es) for x, es, ef in zip(lf, self.es, self.ef, strict=True)]
+
+    # ------------------------------------------------------------------ whole runs
+
+    def run(self) -> None:
+        """Full schedule: forward, project finish, backward, free float."""
+        self.forward()
+        self.finish = max(self.ef, default=0.0)
+        self.backward()
+        self.materialize()
+
+    def update(self, i: int, m: Milestone) -> None:
+        """Re-schedule after milestone ``m`` (node i) changed duration, status, progress or dates.
+
+        Its links must be unchanged (the caller rebuilds the graph when they change).
+        """
+        self.set_input(i, m)
+        preds = self.graph.preds
+        changed, respanned = self.forward(self.graph.position[i], (i,))
+        self.finish = max(self.ef, default=0.0)
+        # Tails and limits depend on spans (and on whether node i follows its links).
+        seeds = {i, *respanned}
+        for c in (i, *respanned):
+            seeds.update(p for p, _c, _l in preds[c])
+        self.backward(seeds)
+        self.materialize()
+
+    def tight_preds(self, s: int, include_done: bool = False) -> list[int]:
+        """Predecessors whose link drives node s's early start, in plan order.
+
+        Done predecessors are left out unless ``include_done`` (paths never contain them).
+        """
+        if not self.driven(s):
+            return []
+        es_list, ef_list, d, target = self.es, self.ef, self.dur[s], self.es[s]
+        out = []
+        for p, code, lag in self.graph.preds[s]:
+            if self.kind[p] == DONE and not include_done:
+                continue
+            if code == FS:
+                v = ef_list[p] + lag
+            elif code == SS:
+                v = es_list[p] + lag
+            elif code == FF:
+                v = ef_list[p] + lag - d
+            else:
+                v = es_list[p] + lag - d
+            if abs(v - target) <= EPS and p not in out:  # a pair may be linked twice
+                out.append(p)
+        return sorted(out)
+
+
+def free_float(
+    graph: Graph,
+    es: Sequence[float],
+    ef: Sequence[float],
+    fixed_es: Sequence[float | None],
+    finish: float,
+    p: int,
+) -> float:
+    """How far node p can slip without moving a driven successor or the project finish.
+
+    Computed when read (it depends only on early dates), so an edit does not pay for it.
+    """
+    es_p, ef_p = es[p], ef[p]
+    free = finish - ef_p
+    for s, code, lag in graph.succs[p]:
+        if fixed_es[s] is not None:
+            continue
+        if code == FS:
+            v = es[s] - lag - ef_p
+        elif code == SS:
+            v = es[s] - lag - es_p
+        elif code == FF:
+            v = ef[s] - lag - ef_p
+        else:
+            v = ef[s] - lag - es_p
+        if v < free:
+            free = v
+    return free
+
+
+def critical_paths(cpm: Cpm, cap: int) -> tuple[list[list[int]], bool]:
+    """Chains of driving links from a start to each milestone that ends the project.
+
+    Depth-first from the finishing milestones (plan order), predecessors in plan order;
+    stops after ``cap`` paths and says so. Done milestones are never on a path.
+    """
+    finish = cpm.finish
+    ends = [i for i in range(len(cpm.graph)) if cpm.kind[i] != DONE and cpm.ef[i] >= finish - EPS]
+    tight: dict[int, list[int]] = {}
+    # An end that drives another end (an event after the last task) is inside that path.
+    covered: set[int] = set()
+    todo = list(ends)
+    while todo:
+        node = todo.pop()
+        preds = tight.get(node)
+        if preds is None:
+            preds = tight[node] = cpm.tight_preds(node)
+        for p in preds:
+            if p not in covered:
+                covered.add(p)
+                todo.append(p)
+    ends = [e for e in ends if e not in covered]
+    paths: list[list[int]] = []
+    for end in ends:
+        # Iterative DFS: a chain can be thousands of milestones long.
+        stack: list[tuple[int, int]] = [(end, 0)]
+        trail: list[int] = []
+        while stack:
+            node, depth = stack.pop()
+            del trail[depth:]
+            trail.append(node)
+            preds = tight.get(node)
+            if preds is None:
+                preds = tight[node] = cpm.tight_preds(node)
+            if not preds:
+                if len(paths) == cap:
+                    return paths, True
+                paths.append(trail[::-1])
+                continue
+            for p in reversed(preds):
+                stack.append((p, depth + 1))
+    return paths, False

@@ -1,0 +1,407 @@
+"""The schedule of a plan as of a status date: CPM dates, float, critical paths, variance.
+
+Public API (used by the CLI, the TUI, the report and the risk engine; keep it stable):
+
+- ``schedule(plan, as_of, *, baseline=None, max_paths=20) -> Schedule``: the whole result.
+- ``Schedule`` (frozen): ``program``, ``as_of``, ``as_of_offset``, ``start`` (offset 0's
+  date), ``finish`` (date), ``finish_offset``, ``target``, ``margin_days`` (working days
+  from finish to target, positive = early, None without a target), ``critical_path`` (the
+  driving chain, first of ``critical_paths``), ``critical_paths`` (every tied chain, at
+  most ``max_paths``), ``paths_capped``, ``near_critical`` (frozenset of ids: not critical,
+  float <= ``near_critical_days``), ``critical`` (frozenset of ids), ``milestones``
+  (``dict[str, MilestoneSchedule]`` in plan order, cancelled ones left out), ``cancelled``
+  (ids), ``calendar`` (the :class:`~tpm.plan.calendar.WorkCalendar`), ``baseline``
+  (:class:`BaselineVariance` or None). ``sched.milestone(id)`` gets one milestone without
+  building them all.
+- ``MilestoneSchedule`` (frozen): offsets ``early_start`` .. ``late_finish``,
+  ``total_float``, ``free_float`` (working days), ``critical``, ``near_critical``, dates
+  ``start``/``finish``/``late_finish_date``, ``status``, ``due``, baseline dates and
+  ``variance_days`` (forecast finish minus baseline finish in working days; positive =
+  slipped).
+- ``Scheduler(plan, as_of)``: keeps the graph; ``.schedule()`` is the current result;
+  ``.update(new_plan, changed_ids)`` (or ``.update_milestone(milestone)``) re-schedules after
+  an edit of milestones' duration, status, progress, actual dates or due in milliseconds (a
+  change of links, or a milestone added, removed or cancelled, rebuilds the graph).
+
+Raises :class:`~tpm.plan.calendar.CalendarError` when dates leave the years 1..9999,
+:class:`~tpm.schedule.graph.GraphError` on a dependency cycle (``tpm check`` reports those
+first) and
+:class:`UnknownBaseline` for a baseline name the plan does not have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from tpm.plan.calendar import WorkCalendar
+from tpm.plan.model import Baseline, BaselineEntry, Milestone, Plan
+from tpm.schedule.cpm import DONE, EPS, INF, Cpm, critical_paths, free_float
+from tpm.schedule.graph import Graph, build_graph
+
+MAX_PATHS = 20
+"""Default cap on the number of tied critical paths listed."""
+
+
+class UnknownBaseline(KeyError):
+    """``--baseline NAME`` names no baseline of the plan."""
+
+
+@dataclass(frozen=True)
+class MilestoneSchedule:
+    """One milestone's computed schedule (offsets in working days from the program start)."""
+
+    id: str
+    title: str
+    team: str
+    status: str
+    duration: float
+    remaining: float
+    """Working days of work left as of the status date (0 when done)."""
+    early_start: float
+    early_finish: float
+    late_start: float
+    late_finish: float
+    total_float: float
+    free_float: float
+    critical: bool
+    near_critical: bool
+    start: dt.date
+    finish: dt.date
+    late_finish_date: dt.date
+    """The latest finish date that does not delay the program or a due date."""
+    due: dt.date | None
+    baseline_start: dt.date | None
+    baseline_finish: dt.date | None
+    variance_days: int | None
+    """Forecast finish minus baseline finish in working days; positive = later (slipped)."""
+
+
+@dataclass(frozen=True)
+class BaselineVariance:
+    """The program finish against the chosen baseline."""
+
+    name: str
+    recorded: dt.date
+    finish: dt.date
+    variance_days: int
+    """Forecast finish minus baseline finish in working days; positive = slipped."""
+
+
+@dataclass(frozen=True, eq=False)
+class Schedule:
+    """A plan's schedule as of a status date. Cheap to build; per-milestone data is lazy."""
+
+    program: str
+    as_of: dt.date
+    as_of_offset: int
+    start: dt.date
+    finish: dt.date
+    finish_offset: float
+    target: dt.date | None
+    margin_days: int | None
+    near_critical_days: float
+    cancelled: tuple[str, ...]
+    calendar: WorkCalendar
+    baseline: BaselineVariance | None
+    graph: Graph
+    max_paths: int
+    _cpm: _Snapshot = field(repr=False)
+    _items: tuple[Milestone, ...] = field(repr=False)
+    _baseline_entries: dict[str, BaselineEntry] = field(repr=False)
+
+    def cpm(self) -> Cpm:
+        """A private copy of the CPM state (for what-if analyses such as blockers)."""
+        return self._cpm.as_cpm(self.graph, self.calendar)
+
+    @cached_property
+    def _paths(self) -> tuple[tuple[tuple[str, ...], ...], bool]:
+        paths, capped = critical_paths(self.cpm(), self.max_paths)
+        ids = self.graph.ids
+        return tuple(tuple(ids[i] for i in p) for p in paths), capped
+
+    @property
+    def critical_paths(self) -> tuple[tuple[str, ...], ...]:
+        """Every tied chain of driving links that ends the project (capped at max_paths)."""
+        return self._paths[0]
+
+    @property
+    def paths_capped(self) -> bool:
+        """True when there are more tied critical paths than ``critical_paths`` lists."""
+        return self._paths[1]
+
+    @property
+    def critical_path(self) -> tuple[str, ...]:
+        """The driving critical path: the first of ``critical_paths`` (empty when all done)."""
+        paths = self.critical_paths
+        return paths[0] if paths else ()
+
+    @cached_property
+    def critical(self) -> frozenset[str]:
+        """Ids with total float <= 0 (done milestones never are)."""
+        return self._floating(-INF, EPS)
+
+    @cached_property
+    def near_critical(self) -> frozenset[str]:
+        """Ids not critical but with total float <= ``near_critical_days`` (not done)."""
+        return self._floating(EPS, self.near_critical_days + EPS)
+
+    def _floating(self, above: float, up_to: float) -> frozenset[str]:
+        """Ids of milestones not done whose total float is in (above, up_to]."""
+        kind, lf, ef, ids = self._cpm.kind, self._cpm.lf, self._cpm.ef, self.graph.ids
+        return frozenset(
+            ids[i] for i in range(len(ids)) if kind[i] != DONE and above < lf[i] - ef[i] <= up_to
+        )
+
+    def milestone(self, milestone_id: str) -> MilestoneSchedule:
+        """One milestone's schedule; KeyError for unknown or cancelled ids."""
+        cached = self.__dict__.get("milestones")
+        if cached is not None:
+            return cached[milestone_id]  # type: ignore[no-any-return]
+        i = self.graph.index[milestone_id]
+        return MilestoneSchedule(*next(self.rows(i, i + 1)))
+
+    @cached_property
+    def milestones(self) -> dict[str, MilestoneSchedule]:
+        """Every scheduled milestone, in plan order. Treat as read-only."""
+        return {row[0]: MilestoneSchedule(*row) for row in self.rows()}
+
+    def rows(self, first: int = 0, last: int | None = None) -> Iterator[tuple[Any, ...]]:
+        """The fields of MilestoneSchedule as plain tuples, in plan order (fast path for JSON)."""
+        c, cal, items = self._cpm, self.calendar, self._items
+        es_l, ef_l, ls_l, lf_l, kind_l = c.es, c.ef, c.ls, c.lf, c.kind
+        graph, fixed_l, project = self.graph, c.fixed_es, c.finish
+        entries, as_of = self._baseline_entries, float(self.as_of_offset)
+        near_limit = self.near_critical_days + EPS
+        start_date, finish_date, finish_offset = cal.start_date, cal.finish_date, cal.finish_offset
+        for i in range(first, len(items) if last is None else last):
+            m = items[i]
+            es, ef, ls, lf = es_l[i], ef_l[i], ls_l[i], lf_l[i]
+            total = lf - ef
+            done = kind_l[i] == DONE
+            critical = not done and total <= EPS
+            finish = finish_date(ef, es)
+            entry = entries.get(m.id) if entries else None
+            yield (
+                m.id,
+                m.title,
+                m.team,
+                m.status,
+                float(m.duration),
+                0.0 if done else max(0.0, ef - (es if es > as_of else as_of)),
+                es,
+                ef,
+                ls,
+                lf,
+                total,
+                free_float(graph, es_l, ef_l, fixed_l, project, i),
+                critical,
+                not done and not critical and total <= near_limit,
+                start_date(es),
+                finish,
+                finish_date(lf, ls),
+                m.due,
+                None if entry is None else entry.start,
+                None if entry is None else entry.finish,
+                None if entry is None else finish_offset(finish) - finish_offset(entry.finish),
+            )
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Copies of a Cpm's lists at one moment (the Cpm keeps changing under a Scheduler)."""
+
+    lists: dict[str, list[Any]]
+    finish: float
+    a: float
+
+    @classmethod
+    def of(cls, c: Cpm) -> _Snapshot:
+        return cls({name: list(getattr(c, name)) for name in _LISTS}, c.finish, c.a)
+
+    def __getattr__(self, name: str) -> list[Any]:
+        try:
+            return self.lists[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def as_cpm(self, graph: Graph, cal: WorkCalendar) -> Cpm:
+        """A Cpm with copies of these lists, for path finding and what-ifs."""
+        c = Cpm(graph, cal, 0)
+        for name, values in self.lists.items():
+            setattr(c, name, list(values))
+        c.finish, c.a = self.finish, self.a
+        return c
+
+
+_LISTS = ("es", "ef", "ls", "lf", "kind", "dur", "rem", "fixed_es", "fixed_ef", "due")
+
+
+def find_baseline(plan: Plan, name: str | None) -> Baseline | None:
+    """The named baseline, or the latest recorded one (the last of equal dates); None if none.
+
+    Raises UnknownBaseline for a name the plan does not have.
+    """
+    if name is not None:
+        for b in plan.baselines:
+            if b.name == name:
+                return b
+        raise UnknownBaseline(name)
+    latest: Baseline | None = None
+    for b in plan.baselines:
+        if latest is None or b.recorded >= latest.recorded:
+            latest = b
+    return latest
+
+
+class Scheduler:
+    """Keeps a plan's graph and CPM lists so that one-milestone edits re-schedule fast."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        as_of: dt.date,
+        *,
+        baseline: str | None = None,
+        max_paths: int = MAX_PATHS,
+    ) -> None:
+        self.as_of = as_of
+        self.max_paths = max_paths
+        self._baseline_name = baseline
+        self._load(plan)
+
+    def _load(self, plan: Plan) -> None:
+        self.plan = plan
+        self.calendar = WorkCalendar.of(plan)
+        self.graph = build_graph(plan)
+        self._as_of_offset = self.calendar.offset(self.as_of)
+        self.cpm = Cpm(self.graph, self.calendar, self._as_of_offset)
+        by_id = {m.id: m for m in reversed(plan.milestones) if m.status != "cancelled"}
+        self._where = {m.id: k for k, m in reversed(list(enumerate(plan.milestones)))}
+        self._items = [by_id[ident] for ident in self.graph.ids]
+        for i, m in enumerate(self._items):
+            self.cpm.set_input(i, m)
+        self._base = find_baseline(plan, self._baseline_name)
+        self._entries = {e.id: e for e in self._base.milestones} if self._base else {}
+        self.cpm.run()
+        self.current = self._result()
+
+    def schedule(self) -> Schedule:
+        """The current schedule."""
+        return self.current
+
+    def update(self, plan: Plan, changed: Iterable[str]) -> Schedule:
+        """Re-schedule ``plan``, an edit of the previous plan; ``changed`` names the edited ids.
+
+        Fast path when only those milestones' duration, status, progress, actual dates or due
+        changed (and the calendar, start and baselines did not); anything else (links, a
+        milestone added, removed or (un)cancelled) rebuilds everything.
+        """
+        old_plan, wanted = self.plan, set(changed)
+        fast = (
+            len(plan.milestones) == len(old_plan.milestones)
+            and plan.program.start == old_plan.program.start
+            and plan.calendar == old_plan.calendar
+            and (plan.baselines is old_plan.baselines or plan.baselines == old_plan.baselines)
+        )
+        edits: list[tuple[int, Milestone]] = []
+        if fast:
+            for ident in sorted(wanted):
+                i = self.graph.index.get(ident)
+                where = self._where.get(ident)
+                new = None if where is None else plan.milestones[where]
+                if new is not None and new.id != ident:
+                    new = None
+                if i is None or new is None or new.status == "cancelled":
+                    fast = False
+                    break
+                if new.depends_on != self._items[i].depends_on:
+                    fast = False
+                    break
+                edits.append((i, new))
+        if not fast:
+            self._load(plan)
+            return self.current
+        self.plan = plan
+        for i, new in edits:
+            self._items[i] = new
+            self.cpm.update(i, new)
+        self.current = self._result()
+        return self.current
+
+    def update_milestone(self, milestone: Milestone) -> Schedule:
+        """Replace the milestone with the same id by ``milestone`` and re-schedule."""
+        items = list(self.plan.milestones)
+        where = self._where.get(milestone.id)
+        if where is None:
+            raise KeyError(milestone.id)
+        items[where] = milestone
+        return self.update(self.plan.model_copy(update={"milestones": items}), [milestone.id])
+
+    def _result(self) -> Schedule:
+        plan, cal, c = self.plan, self.calendar, self.cpm
+        if len(self.graph):
+            # Every date shown lies between these: a range error surfaces here, not later.
+            cal.start_date(min(min(c.es), min(c.ls)))
+            cal.start_date(max(max(c.ef), max(c.lf)))
+        ends = [i for i in range(len(self.graph)) if c.ef[i] >= c.finish - EPS]
+        finish = max((cal.finish_date(c.ef[i], c.es[i]) for i in ends), default=cal.origin)
+        target = plan.program.target
+        margin = None
+        if target is not None:
+            margin = cal.finish_offset(target) - cal.finish_offset(finish)
+        variance = None
+        if self._base is not None:
+            variance = BaselineVariance(
+                name=self._base.name,
+                recorded=self._base.recorded,
+                finish=self._base.finish,
+                variance_days=cal.finish_offset(finish) - cal.finish_offset(self._base.finish),
+            )
+        return Schedule(
+            program=plan.program.name,
+            as_of=self.as_of,
+            as_of_offset=self._as_of_offset,
+            start=cal.origin,
+            finish=finish,
+            finish_offset=c.finish,
+            target=target,
+            margin_days=margin,
+            near_critical_days=float(plan.settings.near_critical_days),
+            cancelled=self.graph.cancelled,
+            calendar=cal,
+            baseline=variance,
+            graph=self.graph,
+            max_paths=self.max_paths,
+            _cpm=_Snapshot.of(c),
+            _items=tuple(self._items),
+            _baseline_entries=self._entries,
+        )
+
+
+def schedule(
+    plan: Plan,
+    as_of: dt.date,
+    *,
+    baseline: str | None = None,
+    max_paths: int = MAX_PATHS,
+) -> Schedule:
+    """Schedule a validated plan as of ``as_of`` (see the module docstring for the result)."""
+    return Scheduler(plan, as_of, baseline=baseline, max_paths=max_paths).current
+
+
+def critical_sets(plan: Plan, as_of: dt.date) -> tuple[frozenset[str], frozenset[str], str]:
+    """Critical and near-critical milestone ids, for the risk register's exposure.
+
+    Returns empty sets and a reason when the schedule cannot be computed (the dates leave
+    the calendar's range); the risk register is still useful then, only without
+    critical-path exposure.
+    """
+    try:
+        result = schedule(plan, as_of)
+    except ValueError as exc:  # CalendarError, GraphError: tpm check reports these
+        return frozenset(), frozenset(), f"the schedule cannot be computed ({exc})"
+    return result.critical, result.near_critical, ""

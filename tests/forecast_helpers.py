@@ -22,3 +22,13 @@ def ms(ident: str, duration: float, *deps: str | tuple[str, str, float], **kw: A
 def plan_of(*milestones: Milestone, start: dt.date = MONDAY, **program: Any) -> Plan:
     """A plan starting on Monday 2026-03-02, Mon-Fri calendar, no holidays."""
     return Plan(program=Program(name="t", start=start, **program), milestones=list(milestones))
+
+
+def pert_mean(a: float, m: float, b: float) -> float:
+    """Mean of the PERT-beta distribution of an estimate: (a + 4m + b) / 6."""
+    return (a + 4 * m + b) / 6
+
+
+def triangular_mean(a: float, m: float, b: float) -> float:
+    """Mean of the triangular distribution of an estimate: (a + m + b) / 3."""
+    return (a + m + b) / 3

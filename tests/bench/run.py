@@ -158,7 +158,11 @@ def measure(
 def tj3_agreement(plan_path: Path, folder: Path, sched_json: str) -> str:
     """Compare tj3's dates (tpm-dates.csv in folder) with ``tpm schedule --json``."""
     from tpm.check.load import load_plan
-    from tpm.render.export.tjp import REPORT_FILE, export_tjp, read_dates_csv, stamp_offset
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tj3_helpers import read_dates_csv, stamp_offset
+
+    from tpm.render.export.tjp import REPORT_FILE, export_tjp
     from tpm.schedule.scheduler import schedule
 
     plan = load_plan(plan_path).plan

@@ -12,7 +12,7 @@ import pytest
 
 import tpm.commands.kpi as kpi_command
 from tpm.check.load import Loaded, load_plan
-from tpm.plan import storage
+from tpm.plan import calendar, storage
 from tpm.plan.model import Measurement
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -67,7 +67,7 @@ def test_record_adds_exactly_one_line(run_cli: Run, plan: Path) -> None:
 def test_record_keeps_date_order_and_defaults_to_today(
     run_cli: Run, plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(storage, "today", lambda: dt.date(2026, 2, 20))
+    monkeypatch.setattr(calendar, "today", lambda: dt.date(2026, 2, 20))
     code, _out, _err = run_cli("kpi", "record", plan, "latency", "295.5")
     assert code == 0
     text = plan.read_text()

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tj3_helpers import read_dates_csv, stamp_offset
 
 from tpm.plan.model import WEEKDAYS, Plan
-from tpm.render.export.tjp import REPORT_FILE, TjpExport, export_tjp, read_dates_csv, stamp_offset
+from tpm.render.export.tjp import REPORT_FILE, TjpExport, export_tjp
 from tpm.schedule.scheduler import Schedule, schedule
 
 if shutil.which("tj3") is None:

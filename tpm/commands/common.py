@@ -65,7 +65,9 @@ def load_or_report(path: Path, as_json: bool = False) -> Plan:
 
 def status_date(plan: Plan, override: dt.date | None) -> dt.date:
     """--as-of, else the plan's as_of, else today."""
-    return override or plan.program.as_of or dt.date.today()
+    from tpm.plan.calendar import today
+
+    return override or plan.program.as_of or today()
 
 
 def print_json(data: Any) -> None:

@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from tpm.plan.calendar import today
 from tpm.plan.model import Dependency, Kpi, Milestone, Plan, Program, Risk, Team
 from tpm.plan.storage import StorageError, save
 
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         args.dir.mkdir(parents=True, exist_ok=True)
-        save(path, starter_plan(name, dt.date.today()), expected_digest=None)
+        save(path, starter_plan(name, today()), expected_digest=None)
     except OSError as exc:
         print(f"tpm init: cannot create {args.dir}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -21,7 +21,7 @@ from pathlib import Path
 from tpm.check.diagnostics import did_you_mean
 from tpm.check.load import load_plan
 from tpm.commands.common import parse_date, print_diagnostics, print_json, status_date
-from tpm.plan import storage
+from tpm.plan import calendar, storage
 from tpm.plan.model import Kpi, Measurement, Plan
 
 ATTEMPTS = 5
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         value = parse_number(text)
         if value is None:
             return _usage_error(f"VALUE must be a finite number, not {text!r}")
-        when = args.date or storage.today()
+        when = args.date or calendar.today()
         return record(Path(path), kpi_id, value, when, args.note, args.force)
     if args.rest:
         return _usage_error(f"unexpected arguments: {' '.join(args.rest)}")

@@ -42,16 +42,6 @@ _SHIFT = 4  # 16 random bits -> 12
 _GRID = 8193  # points of the numerical CDF of a PERT-beta
 
 
-def pert_mean(a: float, m: float, b: float) -> float:
-    """Mean of the PERT-beta distribution of an estimate: (a + 4m + b) / 6."""
-    return (a + 4 * m + b) / 6
-
-
-def triangular_mean(a: float, m: float, b: float) -> float:
-    """Mean of the triangular distribution of an estimate: (a + m + b) / 3."""
-    return (a + m + b) / 3
-
-
 def quantile_table(r: float, method: Method) -> Floats:
     """Quantiles Q((j + 0.5) / LEVELS), j = 0..LEVELS-1, of the standard shape with mode r.
 

@@ -165,3 +165,8 @@ def add_days(day: dt.date, days: int) -> dt.date:
     """
     ordinal = min(max(day.toordinal() + days, 1), _MAX_ORDINAL)
     return dt.date.fromordinal(ordinal)
+
+
+def today() -> dt.date:
+    """Today's date: the one place tpm reads the clock (the default status date)."""
+    return dt.date.today()

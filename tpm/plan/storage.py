@@ -23,13 +23,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tpm.plan.model import Dependency, Milestone, Plan, Risk
+from tpm.plan.sourcemap import SourceMap, scan
+
 # tomli-w is pinned exactly (pyproject): storage uses its key and string escaping and owns the
 # layout itself, so that every item is a table, short arrays stay on one line and
 # measurements go one per line.
-from tomli_w._writer import format_key_part, format_string
-
-from tpm.plan.model import Dependency, Milestone, Plan, Risk
-from tpm.plan.sourcemap import SourceMap, scan
+from tpm.plan.tomlstr import format_key_part, format_string
 
 # tomli's compiled wheels parse 2.6x faster than the standard library's tomllib (same parser,
 # built with mypyc); fall back to tomllib where no wheel exists.
@@ -387,8 +387,3 @@ def _replace(path: Path, data: bytes) -> None:
 def save(path: Path, plan: Plan, expected_digest: str | None) -> str:
     """Save a plan canonically and atomically; see write_atomic for the digest contract."""
     return write_atomic(path, dumps(plan), expected_digest)
-
-
-def today() -> dt.date:
-    """The default status date (kept here so tests can see one place that reads the clock)."""
-    return dt.date.today()

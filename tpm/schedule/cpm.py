@@ -1,7 +1,7 @@
 """The CPM passes: forward, backward and free float, full or incremental, over plain lists.
 
-This is the numeric core behind :mod:`tpm.schedule.scheduler`; it knows offsets, not dates or text.
-Conventions are those of ``notes/conventions.md`` (repeated in the README):
+This is the numeric core behind :mod:`tpm.schedule.scheduler`; it knows offsets, not dates
+or text. The conventions (docs/explanation/scheduling-model.md):
 
 - Link constraints for predecessor p and successor s (d_s = duration of s):
   FS ``ES_s >= EF_p + lag``; SS ``ES_s >= ES_p + lag``; FF ``ES_s >= EF_p + lag - d_s``;

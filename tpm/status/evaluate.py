@@ -9,7 +9,7 @@ needs a reason and an expiry date; an expired or reasonless one is ignored, and 
 says so.
 
 The rules read facts, plain data distilled from the schedule, the forecast, and the risk and
-KPI analyses (:func:`facts_of` builds them from a plan), so every rule can be tested on a
+KPI analyses (:func:`tpm.report.data.build` distils them), so every rule can be tested on a
 small literal table. Thresholds come from the plan's ``[status]`` table.
 """
 

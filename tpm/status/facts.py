@@ -2,7 +2,8 @@
 
 The rules in :mod:`tpm.status.rules` never look at the plan or the engines directly; they
 read these small frozen records, so each rule can be tested on a literal table and the
-engines can change shape without touching the rules. :func:`facts_of` builds them.
+engines can change shape without touching the rules. The report snapshot
+(:func:`tpm.report.data.build`) distils them.
 """
 
 from __future__ import annotations

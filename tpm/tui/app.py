@@ -332,7 +332,7 @@ class TpmApp(DiskMixin):
 
 
 def _today() -> dt.date:
-    from tpm.plan.storage import today
+    from tpm.plan.calendar import today
 
     return today()
 

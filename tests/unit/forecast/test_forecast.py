@@ -11,10 +11,9 @@ import random
 from typing import Any
 
 import pytest
-from forecast_helpers import MONDAY, ms, plan_of
+from forecast_helpers import MONDAY, ms, pert_mean, plan_of
 
 from tpm.forecast.run import Forecast, ForecastError, forecast
-from tpm.forecast.sampling import pert_mean
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Calendar, Estimate, Milestone, Plan, Risk, Settings
 from tpm.schedule.scheduler import schedule

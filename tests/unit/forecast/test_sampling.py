@@ -6,14 +6,13 @@ import math
 
 import numpy as np
 import pytest
+from forecast_helpers import pert_mean, triangular_mean
 
 from tpm.forecast.sampling import (
     LEVELS,
     Method,
     Sampler,
-    pert_mean,
     quantile_table,
-    triangular_mean,
 )
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tj3_helpers import read_dates_csv, stamp_offset
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Plan
-from tpm.render.export.tjp import Clock, export_tjp, read_dates_csv, stamp_offset, tj_id, tj_string
+from tpm.render.export.tjp import Clock, export_tjp, tj_id, tj_string
 
 START = dt.date(2026, 3, 2)  # a Monday
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 RAG_STYLE = {
     "green": "bold black on #3fb950",
@@ -19,32 +18,6 @@ def rag_text(rag: str | None, pad: bool = True) -> Text:
         return Text(" — " if pad else "—", style="dim")
     word = rag.upper()
     return Text(f" {word} " if pad else word, style=RAG_STYLE[rag] if pad else RAG_FG[rag])
-
-
-class RagBadge(Static):
-    """A badge showing a RAG word on its colour."""
-
-    DEFAULT_CSS = "RagBadge { width: auto; height: 1; }"
-
-    def show(self, rag: str | None, label: str = "") -> None:
-        """Display a colour with an optional label before it."""
-        text = Text(f"{label} " if label else "")
-        text.append_text(rag_text(rag))
-        self.update(text)
-
-
-BLOCKS = "▁▂▃▄▅▆▇█"
-
-
-def sparkline(values: list[float]) -> str:
-    """A unicode sparkline of some values (empty for none)."""
-    if not values:
-        return ""
-    low, high = min(values), max(values)
-    span = high - low
-    if span == 0:
-        return BLOCKS[3] * len(values)
-    return "".join(BLOCKS[round((v - low) / span * (len(BLOCKS) - 1))] for v in values)
 
 
 def bar(fraction: float, width: int) -> Text:

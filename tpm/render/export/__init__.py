@@ -1,1 +1,1 @@
-"""render/export"""
+"""Files for other tools: report JSON, milestone CSV, iCalendar due dates, TaskJuggler."""

@@ -1,1 +1,1 @@
-"""render/markdown"""
+"""Markdown for readers: the status report, the risk register and the Mermaid Gantt."""

@@ -1,1 +1,1 @@
-"""render/text"""
+"""Terminal text for the CLI commands: schedule, blockers, why, forecast, risks, KPIs."""

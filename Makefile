@@ -45,9 +45,10 @@ SIZES ?= 1000,10000,100000
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py --sizes $(SIZES)
 
-# Regenerate the README's plan format reference from the models.
-docs: | $(BIN)/python
-	$(BIN)/python -m tpm.plan.reference
+# Regenerate docs/reference/ from the code (plan format, CLI, JSON, diagnostics, status
+# rules) and docs/img/dashboard.svg from the TUI's snapshot; tests/docs fails when they drift.
+docs: $(VENV)/.installed-run
+	$(BIN)/python tests/docs/docgen.py
 
 # Long fuzzing run: many more hypothesis cases than the default suite.
 fuzz: $(STAMP)

@@ -78,7 +78,9 @@ def print_json(data: Any) -> None:
 def add_schedule_options(parser: argparse.ArgumentParser) -> None:
     """--as-of, --json and --baseline, shared by the schedule commands."""
     add_as_of_argument(parser)
-    parser.add_argument("--json", action="store_true", help="print JSON (see README contract)")
+    parser.add_argument(
+        "--json", action="store_true", help="print JSON (keys: docs/reference/json.md)"
+    )
     parser.add_argument(
         "--baseline",
         metavar="NAME",

@@ -1,7 +1,7 @@
 """The plan: pydantic models for one program, as stored in ``plans/<name>.toml``.
 
 These models are the single source of the plan format. Every field carries a description;
-the README's format reference and ``tpm schema`` are generated from them. Unknown keys are
+docs/reference/plan-format.md and ``tpm schema`` are generated from them. Unknown keys are
 kept (``extra="allow"``) so that a save never drops data a user wrote, and ``tpm check``
 warns about them in case they are typos.
 

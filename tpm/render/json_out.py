@@ -1,6 +1,6 @@
 """JSON data of the schedule analyses (schedule, why, blockers): the contract of ``--json``.
 
-Key names and order are a contract (README "JSON contract"): keys may be added, none renamed.
+Key names and order are a contract (docs/reference/json.md): keys may be added, none renamed.
 Offsets are working days from the program start, rounded to 6 decimals and written as
 integers when whole; dates are ISO strings.
 

@@ -1,8 +1,9 @@
 """The declared RAG rules: each reads :class:`Facts` and may fire a :class:`Finding`.
 
 Rules are small pure functions over plain data, listed in :data:`RULES` with an id, the area
-they colour, the colour they give and what they mean in a lead's words (the README's rule
-table says the same). :mod:`tpm.status.evaluate` runs them and decides each area's colour.
+they colour, the colour they give and what they mean in a lead's words
+(docs/reference/status-rules.md is generated from them). :mod:`tpm.status.evaluate` runs
+them and decides each area's colour.
 """
 
 from __future__ import annotations

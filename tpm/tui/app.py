@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tpm.check.diagnostics import Diagnostic
@@ -28,6 +29,7 @@ from tpm.tui.engine import Analysis, Engine, snapshot
 from tpm.tui.history import History
 from tpm.tui.screens.modals import HelpScreen
 from tpm.tui.screens.problems import LoadingScreen, ProblemsScreen
+from tpm.tui.widgets.text import clean
 
 if TYPE_CHECKING:
     from tpm.check.load import Loaded
@@ -193,7 +195,25 @@ class TpmApp(DiskMixin):
         if len(title) + len(sub) + 3 > room:
             keep = max(MIN_NAME, room - len(sub) - 4)
             title = title if len(title) <= keep else title[:keep].rstrip() + "…"
-        self.title, self.sub_title = title, sub + last
+        self.title, self.sub_title = clean(title, True), clean(sub + last, True)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages quote ids and titles from the plan."""
+        super().notify(
+            clean(message),
+            title=clean(title, True),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     # ------------------------------------------------------------ analysis
 

@@ -171,7 +171,7 @@ class DashboardScreen(PlanScreen):
         return out
 
     def _due(self, data: Any, analysis: Analysis) -> Doc | Text:
-        horizon = data.as_of + dt.timedelta(days=14)
+        horizon = dt.date.fromordinal(min(data.as_of.toordinal() + 14, dt.date.max.toordinal()))
         out = Doc()
         rows = [
             m

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from tpm.check.diagnostics import Diagnostic
 from tpm.tui.formdata import FORMS
+from tpm.tui.widgets.text import clean_text, plain
 
 Check = Callable[[dict[str, str]], list[Diagnostic]]
 DEBOUNCE = 0.12
@@ -49,7 +50,7 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             with VerticalScroll(id="form-fields"):
                 for spec in FORMS[self.section]:
                     with Horizontal(classes="form-row"):
@@ -131,7 +132,7 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
             text.append("\n")
         if not found:
             text.append("✓ valid — no problems", style="green")
-        self.query_one("#form-diagnostics", Static).update(text)
+        self.query_one("#form-diagnostics", Static).update(clean_text(text))
         self.query_one("#save", Button).disabled = bool(errors)
 
     @property

@@ -16,7 +16,7 @@ from tpm.tui.engine import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
 from tpm.tui.screens.base import PlanScreen, fmt_days, id_width, missing_text
 from tpm.tui.screens.explain import explain_text
-from tpm.tui.widgets.text import Doc, Wrapped
+from tpm.tui.widgets.text import Doc, Wrapped, plain
 from tpm.tui.widgets.vtable import Column, VTable
 
 # What a TPM reads first stays; with too little room the columns with the highest
@@ -101,10 +101,9 @@ class MilestonesScreen(PlanScreen):
     def _set_options(self, selector: str, values: list[str]) -> None:
         select: Select[str] = self.query_one(selector, Select)
         current = select.value
-        options = [(v, v) for v in values]
-        if getattr(select, "_tpm_options", None) != options:
-            select._tpm_options = options  # type: ignore[attr-defined]
-            select.set_options(options)
+        if getattr(select, "_tpm_options", None) != values:
+            select._tpm_options = values  # type: ignore[attr-defined]
+            select.set_options([(plain(v), v) for v in values])
             if isinstance(current, str) and current in values:
                 select.value = current
 
@@ -349,5 +348,6 @@ def detail_text(analysis: Analysis, key: str) -> Doc:
     out.heading("why these dates")
     out.append_text(explain_text(analysis, key))
     if m.notes:
-        out.newline().line(Text().append(f"notes: {m.notes}", style="italic"))
+        out.heading("notes")
+        out.append(m.notes, style="italic")
     return out

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tpm.tui.widgets.text import clean_text, plain
+
 
 class ConfirmScreen(ModalScreen[str]):
     """A question with buttons; dismisses with the chosen button's id."""
@@ -29,9 +31,14 @@ class ConfirmScreen(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                yield Static(self.body, id=self.body_id, markup=False)
+                body = (
+                    clean_text(self.body)
+                    if isinstance(self.body, Text)
+                    else plain(self.body, one_line=False)
+                )
+                yield Static(body, id=self.body_id)
             with Horizontal(classes="dialog-buttons"):
                 for key, label in self.choices:
                     primary = key == self.choices[0][0]
@@ -64,19 +71,19 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(plain(self.title_text), classes="dialog-title")
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", id="prompt-error", classes="error")
             yield Static("enter: OK   escape: cancel", classes="dim")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         error = self.check(event.value)
-        self.query_one("#prompt-error", Static).update(error or "")
+        self.query_one("#prompt-error", Static).update(plain(error or ""))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         error = self.check(event.value)
         if error:
-            self.query_one("#prompt-error", Static).update(error)
+            self.query_one("#prompt-error", Static).update(plain(error))
             return
         self.dismiss(event.value)
 
@@ -93,8 +100,8 @@ class PickScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*(Option(label, id=key) for key, label in self.options))
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield OptionList(*(Option(plain(label), id=key) for key, label in self.options))
             yield Static("enter: choose   escape: cancel", classes="dim")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tpm.check.diagnostics import Diagnostic
+from tpm.tui.widgets.text import clean_text, plain
 
 
 class ProblemsScreen(Screen[None]):
@@ -24,7 +25,7 @@ class ProblemsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="problems"):
-            yield Static(self._text(), id="problems-text")
+            yield Static(clean_text(self._text()), id="problems-text")
         yield Footer()
 
     def _text(self) -> Text:
@@ -47,5 +48,5 @@ class LoadingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"loading {self.path} …", id="loading")
+        yield Static(plain(f"loading {self.path} …"), id="loading")
         yield Footer()

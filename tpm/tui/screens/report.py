@@ -10,6 +10,7 @@ from textual.widgets import Markdown
 from tpm.tui.engine import Analysis
 from tpm.tui.messages import WriteReportRequested
 from tpm.tui.screens.base import PlanScreen
+from tpm.tui.widgets.text import clean
 
 
 class ReportScreen(PlanScreen):
@@ -28,7 +29,7 @@ class ReportScreen(PlanScreen):
     def show(self, analysis: Analysis) -> None:
         self.tpm.request_full()
         text = self.tpm.report_markdown()
-        self.query_one(Markdown).update(text)
+        self.query_one(Markdown).update(clean(text))
 
     def action_write(self) -> None:
         """Ask where to write the report."""

@@ -23,6 +23,7 @@ from tpm.tui.widgets.gantt import (
     Gantt,
     GanttRow,
 )
+from tpm.tui.widgets.text import clean_text
 
 LEGEND = (
     ("█", "critical", CRITICAL),
@@ -140,7 +141,7 @@ class TimelineScreen(PlanScreen):
             out.append(f" {label} ", style="dim")
         if problem:
             out = Text(f"{problem} — bars appear when the schedule is available.")
-        self.query_one("#tl-legend", Static).update(out)
+        self.query_one("#tl-legend", Static).update(clean_text(out, True))
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._refresh_legend)
@@ -174,7 +175,7 @@ class TimelineScreen(PlanScreen):
                 days = (t.finish - entry.finish).days
                 word = "later" if days > 0 else "earlier"
                 out.append(f" · {abs(days)} days {word} than baseline", style="#e3b341")
-        widget.update(out)
+        widget.update(clean_text(out, True))
 
     def action_zoom(self) -> None:
         """Cycle the zoom: fit, day, week, month."""

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
+from tpm.tui.widgets.text import clean_text
+
 LINE = "#58a6ff"
 TARGET = "#3fb950"
 AMBER = "#e3b341"
@@ -106,10 +108,13 @@ def date_ticks(first: dt.date, last: dt.date, width: int, label_len: int = 6) ->
         if span / days + 1 > fits:
             continue
         out: list[dt.date] = []
-        d = start(first)
-        while d <= last:
-            out.append(d)
-            d = step(d)
+        try:
+            d = start(first)
+            while d <= last:
+                out.append(d)
+                d = step(d)
+        except (OverflowError, ValueError):
+            pass  # the next tick would be after 9999-12-31
         if out:
             return out
     return [first, last] if first != last else [first]
@@ -151,7 +156,7 @@ class KpiChart(Widget):
         s = self.series
         if s is None or not s.points:
             return Text("no measurements yet — press m to record one", style="dim")
-        return draw(s, self.size.width, self.size.height)
+        return clean_text(draw(s, self.size.width, self.size.height))
 
 
 def draw(s: Series, width: int, height: int) -> Text:

@@ -27,9 +27,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tpm.tui.widgets.text import clean
+
 ZOOMS: dict[str, float] = {"fit": 0.0, "day": 1.0, "week": 7.0, "month": 30.0}
 MIN_STEP = 1 / 6  # at most six cells per day, however short the program
-DAY = dt.timedelta(days=1)
 
 CRITICAL = "#f85149"
 OTHER = "#388bfd"
@@ -80,7 +81,7 @@ def ticks(origin: dt.date, end: dt.date, step: float) -> tuple[list[dt.date], Ca
     """
     per_month = 30.4 / step
     if 7 / step >= 8:
-        first = origin + dt.timedelta(days=(7 - origin.weekday()) % 7)
+        first = _shift(origin, (7 - origin.weekday()) % 7)
         dates = _every(first, end, lambda d: d + dt.timedelta(days=7))
         return dates, lambda d, _first: d.strftime("%d %b")
     if per_month >= 4:
@@ -104,6 +105,12 @@ def ticks(origin: dt.date, end: dt.date, step: float) -> tuple[list[dt.date], Ca
         return _every(start, end, lambda d: _next_month(_next_month(_next_month(d)))), quarter_label
     year = dt.date(origin.year, 1, 1)
     return _every(year, end, lambda d: dt.date(d.year + 1, 1, 1)), lambda d, _f: str(d.year)
+
+
+def _shift(d: dt.date, days: int) -> dt.date:
+    """``d`` moved by ``days``, kept between 0001-01-01 and 9999-12-31."""
+    ordinal = min(max(d.toordinal() + days, 1), dt.date.max.toordinal())
+    return dt.date.fromordinal(ordinal)
 
 
 def _month_start(d: dt.date) -> dt.date:
@@ -187,8 +194,8 @@ class Gantt(ScrollView, can_focus=True):
         if dates:
             first, last = min(dates), max(dates)
             pad = max((last - first).days // 40, 2)
-            self.origin = first - dt.timedelta(days=pad)
-            self.end = last + dt.timedelta(days=pad)
+            self.origin = _shift(first, -pad)
+            self.end = _shift(last, pad)
         keys = [len(r.key) for r in self.rows if r.key]
         self.id_width = max(8, min(max(keys, default=8), 20))
         self._resize()
@@ -223,8 +230,9 @@ class Gantt(ScrollView, can_focus=True):
     def _cells(self) -> int:
         return self._col(self.end) + 1
 
-    def _col(self, date: dt.date) -> int:
-        return int((date - self.origin).days / self.step)
+    def _col(self, date: dt.date, after: int = 0) -> int:
+        """The cell of a date (``after`` days later: may be past 9999-12-31)."""
+        return int((date.toordinal() + after - self.origin.toordinal()) / self.step)
 
     def _resize(self) -> None:
         self._scale_cache = None
@@ -316,7 +324,7 @@ class Gantt(ScrollView, can_focus=True):
             style = base + Style(bold=True)
             if cursor:
                 style += Style(reverse=True) if self.has_focus else Style(underline=True)
-            text = f" {r.label} "[:width]
+            text = f" {clean(r.label, True)} "[:width]
             skip = max(len(text) - label_w, 0)
             tail = list(Strip(cells).crop(skip, span))
             return Strip([Segment(text.ljust(label_w), style), *tail]).adjust_cell_length(
@@ -331,16 +339,18 @@ class Gantt(ScrollView, can_focus=True):
         if cursor:
             style += Style(reverse=True) if self.has_focus else Style(underline=True)
         if not r.key:
-            yield Segment(f" {r.label}"[: width - 1].ljust(width), style + Style(bold=True))
+            label = clean(r.label, True)
+            yield Segment(f" {label}"[: width - 1].ljust(width), style + Style(bold=True))
             return
         mark = {"critical": "●", "blocked": "✖", "done": "✓"}.get(r.kind, " ")
         mark_style = style + Style(color=COLOUR[r.kind], bold=True)
         yield Segment(f" {mark} ", mark_style)
-        text = r.label[: self.id_width].ljust(self.id_width)
+        text = clean(r.label, True)[: self.id_width].ljust(self.id_width)
         room = width - 3 - self.id_width
         if room > 3:
-            title = r.title[: room - 2]
-            title = title + "…" if len(r.title) > room - 2 else title
+            full = clean(r.title, True)
+            title = full[: room - 2]
+            title = title + "…" if len(full) > room - 2 else title
             yield Segment(text, style + Style(bold=r.critical and not r.done))
             yield Segment(f" {title}".ljust(room), style + Style(dim=True))
         else:
@@ -393,10 +403,10 @@ class Gantt(ScrollView, can_focus=True):
         kind = r.kind
         if r.key and r.start is not None and r.finish is not None:
             a = self._col(r.start) - x0
-            b = max(a, self._col(r.finish + DAY) - 1 - x0)
+            b = max(a, self._col(r.finish, 1) - 1 - x0)
             if r.baseline:
                 ba = self._col(r.baseline[0]) - x0
-                bb = max(ba, self._col(r.baseline[1] + DAY) - 1 - x0)
+                bb = max(ba, self._col(r.baseline[1], 1) - 1 - x0)
         bar_style = base + Style(color=COLOUR[kind])
         ghost_style = base + Style(color=GHOST)
         for k in range(span):

@@ -1,9 +1,15 @@
-"""Text for panels that wraps well: continuation lines line up under the first line's text
-(after a bullet or a label) instead of starting at the panel's left edge.
+"""Text for panels that wraps well, and plan text made safe to draw.
 
-Screens build a :class:`Doc` (lines, each with its hanging indent) and hand it to a
-:class:`Wrapped` widget, which wraps it to its own width whenever it is drawn, so a pane
-never needs to guess its width before layout and re-wraps by itself on resize.
+Continuation lines line up under the first line's text (after a bullet or a label) instead
+of starting at the panel's left edge. Screens build a :class:`Doc` (lines, each with its
+hanging indent) and hand it to a :class:`Wrapped` widget, which wraps it to its own width
+whenever it is drawn, so a pane never needs to guess its width before layout and re-wraps
+by itself on resize.
+
+Plan text is data: it reaches the screen as :class:`rich.text.Text` (never as markup, so
+``[/api]`` or ``[@click=...]`` shows as typed) and through :func:`clean`, which turns
+terminal control characters (ESC, OSC, C1) into visible symbols so that a title can never
+clear the screen or retitle the window. Every widget that draws plan text calls it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,39 @@ from rich.text import Text
 from textual.widget import Widget
 
 LABEL_W = 10  # width of the label column of label/value lines
+
+# C0 controls become their Unicode "control pictures" (ESC shows as ␛), DEL ␡, C1 controls
+# U+FFFD. One character for one, so the spans of a styled Text stay where they were.
+_PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
+_PICTURES |= {c: 0xFFFD for c in range(0x80, 0xA0)}
+_MULTI_LINE = _PICTURES | {0x0A: 0x0A, 0x09: 0x20}
+_ONE_LINE = _PICTURES | {0x0A: 0x20, 0x09: 0x20, 0x0D: 0x20}
+
+
+def clean(text: str, one_line: bool = False) -> str:
+    """Plan text safe to draw: control characters shown as symbols, never sent.
+
+    ``one_line`` also turns line breaks and tabs into spaces (table cells, labels).
+    """
+    if text.isprintable():
+        return text
+    return text.translate(_ONE_LINE if one_line else _MULTI_LINE)
+
+
+def clean_text(text: Text, one_line: bool = False) -> Text:
+    """A styled text with :func:`clean` applied; the same object when nothing changes."""
+    plain = text.plain
+    safe = clean(plain, one_line)
+    if safe == plain:
+        return text
+    out = text.copy()
+    out.plain = safe  # same length: the styles stay on their characters
+    return out
+
+
+def plain(text: str, style: str = "", one_line: bool = True) -> Text:
+    """Plan text as a :class:`Text` for a Static, Label or option: never parsed as markup."""
+    return Text(clean(text, one_line), style=style)
 
 
 def hanging(line: Text, width: int, indent: int) -> Text:
@@ -68,7 +107,7 @@ class Doc:
 
     def append(self, text: str, style: str = "") -> Doc:
         """Append plain text in a style; newlines end lines."""
-        parts = text.split("\n")
+        parts = clean(text).split("\n")
         for k, part in enumerate(parts):
             if k:
                 self.newline()
@@ -78,6 +117,7 @@ class Doc:
 
     def append_text(self, text: Text) -> Doc:
         """Append styled text; newlines end lines."""
+        text = clean_text(text)
         plain = text.plain
         cuts = [i for i, ch in enumerate(plain) if ch == "\n"]
         if not cuts:
@@ -93,7 +133,7 @@ class Doc:
 
     def line(self, text: Text, indent: int = 0) -> Doc:
         """Append a whole line with a hanging indent."""
-        self._line.append_text(text)
+        self._line.append_text(clean_text(text, one_line=True))
         self._indent = indent
         return self.newline()
 
@@ -101,9 +141,9 @@ class Doc:
         """A ``label  value`` line: labels dim in a column; values wrap under themselves."""
         self._line.append(f"{label:<{LABEL_W}}", style="dim")
         if isinstance(value, Text):
-            self._line.append_text(value)
+            self._line.append_text(clean_text(value, one_line=True))
         else:
-            self._line.append(value, style=style)
+            self._line.append(clean(value, one_line=True), style=style)
         self._indent = LABEL_W
         return self.newline()
 
@@ -111,7 +151,7 @@ class Doc:
         """A section heading, after a blank line unless it is the first line."""
         if self.lines and self.lines[-1][0].plain:
             self.newline()
-        self._line.append(title, style="bold underline")
+        self._line.append(clean(title, one_line=True), style="bold underline")
         return self.newline()
 
     def newline(self) -> Doc:
@@ -158,8 +198,8 @@ class Wrapped(Widget):
     def _text(self, width: int) -> Text:
         c = self._content
         if isinstance(c, Doc):
-            return c.render(width)
-        return c if isinstance(c, Text) else Text(c)
+            return c.render(width)  # cleaned as it was built
+        return clean_text(c) if isinstance(c, Text) else plain(c, one_line=False)
 
     def render(self) -> Text:
         return self._text(self.size.width)

@@ -26,6 +26,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tpm.tui.widgets.text import clean_text, plain
+
 Cell = str | Text
 RowFn = Callable[[str], tuple[Sequence[Cell], str]]
 """Cells and row style of a key, asked for only when the row is on screen."""
@@ -307,7 +309,7 @@ class VTable(ScrollView, can_focus=True):
         for n, (index, width) in enumerate(self.column_layout()):
             col = self.columns[index]
             cell = cells[index] if index < len(cells) else ""
-            text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            text = clean_text(cell, True).copy() if isinstance(cell, Text) else plain(str(cell))
             text.truncate(width, overflow="ellipsis")
             text.align("right" if col.right else "left", width)
             if n:

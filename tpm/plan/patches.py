@@ -1,0 +1,517 @@
+"""Field-level edits of a plan, found by comparing data and applied to the file's text.
+
+A save must not rewrite the file: comments, blank lines, key order and formatting belong to
+the team. So every writer says what it changed as a list of :class:`Change` (item id, field,
+old value, new value; an item added or removed; a list element inserted), :func:`diff`
+computes that list from two versions of the data, and :func:`apply` splices exactly those
+changes into the current text: one value's span replaced, one key line added or removed, one
+item's block added or removed. New keys and items are written in the canonical layout
+(``tpm.plan.storage``). Where the text uses a layout tpm does not write (dotted keys, an inline
+table where tpm writes a table, a comment inside a value being replaced), :func:`apply`
+raises :class:`Unpatchable` saying where; the caller then asks (TUI) or needs ``--force``
+(CLI) before rewriting canonically.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from tpm.plan import storage
+from tpm.plan.blocks import (
+    Block,
+    ItemId,
+    KeyLine,
+    Layout,
+    Path,
+    id_key,
+    scan_layout,
+    value_extent,
+)
+from tpm.plan.model import Plan
+
+
+class _Missing:
+    """The value of a key that is not there."""
+
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+MISSING: Any = _Missing()
+
+# Arrays of tables nested in an item (all others inside items are plain values).
+_NESTED_ARRAYS = {("risks", "mitigations")}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field-level edit.
+
+    ``path`` names a key (``("milestones", ItemId("id", "api"), "duration")``), a table
+    (``("status", "override")``) or an item (ending in an ItemId). ``old``/``new`` are MISSING
+    for an addition/removal. ``after`` places an added item after that sibling (None: first).
+    ``index`` marks a list insertion: ``new`` is the element, ``anchor`` the element it follows
+    (MISSING: at the start). ``text``, when set, is the source to write verbatim (a merge copies
+    the other side's own lines) instead of the canonical rendering.
+    """
+
+    path: Path
+    old: Any = MISSING
+    new: Any = MISSING
+    after: ItemId | None = None
+    index: int | None = None
+    anchor: Any = MISSING
+    text: str | None = None
+
+    @property
+    def is_item(self) -> bool:
+        """True when the change adds or removes a whole array-of-tables entry."""
+        return isinstance(self.path[-1], ItemId)
+
+    def label(self) -> str:
+        """``api.duration`` style name of what changed (section omitted for items)."""
+        return label(self.path)
+
+
+def label(path: Path) -> str:
+    """A short dotted name: ``api.duration``, ``settings.risk_bands.low``, ``r1.m1.status``."""
+    out: list[str] = []
+    for i, p in enumerate(path):
+        if isinstance(p, ItemId):
+            out.append(p.value)
+        elif not (i + 1 < len(path) and isinstance(path[i + 1], ItemId)):
+            out.append(p)  # a section name before an id is left out
+    return ".".join(out)
+
+
+class Unpatchable(Exception):
+    """A change cannot be applied without rewriting more than its own span."""
+
+
+# ---------------------------------------------------------------- diff
+
+
+def plan_data(plan: Plan) -> dict[str, Any]:
+    """The plan as the canonical writer would store it (defaults left out)."""
+    return storage._plain(plan)
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """The field-level changes that turn ``old`` into ``new`` (items matched by id)."""
+    out: list[Change] = []
+    _diff_table(old, new, (), out)
+    return out
+
+
+def diff_plans(old: Plan, new: Plan) -> list[Change]:
+    """The changes between two plans, in their canonical data."""
+    return diff(plan_data(old), plan_data(new))
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of the same TOML type (1, 1.0 and true differ in a file)."""
+    if a is MISSING or b is MISSING:
+        return a is b
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a == b
+    if isinstance(a, list) or isinstance(b, list):
+        return isinstance(a, list) and isinstance(b, list) and a == b
+    return type(a) is type(b) and a == b
+
+
+def _in_item(path: Path) -> bool:
+    return any(isinstance(p, ItemId) for p in path)
+
+
+def _names(path: Path) -> tuple[str, ...]:
+    return tuple(p for p in path if isinstance(p, str))
+
+
+def _diff_table(old: dict[str, Any], new: dict[str, Any], path: Path, out: list[Change]) -> None:
+    for key in [*old, *(k for k in new if k not in old)]:
+        o = old.get(key, MISSING)
+        n = new.get(key, MISSING)
+        if same(o, n):
+            continue
+        here = (*path, key)
+        if isinstance(o, dict) and isinstance(n, dict) and not _in_item(here):
+            _diff_table(o, n, here, out)
+        elif _array_of_items(here, o) and _array_of_items(here, n):
+            _diff_items(o, n, here, out)
+        elif isinstance(o, list) and isinstance(n, list) and (ins := _insertions(o, n)):
+            out.extend(Change(here, MISSING, v, index=i, anchor=a) for i, v, a in ins)
+        else:
+            out.append(Change(here, o, n))
+
+
+def _array_of_items(path: Path, value: Any) -> bool:
+    """True for an array of tables whose entries are identified by unique ids."""
+    names = _names(path)
+    if not (len(path) == 1 or names in _NESTED_ARRAYS):
+        return False
+    if value is MISSING:
+        return True
+    if not isinstance(value, list):
+        return False
+    key = id_key(names)
+    ids = [v.get(key) if isinstance(v, dict) else None for v in value]
+    return all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids)
+
+
+def _diff_items(old: Any, new: Any, path: Path, out: list[Change]) -> None:
+    key = id_key(_names(path))
+    olds = {} if old is MISSING else {v[key]: v for v in old}
+    news = [] if new is MISSING else new
+    seen = set()
+    previous: ItemId | None = None
+    for item in news:
+        ident = ItemId(key, item[key])
+        seen.add(item[key])
+        if item[key] not in olds:
+            out.append(Change((*path, ident), MISSING, item, after=previous))
+        else:
+            _diff_table(olds[item[key]], item, (*path, ident), out)
+        previous = ident
+    for ident_value, item in olds.items():
+        if ident_value not in seen:
+            out.append(Change((*path, ItemId(key, ident_value)), item, MISSING))
+
+
+def _insertions(old: list[Any], new: list[Any]) -> list[tuple[int, Any, Any]] | None:
+    """(index in new, element, element it follows) when ``new`` is ``old`` plus elements."""
+    if len(new) <= len(old):
+        return None
+    out = []
+    i = 0
+    for j, value in enumerate(new):
+        if i < len(old) and same(old[i], value):
+            i += 1
+        else:
+            out.append((j, value, new[j - 1] if j else MISSING))
+    return out if i == len(old) else None
+
+
+# ---------------------------------------------------------------- apply
+
+
+@dataclass(frozen=True)
+class _Splice:
+    start: int
+    end: int
+    text: str
+    order: int
+
+
+def apply(text: str, changes: list[Change], layout: Layout | None = None) -> str:
+    """Apply ``changes`` to ``text``; every byte outside the changed spans stays as it was."""
+    if not changes:
+        return text
+    layout = layout or scan_layout(text)
+    splices: list[_Splice] = []
+    inserts: dict[Path, list[Change]] = {}
+    for n, change in enumerate(changes):
+        if change.index is not None:
+            inserts.setdefault(change.path, []).append(change)
+        elif change.is_item:
+            splices.append(_item_splice(layout, change, n))
+        else:
+            splices.extend(_key_splices(layout, change, n))
+    for path, group in inserts.items():
+        splices.extend(_insert_splices(layout, path, group, len(changes)))
+    splices.sort(key=lambda s: (s.start, s.order))
+    out: list[str] = []
+    pos = 0
+    for s in splices:
+        if s.start < pos:
+            raise Unpatchable("two changes overlap in the file; rewrite it canonically")
+        out.append(text[pos : s.start])
+        out.append(s.text)
+        pos = s.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _where(path: Path) -> str:
+    return label(path)
+
+
+def _table_block(layout: Layout, path: Path) -> Block | None:
+    if not path:
+        return layout.blocks[0]
+    return layout.block(path)
+
+
+def _key_splices(layout: Layout, change: Change, order: int) -> list[_Splice]:
+    table, key = change.path[:-1], change.path[-1]
+    assert isinstance(key, str)
+    block = _table_block(layout, table)
+    if block is None:
+        if change.old is MISSING and isinstance(table[-1], str) and not _in_item(table):
+            # A new table (e.g. [status] for an override): written whole, canonically.
+            return [_new_table(layout, table, {key: change.new}, order)]
+        raise Unpatchable(f"{_where(change.path)}: its table is not written as [{_where(table)}]")
+    line = block.key(key)
+    if line is None:
+        dotted = [k for k in block.keys if k.key[0] == key]
+        sub = layout.block((*table, key))
+        if dotted:
+            raise Unpatchable(f"{_where(change.path)} is written with dotted keys")
+        if sub is not None and not _in_item(change.path) and change.new is not MISSING:
+            if isinstance(change.new, dict) and not isinstance(change.old, dict):
+                raise Unpatchable(f"{_where(change.path)} is a table that became a value")
+        if sub is not None:
+            return _table_splices(layout, change, sub, order)
+        if change.old is not MISSING and change.new is MISSING:
+            return []  # already absent
+        if change.new is MISSING:
+            return []
+        if isinstance(change.new, dict) and not _in_item(change.path):
+            return [_new_table(layout, change.path, change.new, order)]
+        at = _key_position(layout, block, table, key)
+        return [_Splice(at, at, _prefix_newline(layout.text, at) + _key_text(change), order)]
+    if change.new is MISSING:
+        return [_Splice(line.start, line.end, "", order)]
+    if line.inner_comment:
+        raise Unpatchable(f"{_where(change.path)}: its value has comments inside it")
+    value = change.text if change.text is not None else _value_text(key, change.new)
+    return [_Splice(line.value_start, line.value_end, value, order)]
+
+
+def _table_splices(layout: Layout, change: Change, sub: Block, order: int) -> list[_Splice]:
+    """A whole sub-table replaced or removed (e.g. [status.override])."""
+    span = layout.item_span(sub.path)
+    assert span is not None
+    start, end = _widen_for_removal(layout.text, *span)
+    if change.new is MISSING:
+        return [_Splice(start, end, "", order)]
+    if not isinstance(change.new, dict):
+        raise Unpatchable(f"{_where(change.path)} is written as a table")
+    rendered = _render_table(sub.path, change.new)
+    return [_Splice(span[0], span[1], rendered.lstrip("\n"), order)]
+
+
+def _new_table(layout: Layout, path: Path, value: dict[str, Any], order: int) -> _Splice:
+    rendered = _render_table(path, value)
+    at = _section_position(layout, path)
+    return _Splice(at, at, _prefix_newline(layout.text, at) + rendered, order)
+
+
+def _render_table(path: Path, value: dict[str, Any]) -> str:
+    name = ".".join(storage._key(str(p)) for p in path)
+    return "\n".join(storage._table(name, dict(value))) + "\n"
+
+
+def _prefix_newline(text: str, at: int) -> str:
+    return "\n" if at > 0 and text[at - 1] != "\n" else ""
+
+
+def _key_text(change: Change) -> str:
+    key = change.path[-1]
+    assert isinstance(key, str)
+    if change.text is not None:
+        return f"{storage._key(key)} = {change.text}\n"
+    lines = storage._lines_of_table({key: change.new}, storage._ONE_PER_LINE)
+    return "\n".join(lines) + "\n"
+
+
+def _value_text(key: str, value: Any) -> str:
+    lines = storage._lines_of_table({key: value}, storage._ONE_PER_LINE)
+    first = lines[0].split(" = ", 1)[1] if " = " in lines[0] else lines[0]
+    return "\n".join([first, *lines[1:]])
+
+
+def _key_position(layout: Layout, block: Block, table: Path, key: str) -> int:
+    """Where a new key goes: after the last key that comes before it in canonical order."""
+    order = _field_order(_names(table))
+    rank = _rank(order, key)
+    at = block.header_end
+    for line in block.keys:
+        if _rank(order, line.key[0]) <= rank:
+            at = line.end
+    return at
+
+
+def _rank(order: tuple[str, ...], key: str) -> tuple[int, str]:
+    return (order.index(key), "") if key in order else (len(order), key)
+
+
+@functools.cache
+def _field_order(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Declared field order of the model stored at these table names ("" for unknown)."""
+    model: type[BaseModel] | None = Plan
+    for name in names:
+        field = model.model_fields.get(name) if model else None
+        model = _model_of(field.annotation) if field else None
+    return tuple(model.model_fields) if model else ()
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_of(arg)
+            if found:
+                return found
+    return None
+
+
+def _section_position(layout: Layout, path: Path) -> int:
+    """Where a new top-level table or first item of a section goes, in canonical order."""
+    order = _field_order(())
+    rank = _rank(order, str(path[0]))
+    at = layout.blocks[0].end
+    for block in layout.blocks[1:]:
+        if _rank(order, block.names[0]) <= rank:
+            at = max(at, block.end)
+    return at
+
+
+def _item_splice(layout: Layout, change: Change, order: int) -> _Splice:
+    path = change.path
+    section = path[:-1]
+    span = layout.item_span(path)
+    if change.new is MISSING:
+        if span is None:
+            raise Unpatchable(f"{_where(path)}: not written as a [[{_where(section)}]] table")
+        start, end = _widen_for_removal(layout.text, *span)
+        return _Splice(start, end, "", order)
+    if span is not None:
+        raise Unpatchable(f"{_where(path)} is added, but the file already has it")
+    rendered = change.text if change.text is not None else _render_item(section, change.new)
+    body = rendered.strip("\n") + "\n"
+    if change.after is not None:
+        anchor = layout.item_span((*section, change.after))
+        if anchor is not None:
+            return _Splice(anchor[1], anchor[1], _prefix_newline(layout.text, anchor[1]) + "\n" + body, order)
+    first = next((b for b in layout.blocks if b.path[: len(section)] == section), None)
+    if first is not None and change.after is None:
+        return _Splice(first.start, first.start, body + "\n", order)
+    if first is not None:  # the sibling it followed is gone here: after the last one
+        last = max(b.end for b in layout.blocks if b.path[: len(section)] == section)
+        return _Splice(last, last, _prefix_newline(layout.text, last) + "\n" + body, order)
+    if _in_item(section):
+        parent = layout.item_span(section[:-1])
+        if parent is None:
+            raise Unpatchable(f"{_where(path)}: its parent is not written as a table")
+        return _Splice(parent[1], parent[1], "\n" + body, order)
+    at = _section_position(layout, section)
+    lead = _prefix_newline(layout.text, at) + ("\n" if at > 0 else "")
+    return _Splice(at, at, lead + body, order)
+
+
+def _render_item(section: Path, item: dict[str, Any]) -> str:
+    names = _names(section)
+    if names == ("risks", "mitigations"):
+        return "\n".join([f"[[{names[0]}.{names[1]}]]", *storage._lines_of_table(item)])
+    return "\n".join(storage._section_item(names[-1], dict(item)))
+
+
+def _widen_for_removal(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take one blank line before a removed block with it, so no double gap is left."""
+    if start >= 2 and text[start - 2 : start] == "\n\n":
+        start -= 1
+    elif start == 1 and text[0] == "\n":
+        start = 0
+    return start, end
+
+
+def _insert_splices(layout: Layout, path: Path, group: list[Change], order: int) -> list[_Splice]:
+    """Elements inserted into a list: one new line each when it is written one per line."""
+    table, key = path[:-1], path[-1]
+    assert isinstance(key, str)
+    block = _table_block(layout, table)
+    line = block.key(key) if block else None
+    if block is None or line is None:
+        value = [c.new for c in group]
+        return _key_splices(layout, Change(path, MISSING, value), order)
+    from tpm.plan.blocks import value_of
+
+    current = value_of(layout, line)
+    if not isinstance(current, list):
+        raise Unpatchable(f"{_where(path)} is not a list in the file")
+    result = list(current)
+    for change in group:
+        at = 0
+        if change.anchor is not MISSING:
+            at = next(
+                (i + 1 for i in range(len(result) - 1, -1, -1) if same(result[i], change.anchor)),
+                len(result),
+            )
+        result.insert(at, change.new)
+    elements = _elements(layout.text, line)
+    if elements and _one_per_line(layout.text, line, elements):
+        return _line_inserts(layout.text, line, elements, group, order)
+    if line.inner_comment:
+        raise Unpatchable(f"{_where(path)}: its value has comments inside it")
+    return [_Splice(line.value_start, line.value_end, _value_text(key, result), order)]
+
+
+def _elements(text: str, line: KeyLine) -> list[tuple[int, int]]:
+    """(start, end) of each element of the array at ``line``."""
+    out = []
+    i = line.value_start + 1
+    end = line.value_end - 1
+    while i < end:
+        ch = text[i]
+        if ch in " \t\r\n,":
+            i += 1
+        elif ch == "#":
+            nl = text.find("\n", i)
+            i = end if nl < 0 else nl
+        else:
+            stop, _ = value_extent(text, i)
+            out.append((i, stop))
+            i = max(stop, i + 1)
+    return out
+
+
+def _one_per_line(text: str, line: KeyLine, elements: list[tuple[int, int]]) -> bool:
+    starts = [text.count("\n", line.value_start, s) for s, _ in elements]
+    closing = text.count("\n", line.value_start, line.value_end - 1)
+    return len(set(starts)) == len(starts) and starts[0] >= 1 and closing > starts[-1]
+
+
+def _line_inserts(
+    text: str,
+    line: KeyLine,
+    elements: list[tuple[int, int]],
+    group: list[Change],
+    order: int,
+) -> list[_Splice]:
+    first = elements[0][0]
+    indent = text[text.rfind("\n", 0, first) + 1 : first]
+    values = [_element_value(text, s, e) for s, e in elements]
+    out = []
+    placed: list[tuple[Any, int]] = []  # (inserted element, where its line went)
+    for n, change in enumerate(group):
+        at_line = text.rfind("\n", 0, first) + 1  # before the first element's line
+        if change.anchor is not MISSING:
+            earlier = [at for v, at in placed if same(v, change.anchor)]
+            match = [i for i, v in enumerate(values) if same(v, change.anchor)]
+            if earlier:
+                at_line = earlier[-1]
+            else:
+                target = match[-1] if match else len(values) - 1
+                nl = text.find("\n", elements[target][1])
+                at_line = nl + 1
+        placed.append((change.new, at_line))
+        rendered = change.text if change.text is not None else storage._lit(change.new, True)
+        out.append(_Splice(at_line, at_line, f"{indent}{rendered},\n", order + n))
+    return out
+
+
+def _element_value(text: str, start: int, end: int) -> Any:
+    import tomllib
+
+    try:
+        return tomllib.loads("v = " + text[start:end])["v"]
+    except tomllib.TOMLDecodeError:
+        return MISSING

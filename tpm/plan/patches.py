@@ -110,8 +110,47 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 
 def diff_plans(old: Plan, new: Plan) -> list[Change]:
-    """The changes between two plans, in their canonical data."""
-    return diff(plan_data(old), plan_data(new))
+    """The changes between two plans, in their canonical data.
+
+    Only changed items are converted to data. Front ends replace the items they edit (never
+    mutate them), so an unchanged item is the same object in both and a one-field edit of a
+    10,000-milestone plan diffs in milliseconds.
+    """
+    out = diff(plan_data(_shell(old)), plan_data(_shell(new)))
+    for name in storage._LIST_SECTIONS:
+        olds, news = getattr(old, name), getattr(new, name)
+        if olds is news:
+            continue
+        key = id_key((name,))
+        kept = {getattr(i, key): i for i in olds}
+        if len(kept) != len(olds) or len({getattr(i, key) for i in news}) != len(news):
+            # Duplicate ids (the plan does not check): compare the whole section.
+            old_list = [storage._plain(i) for i in olds]
+            new_list = [storage._plain(i) for i in news]
+            _diff_table({name: old_list}, {name: new_list}, (), out)
+            continue
+        previous: ItemId | None = None
+        for item in news:
+            ident = ItemId(key, getattr(item, key))
+            before = kept.pop(ident.value, None)
+            if before is None:
+                out.append(Change((name, ident), MISSING, storage._plain(item), after=previous))
+            elif not _unchanged(before, item):
+                _diff_table(storage._plain(before), storage._plain(item), (name, ident), out)
+            previous = ident
+        for ident_value, item in kept.items():
+            out.append(Change((name, ItemId(key, ident_value)), storage._plain(item), MISSING))
+    return out
+
+
+def _unchanged(old: BaseModel | None, new: BaseModel) -> bool:
+    # Front ends replace the items they edit, so identity is the quick answer.
+    return old is new or (old is not None and old == new)
+
+
+def _shell(plan: Plan) -> Plan:
+    """The plan without its lists (they are compared item by item)."""
+    return plan.model_copy(update={name: [] for name in storage._LIST_SECTIONS})
 
 
 def same(a: Any, b: Any) -> bool:
@@ -256,9 +295,9 @@ def _key_splices(layout: Layout, change: Change, order: int) -> list[_Splice]:
             # A new table (e.g. [status] for an override): written whole, canonically.
             return [_new_table(layout, table, {key: change.new}, order)]
         raise Unpatchable(f"{_where(change.path)}: its table is not written as [{_where(table)}]")
-    line = block.key(key)
+    line = layout.key(block, key)
     if line is None:
-        dotted = [k for k in block.keys if k.key[0] == key]
+        dotted = [k for k in layout.keys(block) if k.key[0] == key]
         sub = layout.block((*table, key))
         if dotted:
             raise Unpatchable(f"{_where(change.path)} is written with dotted keys")
@@ -331,7 +370,7 @@ def _key_position(layout: Layout, block: Block, table: Path, key: str) -> int:
     order = _field_order(_names(table))
     rank = _rank(order, key)
     at = block.header_end
-    for line in block.keys:
+    for line in layout.keys(block):
         if _rank(order, line.key[0]) <= rank:
             at = line.end
     return at
@@ -367,10 +406,10 @@ def _section_position(layout: Layout, path: Path) -> int:
     """Where a new top-level table or first item of a section goes, in canonical order."""
     order = _field_order(())
     rank = _rank(order, str(path[0]))
-    at = layout.blocks[0].end
+    at = layout.end(layout.blocks[0])
     for block in layout.blocks[1:]:
         if _rank(order, block.names[0]) <= rank:
-            at = max(at, block.end)
+            at = max(at, layout.end(block))
     return at
 
 
@@ -395,7 +434,7 @@ def _item_splice(layout: Layout, change: Change, order: int) -> _Splice:
     if first is not None and change.after is None:
         return _Splice(first.start, first.start, body + "\n", order)
     if first is not None:  # the sibling it followed is gone here: after the last one
-        last = max(b.end for b in layout.blocks if b.path[: len(section)] == section)
+        last = max(layout.end(b) for b in layout.blocks if b.path[: len(section)] == section)
         return _Splice(last, last, _prefix_newline(layout.text, last) + "\n" + body, order)
     if _in_item(section):
         parent = layout.item_span(section[:-1])
@@ -428,7 +467,7 @@ def _insert_splices(layout: Layout, path: Path, group: list[Change], order: int)
     table, key = path[:-1], path[-1]
     assert isinstance(key, str)
     block = _table_block(layout, table)
-    line = block.key(key) if block else None
+    line = layout.key(block, key) if block else None
     if block is None or line is None:
         value = [c.new for c in group]
         return _key_splices(layout, Change(path, MISSING, value), order)

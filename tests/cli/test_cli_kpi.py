@@ -53,21 +53,24 @@ def test_json_and_as_of(run_cli: Run, plan: Path) -> None:
 def test_record_adds_exactly_one_line(run_cli: Run, plan: Path) -> None:
     before = plan.read_text().splitlines()
     code, out, err = run_cli(
-        "kpi", "record", plan, "latency", "205", "--date", "2026-03-23", "--note", "after fix"
+        "kpi", "record", plan, "latency", "205", "--date", "2026-03-13", "--note", "after fix"
     )
     assert code == 0 and err == ""
-    assert out == f"{plan}: recorded latency = 205 ms on 2026-03-23 (amber against target 200 ms)\n"
+    assert out == f"{plan}: recorded latency = 205 ms on 2026-03-13 (amber against target 200 ms)\n"
     after = plan.read_text().splitlines()
     assert len(after) == len(before) + 1
     added = [line for line in after if line not in before]
-    assert added == ['    { date = 2026-03-23, value = 205, note = "after fix" },']
+    assert added == ['    { date = 2026-03-13, value = 205, note = "after fix" },']
     assert storage.dumps(load_plan(plan).plan) == plan.read_text()  # type: ignore[arg-type]
 
 
-def test_record_keeps_date_order_and_defaults_to_today(
+def test_record_defaults_to_as_of_else_today_and_keeps_date_order(
     run_cli: Run, plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(calendar, "today", lambda: dt.date(2026, 2, 20))
+    code, out, _err = run_cli("kpi", "record", plan, "availability", "99.6")
+    assert code == 0 and "on 2026-03-16" in out  # the plan's as_of, not the clock
+    plan.write_text(plan.read_text().replace("as_of = 2026-03-16\n", ""))
     code, _out, _err = run_cli("kpi", "record", plan, "latency", "295.5")
     assert code == 0
     text = plan.read_text()
@@ -78,6 +81,26 @@ def test_record_keeps_date_order_and_defaults_to_today(
         "    { date = 2026-02-20, value = 295.5 },",
         "    { date = 2026-02-23, value = 280 },",
     ]
+
+
+def test_a_date_after_as_of_is_refused_with_the_reason(run_cli: Run, plan: Path) -> None:
+    before = plan.read_bytes()
+    code, _out, err = run_cli("kpi", "record", plan, "latency", "190", "--date", "2026-03-17")
+    assert code == 1 and plan.read_bytes() == before
+    assert "after the plan's status date (as_of = 2026-03-16)" in err and "ignore" in err
+
+
+def test_same_day_keeps_both_and_says_so_unless_replace(run_cli: Run, plan: Path) -> None:
+    code, _out, err = run_cli("kpi", "record", plan, "latency", "230", "--date", "2026-03-09")
+    assert code == 0 and "both are kept" in err and "--replace" in err
+    kpi = load_plan(plan).plan.kpis[1]  # type: ignore[union-attr]
+    assert [m.value for m in kpi.measurements if m.date == dt.date(2026, 3, 9)] == [240, 230]
+    code, _out, err = run_cli(
+        "kpi", "record", plan, "latency", "235", "--date", "2026-03-09", "--replace"
+    )
+    assert code == 0 and "replaced the earlier value of 2026-03-09 (240 ms, 230 ms)" in err
+    kpi = load_plan(plan).plan.kpis[1]  # type: ignore[union-attr]
+    assert [m.value for m in kpi.measurements if m.date == dt.date(2026, 3, 9)] == [235]
 
 
 def test_record_to_a_kpi_without_measurements(run_cli: Run, plan: Path) -> None:
@@ -117,14 +140,20 @@ def test_usage_errors_exit_2(run_cli: Run, plan: Path, args: list[str]) -> None:
     assert code == 2 and "usage: tpm kpi" in err
 
 
-def test_file_with_comments_is_refused_unless_forced(run_cli: Run, plan: Path) -> None:
-    plan.write_text("# keep me\n" + plan.read_text())
-    code, _out, err = run_cli("kpi", "record", plan, "latency", "1", "--date", "2026-03-20")
-    assert code == 1 and "has comments" in err and "# keep me" in plan.read_text()
-    code, _out, _err = run_cli(
-        "kpi", "record", plan, "latency", "1", "--date", "2026-03-20", "--force"
+def test_comments_and_layout_are_kept(run_cli: Run, plan: Path) -> None:
+    text = plan.read_text().replace("[[kpis]]", "# owned by the SRE guild\n[[kpis]]  # KPI", 1)
+    text = text.replace(
+        "    { date = 2026-02-23, value = 280 },",
+        "    { date = 2026-02-23, value = 280 },  # hotfix",
     )
-    assert code == 0 and "# keep me" not in plan.read_text()
+    text = "# Payments KPIs: reviewed every Monday\n" + text.replace("name = ", "name   = ", 1)
+    plan.write_text(text)
+    code, _out, err = run_cli("kpi", "record", plan, "latency", "199", "--date", "2026-03-12")
+    assert code == 0 and err == ""
+    after = plan.read_text()
+    added = [line for line in after.splitlines() if line not in text.splitlines()]
+    assert added == ["    { date = 2026-03-12, value = 199 },"]
+    assert after.replace(added[0] + "\n", "", 1) == text
 
 
 def test_plan_with_errors_is_not_touched(run_cli: Run, tmp_path: Path) -> None:
@@ -160,10 +189,10 @@ def test_concurrent_change_is_retried_and_both_edits_survive(
 ) -> None:
     monkeypatch.setattr(kpi_command, "load_plan", _changing_loader(plan, times=2))
     monkeypatch.setattr(kpi_command, "RETRY_PAUSE", 0.0)
-    code, _out, err = run_cli("kpi", "record", plan, "latency", "199", "--date", "2026-03-20")
+    code, _out, err = run_cli("kpi", "record", plan, "latency", "199", "--date", "2026-03-12")
     assert code == 0, err
     text = plan.read_text()
-    assert "{ date = 2026-03-20, value = 199 }" in text
+    assert "{ date = 2026-03-12, value = 199 }" in text
     assert text.count("value = 99.0 }") == 2  # the other writer's two edits are kept
 
 
@@ -172,7 +201,7 @@ def test_gives_up_after_a_few_attempts(
 ) -> None:
     monkeypatch.setattr(kpi_command, "load_plan", _changing_loader(plan, times=99))
     monkeypatch.setattr(kpi_command, "RETRY_PAUSE", 0.0)
-    code, _out, err = run_cli("kpi", "record", plan, "latency", "199", "--date", "2026-03-20")
+    code, _out, err = run_cli("kpi", "record", plan, "latency", "199", "--date", "2026-03-12")
     assert code == 1
     assert "kept changing on disk" in err and "nothing was written" in err
     assert "value = 199 }" not in plan.read_text()

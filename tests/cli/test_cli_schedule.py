@@ -188,13 +188,23 @@ def test_baseline_default_name_is_the_status_date(run_cli: Any, plan_file: Path)
     assert 'name = "2026-03-04"\nrecorded = 2026-03-04' in plan_file.read_text(encoding="utf-8")
 
 
-def test_baseline_refuses_to_drop_comments_without_force(run_cli: Any, plan_file: Path) -> None:
-    plan_file.write_text("# keep me\n" + plan_file.read_text(encoding="utf-8"), encoding="utf-8")
-    code, _out, err = run_cli("baseline", plan_file)
-    assert code == 1 and "comments" in err and "--force" in err
-    assert "[[baselines]]" not in plan_file.read_text(encoding="utf-8")
-    assert run_cli("baseline", plan_file, "--force")[0] == 0
-    assert "[[baselines]]" in plan_file.read_text(encoding="utf-8")
+def test_baseline_keeps_comments_and_needs_force_only_for_unpatchable_layouts(
+    run_cli: Any, plan_file: Path
+) -> None:
+    text = "# keep me\n" + plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text, encoding="utf-8")
+    code, _out, err = run_cli("baseline", plan_file, "--name", "kickoff")
+    assert code == 0 and err == ""
+    after = plan_file.read_text(encoding="utf-8")
+    assert after.startswith(text) and after[len(text) :].startswith("\n[[baselines]]\n")
+    # Baselines written as an inline array (not tpm's layout) cannot take an entry surgically.
+    old = 'baselines = [{ name = "old", recorded = 2026-03-01, finish = 2026-03-09 }]\n'
+    plan_file.write_text(old + text, encoding="utf-8")
+    code, _out, err = run_cli("baseline", plan_file, "--name", "kickoff")
+    assert code == 1 and "cannot save this change" in err and "--force" in err
+    assert plan_file.read_text(encoding="utf-8") == old + text
+    assert run_cli("baseline", plan_file, "--name", "kickoff", "--force")[0] == 0
+    assert plan_file.read_text(encoding="utf-8").count("[[baselines]]") == 2
 
 
 def test_baseline_refuses_when_the_file_changed_on_disk(

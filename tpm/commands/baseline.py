@@ -1,13 +1,18 @@
-"""``tpm baseline PLAN [--name NAME]``: record the forecast dates into the plan."""
+"""``tpm baseline PLAN [--name NAME]``: record the forecast dates into the plan.
+
+The baseline is patched into the file's text (``tpm.plan.patches``): comments stay.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from tpm.commands.common import (
     add_as_of_argument,
     add_plan_argument,
     print_diagnostics,
+    save_edit,
     status_date,
 )
 from tpm.errors import PlanError, Reported
@@ -24,7 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--replace", action="store_true", help="replace a baseline of the same name"
     )
     parser.add_argument(
-        "--force", action="store_true", help="save even though the plan's comments are lost"
+        "--force",
+        action="store_true",
+        help="rewrite the file canonically when the baseline cannot be patched into its text",
     )
 
 
@@ -32,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     """Schedule the plan and save its dates as a baseline; exit 1 on any refusal."""
     from tpm.check.load import load_plan
     from tpm.plan.calendar import CalendarError
-    from tpm.plan.storage import StorageError, save
+    from tpm.plan.storage import ChangedOnDisk
     from tpm.schedule.baseline import BaselineExists, record_baseline
     from tpm.schedule.scheduler import schedule
 
@@ -56,19 +63,19 @@ def run(args: argparse.Namespace) -> int:
             f"a baseline named {name!r} exists",
             "pass --replace to overwrite it, or --name to record another",
         )
-    if loaded.source.sourcemap.has_comments and not args.force:
-        raise PlanError(
-            args.plan,
-            "has comments, which saving cannot keep",
-            "move them into notes fields, or pass --force to drop them",
-        )
     try:
-        save(args.plan, new_plan, loaded.source.digest)
-    except StorageError as exc:
-        raise PlanError(args.plan, str(exc).removeprefix(f"{args.plan}: ")) from None
+        rewritten = save_edit(args.plan, loaded, new_plan, args.force)
+    except ChangedOnDisk:
+        raise PlanError(  # noqa: B904 (the refusal is the whole message)
+            args.plan,
+            "the file changed on disk while the baseline was computed; nothing was written",
+            "run tpm baseline again",
+        )
     verb = "replaced" if any(b.name == name for b in plan.baselines) else "recorded"
     print(
         f"{args.plan}: {verb} baseline {name!r}: finish {sched.finish}, "
         f"{len(sched.graph)} milestones, as of {as_of}"
     )
+    if rewritten:
+        print(f"note: {args.plan} was rewritten in the canonical layout (--force)", file=sys.stderr)
     return 0

@@ -151,3 +151,39 @@ def _same_file(a: Path, b: Path) -> bool:
     except OSError:
         return False
     return a.resolve() == b.resolve()
+
+
+def save_edit(path: Path, loaded: Loaded, new: Plan, force: bool) -> bool:
+    """Save ``new`` as field-level patches to the text ``loaded`` read; True if rewritten.
+
+    Comments and formatting outside the changed spans stay byte-identical. When a change
+    cannot be applied surgically, the file is rewritten canonically only with ``force``;
+    otherwise a PlanError says why. ChangedOnDisk propagates for the caller to retry on the
+    fresh text.
+    """
+    from tpm.plan import patches, storage
+
+    assert loaded.plan is not None and loaded.source is not None
+    changes = patches.diff_plans(loaded.plan, new)
+    rewritten = False
+    try:
+        text = patches.apply(loaded.source.text, changes)
+        if not patches.verified(text, new):
+            raise patches.Unpatchable("the patched text did not read back as the new plan")
+    except patches.Unpatchable as exc:
+        if not force:
+            raise PlanError(
+                path,
+                f"cannot save this change without rewriting the whole file: {exc}",
+                "pass --force to rewrite it in tpm's canonical layout (comments are dropped), "
+                "or change that part of the file to the layout tpm fmt writes",
+            ) from None
+        text = storage.dumps(new)
+        rewritten = True
+    try:
+        storage.write_atomic(path, text, loaded.source.digest)
+    except storage.ChangedOnDisk:
+        raise
+    except storage.StorageError as exc:
+        raise PlanError(path, str(exc).removeprefix(f"{path}: ")) from None
+    return rewritten

@@ -4,9 +4,10 @@
 after ``kpi`` is ``record``, the next three words are PLAN, KPI and VALUE. A plan file that is
 really called ``record`` can be shown as ``tpm kpi ./record``.
 
-Recording is safe against concurrent edits: load, append, save with the digest of what was
-loaded (atomic, canonical). When the file changed in between, the append is re-applied to the
-fresh file, a few times, before giving up.
+Recording is safe against concurrent edits and keeps the file's comments: load, append the
+measurement as one line patched into the text (``tpm.plan.patches``), save atomically with the
+digest of what was loaded. When the file changed in between, the append is re-applied to the
+fresh text, a few times, before giving up.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from pathlib import Path
 
 from tpm.check.diagnostics import did_you_mean
 from tpm.check.load import load_plan
-from tpm.commands.common import parse_date, print_diagnostics, print_json, status_date
+from tpm.commands.common import (
+    parse_date,
+    print_diagnostics,
+    print_json,
+    save_edit,
+    status_date,
+)
 from tpm.plan import calendar, storage
 from tpm.plan.model import Kpi, Measurement, Plan
 
@@ -28,7 +35,7 @@ ATTEMPTS = 5
 RETRY_PAUSE = 0.05  # seconds, times the attempt number
 
 USAGE = """tpm kpi PLAN [--as-of DATE] [--json]
-       tpm kpi record PLAN KPI VALUE [--date DATE] [--note TEXT] [--force]"""
+       tpm kpi record PLAN KPI VALUE [--date DATE] [--note TEXT] [--replace] [--force]"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.usage = USAGE
     parser.description = (
         "Show each KPI's latest value against its target with RAG, trend and sparkline; "
-        "or, with 'record', append one measurement to a KPI (atomic, canonical save)."
+        "or, with 'record', append one measurement to a KPI (atomic; comments are kept)."
     )
     parser.add_argument("plan", metavar="PLAN", help="plan file, or 'record'")
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
@@ -51,11 +58,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     show.add_argument("--json", action="store_true", help="print the KPI data as JSON")
     rec = parser.add_argument_group("recording a measurement (tpm kpi record PLAN KPI VALUE)")
     rec.add_argument(
-        "--date", type=parse_date, default=None, metavar="DATE", help="day measured (default today)"
+        "--date",
+        type=parse_date,
+        default=None,
+        metavar="DATE",
+        help="day measured (default: the plan's as_of when set, else today; never after as_of)",
     )
     rec.add_argument("--note", default="", metavar="TEXT", help="context for the number")
     rec.add_argument(
-        "--force", action="store_true", help="save even though the file's comments will be lost"
+        "--replace",
+        action="store_true",
+        help="replace a measurement of the same day (default: keep both and say so)",
+    )
+    rec.add_argument(
+        "--force",
+        action="store_true",
+        help="rewrite the file canonically when the change cannot be patched into its text",
     )
 
 
@@ -75,12 +93,11 @@ def run(args: argparse.Namespace) -> int:
         value = parse_number(text)
         if value is None:
             return _usage_error(f"VALUE must be a finite number, not {text!r}")
-        when = args.date or calendar.today()
-        return record(Path(path), kpi_id, value, when, args.note, args.force)
+        return record(Path(path), kpi_id, value, args.date, args.note, args.force, args.replace)
     if args.rest:
         return _usage_error(f"unexpected arguments: {' '.join(args.rest)}")
-    if args.date is not None or args.note or args.force:
-        return _usage_error("--date, --note and --force are for 'tpm kpi record'")
+    if args.date is not None or args.note or args.force or args.replace:
+        return _usage_error("--date, --note, --replace and --force are for 'tpm kpi record'")
     return show(Path(args.plan), args.as_of, args.json)
 
 
@@ -117,22 +134,31 @@ def show(path: Path, as_of: dt.date | None, as_json: bool) -> int:
     return 0
 
 
-def with_measurement(plan: Plan, kpi_id: str, measurement: Measurement) -> Plan:
+def with_measurement(
+    plan: Plan, kpi_id: str, measurement: Measurement, replace: bool = False
+) -> Plan:
     """A copy of ``plan`` with ``measurement`` added to KPI ``kpi_id``.
 
     It goes after the last measurement dated on or before it, so a history kept in date
-    order stays in order and the file gains exactly one line.
+    order stays in order and the file gains exactly one line. With ``replace``, measurements
+    on the same date are dropped and the new one takes the place of the first of them.
+    Only the KPI is copied: every other item stays the same object (a quick diff).
     """
-    new = plan.model_copy(deep=True)
-    for kpi in new.kpis:
+    kpis = list(plan.kpis)
+    for n, kpi in enumerate(kpis):
         if kpi.id == kpi_id:
             items = list(kpi.measurements)
-            at = len(items)
-            while at > 0 and items[at - 1].date > measurement.date:
-                at -= 1
-            items.insert(at, measurement)
-            kpi.measurements = items
-            return new
+            same_day = [i for i, x in enumerate(items) if x.date == measurement.date]
+            if replace and same_day:
+                items[same_day[0]] = measurement
+                items = [x for i, x in enumerate(items) if i not in same_day[1:]]
+            else:
+                at = len(items)
+                while at > 0 and items[at - 1].date > measurement.date:
+                    at -= 1
+                items.insert(at, measurement)
+            kpis[n] = kpi.model_copy(update={"measurements": items})
+            return plan.model_copy(update={"kpis": kpis})
     raise KeyError(kpi_id)
 
 
@@ -140,20 +166,24 @@ def _find(plan: Plan, kpi_id: str) -> Kpi | None:
     return next((k for k in plan.kpis if k.id == kpi_id), None)
 
 
-def record(path: Path, kpi_id: str, value: float, when: dt.date, note: str, force: bool) -> int:
-    """Append one measurement and save; retry on concurrent changes; return the exit code."""
-    measurement = Measurement(date=when, value=value, note=note)
+def record(
+    path: Path,
+    kpi_id: str,
+    value: float,
+    when: dt.date | None,
+    note: str,
+    force: bool,
+    replace: bool = False,
+) -> int:
+    """Append one measurement as a patch to the current text; retry on concurrent saves.
+
+    Without ``when`` the day is the plan's as_of when set, else today. A day after as_of is
+    refused: every analysis reads the plan as of as_of and would ignore the value.
+    """
     for attempt in range(1, ATTEMPTS + 1):
         loaded = load_plan(path)
         if loaded.plan is None or loaded.source is None:
             print_diagnostics(loaded)
-            return 1
-        if loaded.source.sourcemap.has_comments and not force:
-            print(
-                f"{path}: has comments, which a save cannot keep; move them into notes "
-                "fields, or pass --force to drop them",
-                file=sys.stderr,
-            )
             return 1
         kpi = _find(loaded.plan, kpi_id)
         if kpi is None:
@@ -167,17 +197,25 @@ def record(path: Path, kpi_id: str, value: float, when: dt.date, note: str, forc
                 file=sys.stderr,
             )
             return 1
-        canonical = storage.dumps(loaded.plan) == loaded.source.text
-        new_plan = with_measurement(loaded.plan, kpi_id, measurement)
+        as_of = loaded.plan.program.as_of
+        day = when or as_of or calendar.today()
+        if as_of is not None and day > as_of:
+            print(
+                f"{path}: error: {day.isoformat()} is after the plan's status date (as_of = "
+                f"{as_of.isoformat()}); every analysis reads the plan as of that date and "
+                "would ignore this value, so nothing was recorded (move as_of forward in "
+                "[program] first, or pass --date on or before it)",
+                file=sys.stderr,
+            )
+            return 1
+        measurement = Measurement(date=day, value=value, note=note)
+        new_plan = with_measurement(loaded.plan, kpi_id, measurement, replace)
         try:
-            storage.save(path, new_plan, loaded.source.digest)
+            rewritten = save_edit(path, loaded, new_plan, force)
         except storage.ChangedOnDisk:
             time.sleep(RETRY_PAUSE * attempt)
             continue
-        except storage.StorageError as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
-            return 1
-        _report(path, kpi, measurement, canonical)
+        _report(path, kpi, measurement, rewritten, replace)
         return 0
     print(
         f"{path}: the file kept changing on disk while recording ({ATTEMPTS} attempts); "
@@ -187,7 +225,7 @@ def record(path: Path, kpi_id: str, value: float, when: dt.date, note: str, forc
     return 1
 
 
-def _report(path: Path, kpi: Kpi, m: Measurement, canonical: bool) -> None:
+def _report(path: Path, kpi: Kpi, m: Measurement, rewritten: bool, replace: bool) -> None:
     from tpm.register.kpis import rag_of
     from tpm.render.text.kpis import fmt_value
 
@@ -196,15 +234,17 @@ def _report(path: Path, kpi: Kpi, m: Measurement, canonical: bool) -> None:
         f"{path}: recorded {kpi.id} = {fmt_value(m.value, kpi.unit)} on {m.date.isoformat()} "
         f"({rag_of(m.value, kpi)} against target {fmt_value(kpi.target, kpi.unit)})"
     )
-    if same_day:
+    if same_day and replace:
+        old = ", ".join(fmt_value(x.value, kpi.unit) for x in same_day)
+        print(f"note: replaced the earlier value of {m.date.isoformat()} ({old})", file=sys.stderr)
+    elif same_day:
         print(
             f"note: {kpi.id} already had a measurement on {m.date.isoformat()}; both are kept "
-            "and the one recorded last counts as the latest",
+            "and the one recorded last counts as the latest (pass --replace to replace it)",
             file=sys.stderr,
         )
-    if not canonical:
+    if rewritten:
         print(
-            f"note: {path} was not in the canonical layout and was rewritten in it "
-            "(run tpm fmt to see such changes on their own)",
+            f"note: {path} was rewritten in the canonical layout (--force); its comments are gone",
             file=sys.stderr,
         )

@@ -18,6 +18,7 @@ import functools
 import types
 import typing
 from dataclasses import dataclass
+from pathlib import Path as PathLike
 from typing import Any
 
 from pydantic import BaseModel
@@ -264,13 +265,15 @@ def apply(text: str, changes: list[Change], layout: Layout | None = None) -> str
     for path, group in inserts.items():
         splices.extend(_insert_splices(layout, path, group, len(changes)))
     splices.sort(key=lambda s: (s.start, s.order))
+    first_newline = text.find("\n")
+    crlf = first_newline > 0 and text[first_newline - 1] == "\r"
     out: list[str] = []
     pos = 0
     for s in splices:
         if s.start < pos:
             raise Unpatchable("two changes overlap in the file; rewrite it canonically")
         out.append(text[pos : s.start])
-        out.append(s.text)
+        out.append(s.text.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else s.text)
         pos = s.end
     out.append(text[pos:])
     return "".join(out)
@@ -429,8 +432,14 @@ def _item_splice(layout: Layout, change: Change, order: int) -> _Splice:
     if change.after is not None:
         anchor = layout.item_span((*section, change.after))
         if anchor is not None:
-            return _Splice(anchor[1], anchor[1], _prefix_newline(layout.text, anchor[1]) + "\n" + body, order)
+            return _Splice(
+                anchor[1], anchor[1], _prefix_newline(layout.text, anchor[1]) + "\n" + body, order
+            )
     first = next((b for b in layout.blocks if b.path[: len(section)] == section), None)
+    if first is None and change.after is not None:
+        raise Unpatchable(
+            f"{_where(section)} entries are not written as [[{_where(section)}]] tables"
+        )
     if first is not None and change.after is None:
         return _Splice(first.start, first.start, body + "\n", order)
     if first is not None:  # the sibling it followed is gone here: after the last one
@@ -457,6 +466,8 @@ def _widen_for_removal(text: str, start: int, end: int) -> tuple[int, int]:
     """Take one blank line before a removed block with it, so no double gap is left."""
     if start >= 2 and text[start - 2 : start] == "\n\n":
         start -= 1
+    elif start >= 4 and text[start - 4 : start] == "\r\n\r\n":
+        start -= 2
     elif start == 1 and text[0] == "\n":
         start = 0
     return start, end
@@ -554,3 +565,12 @@ def _element_value(text: str, start: int, end: int) -> Any:
         return tomllib.loads("v = " + text[start:end])["v"]
     except tomllib.TOMLDecodeError:
         return MISSING
+
+
+def verified(text: str, new: Plan) -> bool:
+    """True when ``text`` reads back as exactly the plan ``new`` (a check after patching)."""
+    try:
+        data = storage.parse(PathLike("patched"), text.encode("utf-8")).data
+        return Plan.model_validate(data) == new
+    except (storage.TOMLDecodeError, ValueError):
+        return False

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,45 +114,154 @@ def load_and_schedule(args: argparse.Namespace) -> tuple[Plan, Schedule]:
 
 
 def add_output_argument(parser: argparse.ArgumentParser) -> None:
-    """The -o/--output option of tpm report and tpm export."""
+    """The -o/--output and --force options of tpm report and tpm export."""
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_output_path,
         default=None,
         metavar="FILE",
-        help="write to FILE (atomically) instead of standard output; never the plan itself",
+        help="write to FILE (atomically) instead of standard output ('-' is standard output); "
+        "never the plan itself",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="let -o replace a file that is another tpm plan",
     )
 
 
-def write_output(text: str, output: Path | None, protected: list[Path]) -> None:
-    """Print ``text``, or write it atomically to ``output`` unless that is a protected file."""
-    from tpm.plan.storage import StorageError, current_digest, write_atomic
+def _output_path(text: str) -> Path | None:
+    """argparse type of -o: a path, or None for '-' (standard output)."""
+    return None if text == "-" else Path(text)
 
+
+# How long -o waits for a FIFO's reader to open it before giving up.
+FIFO_WAIT_S = 5.0
+
+
+def write_output(
+    text: str, output: Path | None, protected: list[Path], force: bool = False
+) -> None:
+    """Print ``text``, or write it to ``output`` (see docs/explanation/reliability.md).
+
+    A regular file (or a new one) is replaced atomically, through symlinks that belong to the
+    user or root; a plan file in ``protected`` is always refused, any other tpm plan unless
+    ``force``. Standard output, a terminal, /dev/null or a FIFO is written through, never
+    read or renamed over. Anything else (a folder, a block device, a socket) is refused with
+    exit 2.
+    """
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _to_stdout(text)
         return
     for path in protected:
         if _same_file(output, path):
             raise TpmError(f"refusing to write the output onto the plan file {path}", 2)
-    if output.is_dir():
+    try:
+        info: os.stat_result | None = os.stat(output)
+    except FileNotFoundError:
+        info = None
+    except NotADirectoryError:
+        raise TpmError(f"{output}: the folder {output.parent} does not exist", 1) from None
+    except OSError as exc:
+        from tpm.plan.atomic import os_reason
+
+        raise TpmError(f"{output}: {os_reason(exc)}", 2) from None
+    if info is None or stat.S_ISREG(info.st_mode):
+        _replace_output(text, output, info is not None and not force)
+    elif stat.S_ISDIR(info.st_mode):
         raise TpmError(f"{output} is a directory; give a file name", 2)
+    elif _is_stdout(info):
+        _to_stdout(text)
+    elif stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+        _write_through(text, output)
+    else:
+        raise TpmError(
+            f"{output}: is not a regular file, terminal, FIFO or /dev/null "
+            "(a block device or socket?); not writing to it",
+            2,
+        )
+
+
+def _to_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _is_stdout(info: os.stat_result) -> bool:
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False  # stdout replaced by something without a descriptor (tests)
+    return (out.st_dev, out.st_ino) == (info.st_dev, info.st_ino)
+
+
+def _replace_output(text: str, output: Path, check_plan: bool) -> None:
+    """Replace a regular (or new) file atomically, following the user's own symlinks."""
+    from tpm.plan import atomic
+    from tpm.plan.storage import StorageError, looks_like_plan
+
     if not output.parent.is_dir():
         raise TpmError(f"{output}: the folder {output.parent} does not exist", 1)
     try:
-        write_atomic(output, text, current_digest(output))
-    except (StorageError, OSError) as exc:
-        raise TpmError(f"{output}: {exc}", 1) from None
+        target = atomic.resolve_target(output)
+    except StorageError as exc:
+        raise TpmError(str(exc), 2) from None
+    if check_plan and looks_like_plan(target):
+        raise TpmError(
+            f"refusing to write the output onto {output}, which is a tpm plan "
+            "(pass --force to replace it)",
+            2,
+        )
+    try:
+        with atomic.locked(target):
+            info = atomic.check_replaceable(target)
+            atomic.remove_stale_temps(target)
+            atomic.replace_file(target, text.encode("utf-8"), info)
+    except StorageError as exc:
+        raise TpmError(str(exc), 1) from None
+    except OSError as exc:
+        raise TpmError(f"{output}: could not write: {atomic.os_reason(exc)}", 1) from None
+
+
+def _write_through(text: str, output: Path) -> None:
+    """Write into a terminal, FIFO or character device without reading or replacing it."""
+    import time
+
+    flags = os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    deadline = time.monotonic() + FIFO_WAIT_S
+    while True:
+        try:
+            fd = os.open(output, flags)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: a FIFO nobody reads yet
+                raise TpmError(f"{output}: cannot write to it: {exc.strerror or exc}", 1) from None
+            if time.monotonic() >= deadline:
+                raise TpmError(
+                    f"{output}: is a FIFO that nobody read within {FIFO_WAIT_S:g} s; "
+                    "not writing to it",
+                    2,
+                ) from None
+            time.sleep(0.05)
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(text.encode("utf-8"))
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        raise TpmError(f"{output}: could not write: {exc.strerror or exc}", 1) from None
+    finally:
+        os.close(fd)
 
 
 def _same_file(a: Path, b: Path) -> bool:
     try:
         if a.exists() and b.exists():
             return os.path.samefile(a, b)
-    except OSError:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
         return False
-    return a.resolve() == b.resolve()
 
 
 def save_edit(path: Path, loaded: Loaded, new: Plan, force: bool) -> bool:

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         text = exporter(args.format)(plan, as_of)
     except CalendarError as exc:
         raise TpmError(f"{args.plan}: {exc}") from None
-    write_output(text, args.output, [args.plan])
+    write_output(text, args.output, [args.plan], args.force)
     if args.output is not None:
         print(f"wrote {args.output}", file=sys.stderr)
     return 0

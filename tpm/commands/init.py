@@ -75,6 +75,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"tpm init: invalid name {args.name!r} (letters, digits, - _ .)", file=sys.stderr)
         return 2
     name = args.name.removesuffix(".toml")
+    if len(name.encode()) > 250:
+        print(
+            f"tpm init: the name is too long ({len(name)} characters; at most 250)", file=sys.stderr
+        )
+        return 2
     path = args.dir / f"{name}.toml"
     if path.exists():
         print(f"tpm init: {path} already exists; not overwriting it", file=sys.stderr)

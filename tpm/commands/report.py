@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -46,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _old_plan(plan_path: Path, since: str, as_of: dt.date) -> tuple[Plan, dt.date, str]:
     """The older plan, its status date and a label for the report heading."""
     candidate = Path(since)
-    if candidate.is_file():
+    if _is_file(since):
         try:
             old_plan = load_or_report(candidate)
         except Reported:
@@ -69,6 +71,19 @@ def _old_plan(plan_path: Path, since: str, as_of: dt.date) -> tuple[Plan, dt.dat
         raise TpmError(f"--since {since}: the plan at that revision has errors (above)")
     old_as_of = min(old.plan.program.as_of or rev.committed, as_of)
     return old.plan, old_as_of, f"{since} ({rev.commit[:7]})"
+
+
+def _is_file(since: str) -> bool:
+    """Whether --since names an existing file; unusable names are refused (exit 2)."""
+    try:
+        return stat.S_ISREG(os.stat(since).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        from tpm.plan.atomic import os_reason
+
+        shown = since if len(since) <= 80 else since[:77] + "..."
+        raise TpmError(f"--since {shown}: {os_reason(exc)}", 2) from None
 
 
 def make_report(plan: Plan, plan_path: Path, as_of: dt.date, since: str | None) -> str:
@@ -94,8 +109,8 @@ def run(args: argparse.Namespace) -> int:
         text = make_report(plan, args.plan, as_of, args.since)
     except CalendarError as exc:
         raise TpmError(f"{args.plan}: {exc}") from None
-    since = [Path(args.since)] if args.since and Path(args.since).is_file() else []
-    write_output(text, args.output, [args.plan, *since])
+    since = [Path(args.since)] if args.since and _is_file(args.since) else []
+    write_output(text, args.output, [args.plan, *since], args.force)
     if args.output is not None:
         print(f"wrote {args.output}", file=sys.stderr)
     return 0

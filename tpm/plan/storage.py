@@ -9,20 +9,21 @@ folder, fsync, ``os.replace``) and refused when the file changed on disk since i
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
 import functools
 import hashlib
 import os
+import re
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from tpm.plan import atomic
+from tpm.plan.atomic import FolderLocked as FolderLocked
+from tpm.plan.atomic import StorageError as StorageError
 from tpm.plan.model import Dependency, Milestone, Plan, Risk
 from tpm.plan.sourcemap import SourceMap, scan
 
@@ -39,16 +40,6 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
     import tomllib as toml  # type: ignore[no-redef]
 
 TOMLDecodeError = toml.TOMLDecodeError
-
-TEMP_MARK = ".tpm-tmp-"
-
-
-class StorageError(Exception):
-    """A plan file could not be read or written; the message says why, for a person."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 class ChangedOnDisk(StorageError):
@@ -76,13 +67,28 @@ def digest_of(data: bytes) -> str:
 
 
 def current_digest(path: Path) -> str | None:
-    """Hash of the file as it is on disk now, or None when it does not exist."""
+    """Hash of the file as it is on disk now, or None when it does not exist.
+
+    Only a regular file is read (in chunks): a FIFO or device gives a marker instead, so that
+    asking never blocks or reads forever.
+    """
     try:
-        return digest_of(path.read_bytes())
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     except OSError as exc:  # a folder or an unreadable file: it exists, with no content to hash
         return f"unreadable ({exc.strerror or exc})"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not a regular file"
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    finally:
+        os.close(fd)
 
 
 # A real plan is tens of kilobytes; a generated 100,000-milestone plan is about 26 MB. 40 MB
@@ -113,6 +119,18 @@ def read_bytes(path: Path) -> bytes:
     if len(data) > MAX_BYTES:
         raise StorageError(f"is too large for a plan (the limit is {MAX_BYTES / 1e6:.0f} MB)")
     return data
+
+
+_PLAN_HEADER = re.compile(rb"(?m)^[ \t]*\[[ \t]*program[ \t]*\][ \t]*(?:#.*)?\r?$")
+
+
+def looks_like_plan(path: Path) -> bool:
+    """Whether a regular file looks like a tpm plan (a ``[program]`` table in its first 1 MB)."""
+    try:
+        with open(path, "rb") as handle:
+            return _PLAN_HEADER.search(handle.read(1 << 20)) is not None
+    except OSError:
+        return False
 
 
 def decode(raw: bytes) -> str:
@@ -293,39 +311,9 @@ def _section_item(section: str, item: dict[str, Any]) -> list[str]:
 
 # ---------------------------------------------------------------- saving
 
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the plan's folder while a save checks and replaces the file.
-
-    Locking the folder (not the file) survives os.replace and leaves no lock file behind.
-    """
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Delete temp files of saves that were killed (their process no longer exists)."""
-    for temp in path.parent.glob(f".{path.name}{TEMP_MARK}*"):
-        pid_text = temp.name.rsplit("-", 1)[-1]
-        if pid_text.isdigit() and not _alive(int(pid_text)):
-            with contextlib.suppress(OSError):
-                temp.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+# The safe-replace machinery lives in tpm.plan.atomic; these names are storage's public API.
+locked = atomic.locked
+TEMP_MARK = atomic.TEMP_MARK
 
 
 def write_atomic(path: Path, text: str, expected_digest: str | None) -> str:
@@ -334,23 +322,27 @@ def write_atomic(path: Path, text: str, expected_digest: str | None) -> str:
     ``expected_digest`` is the hash of the file as the caller read it, or None for a file
     the caller expects not to exist yet. Returns the new content hash. Raises ChangedOnDisk
     when the file is not as expected, and StorageError (with the OS's reason) when the write
-    fails; in both cases the file on disk is left exactly as it was.
+    fails or is refused (see :mod:`tpm.plan.atomic`: symlinks are followed to their target
+    when they belong to the user or root, read-only and non-regular files are refused, the
+    lock times out); in every case the file on disk is left exactly as it was.
     """
     data = text.encode("utf-8")
     try:
-        with locked(path):
-            _check_unchanged(path, expected_digest)
-            _remove_stale_temps(path)
-            _replace(path, data)
+        target = atomic.resolve_target(path)
+        with atomic.locked(target):
+            info = atomic.check_replaceable(target)
+            _check_unchanged(path, target, expected_digest)
+            atomic.remove_stale_temps(target)
+            atomic.replace_file(target, data, info)
     except StorageError:
         raise
     except OSError as exc:
-        raise StorageError(f"{path}: could not save: {exc.strerror or exc}") from None
+        raise StorageError(f"{path}: could not save: {atomic.os_reason(exc)}") from None
     return digest_of(data)
 
 
-def _check_unchanged(path: Path, expected_digest: str | None) -> None:
-    now = current_digest(path)
+def _check_unchanged(path: Path, target: Path, expected_digest: str | None) -> None:
+    now = current_digest(target)
     if now == expected_digest:
         return
     what = "was created" if expected_digest is None else "changed on disk"
@@ -360,28 +352,6 @@ def _check_unchanged(path: Path, expected_digest: str | None) -> None:
         f"{path}: the file {what} since it was loaded; not overwriting it "
         "(reload it, or save elsewhere)"
     )
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, flushed and fsynced, then renamed over the plan."""
-    temp = path.parent / f".{path.name}{TEMP_MARK}{os.getpid()}"
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def save(path: Path, plan: Plan, expected_digest: str | None) -> str:

@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "kpi": ("tpm.commands.kpi", "KPIs vs target: RAG, trend, sparkline; kpi record adds a value"),
     "report": ("tpm.commands.report", "the status report in Markdown (--since adds changes)"),
     "export": ("tpm.commands.export", "export as json, csv, ics (due dates) or mermaid (gantt)"),
+    "merge": ("tpm.commands.merge", "merge BASE OURS THEIRS by item id and field (git driver)"),
+    "git-setup": ("tpm.commands.git_setup", "make git merge plans/*.toml with tpm merge"),
 }
 
 

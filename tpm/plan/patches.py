@@ -487,21 +487,52 @@ def _insert_splices(layout: Layout, path: Path, group: list[Change], order: int)
     current = value_of(layout, line)
     if not isinstance(current, list):
         raise Unpatchable(f"{_where(path)} is not a list in the file")
-    result = list(current)
-    for change in group:
-        at = 0
-        if change.anchor is not MISSING:
-            at = next(
-                (i + 1 for i in range(len(result) - 1, -1, -1) if same(result[i], change.anchor)),
-                len(result),
-            )
-        result.insert(at, change.new)
+    after = _positions(current, group)
     elements = _elements(layout.text, line)
     if elements and _one_per_line(layout.text, line, elements):
-        return _line_inserts(layout.text, line, elements, group, order)
+        return _line_inserts(layout.text, line, elements, group, after, order)
     if line.inner_comment:
         raise Unpatchable(f"{_where(path)}: its value has comments inside it")
+    result = [v for i in range(-1, len(current)) for v in _at(current, group, after, i)]
     return [_Splice(line.value_start, line.value_end, _value_text(key, result), order)]
+
+
+def _at(current: list[Any], group: list[Change], after: list[int], i: int) -> list[Any]:
+    """The original element i (none for -1) followed by the elements inserted after it."""
+    own = [current[i]] if i >= 0 else []
+    return own + [c.new for c, a in zip(group, after, strict=True) if a == i]
+
+
+def _positions(current: list[Any], group: list[Change]) -> list[int]:
+    """For each inserted element, the index of the original element it follows (-1: first).
+
+    A dated series (KPI measurements) stays in date order; other lists follow the anchor,
+    the element the new one followed where it was added.
+    """
+    out: list[int] = []
+    dated = all(isinstance(v, dict) and "date" in v for v in current)
+    for n, change in enumerate(group):
+        new = change.new
+        if dated and isinstance(new, dict) and "date" in new:
+            earlier = [i for i, v in enumerate(current) if _not_after(v["date"], new["date"])]
+            out.append(earlier[-1] if earlier else -1)
+            continue
+        placed = [out[k] for k in range(n) if same(group[k].new, change.anchor)]
+        match = [i for i, v in enumerate(current) if same(v, change.anchor)]
+        if change.anchor is MISSING:
+            out.append(-1)
+        elif placed:
+            out.append(placed[-1])
+        else:
+            out.append(match[-1] if match else len(current) - 1)
+    return out
+
+
+def _not_after(a: Any, b: Any) -> bool:
+    try:
+        return bool(a <= b)
+    except TypeError:
+        return True
 
 
 def _elements(text: str, line: KeyLine) -> list[tuple[int, int]]:
@@ -534,37 +565,20 @@ def _line_inserts(
     line: KeyLine,
     elements: list[tuple[int, int]],
     group: list[Change],
+    after: list[int],
     order: int,
 ) -> list[_Splice]:
     first = elements[0][0]
     indent = text[text.rfind("\n", 0, first) + 1 : first]
-    values = [_element_value(text, s, e) for s, e in elements]
     out = []
-    placed: list[tuple[Any, int]] = []  # (inserted element, where its line went)
-    for n, change in enumerate(group):
-        at_line = text.rfind("\n", 0, first) + 1  # before the first element's line
-        if change.anchor is not MISSING:
-            earlier = [at for v, at in placed if same(v, change.anchor)]
-            match = [i for i, v in enumerate(values) if same(v, change.anchor)]
-            if earlier:
-                at_line = earlier[-1]
-            else:
-                target = match[-1] if match else len(values) - 1
-                nl = text.find("\n", elements[target][1])
-                at_line = nl + 1
-        placed.append((change.new, at_line))
+    for n, (change, index) in enumerate(zip(group, after, strict=True)):
+        if index < 0:
+            at_line = text.rfind("\n", 0, first) + 1  # before the first element's line
+        else:
+            at_line = text.find("\n", elements[index][1]) + 1
         rendered = change.text if change.text is not None else storage._lit(change.new, True)
         out.append(_Splice(at_line, at_line, f"{indent}{rendered},\n", order + n))
     return out
-
-
-def _element_value(text: str, start: int, end: int) -> Any:
-    import tomllib
-
-    try:
-        return tomllib.loads("v = " + text[start:end])["v"]
-    except tomllib.TOMLDecodeError:
-        return MISSING
 
 
 def verified(text: str, new: Plan) -> bool:

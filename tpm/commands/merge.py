@@ -43,9 +43,10 @@ def run(args: argparse.Namespace) -> int:
     """Merge; exit 0 when clean, 1 with conflicts or when the result fails tpm check."""
     from tpm.plan.merge import MergeError, merge
 
-    texts = [_read(p) for p in (args.base, args.ours, args.theirs)]
     try:
-        result = merge(*texts, marker_size=args.marker_size)
+        result = merge(
+            _read(args.base), _read(args.ours), _read(args.theirs), marker_size=args.marker_size
+        )
     except MergeError as exc:
         print(f"tpm merge: cannot merge by field ({exc}); using git's line merge", file=sys.stderr)
         text, clean = _line_merge(args, args.marker_size)

@@ -12,6 +12,7 @@ conflict markers around just that key's line (or that item's block).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path as PathLike
 from typing import Any
 
 from tpm.plan import patches, storage
@@ -156,7 +157,7 @@ def _conflict(out: list[Conflict], reported: set[Path], conflict: Conflict) -> N
 
 def _parse(text: str, name: str) -> dict[str, Any]:
     try:
-        return storage.parse(storage.Path(name), text.encode("utf-8")).data
+        return storage.parse(PathLike(name), text.encode("utf-8")).data
     except storage.TOMLDecodeError as exc:
         raise MergeError(f"{name} is not valid TOML: {exc}") from None
     except storage.StorageError as exc:

@@ -81,8 +81,12 @@ def test_no_code_in_tpm_can_reach_a_shell() -> None:
                     assert isinstance(keyword.value, ast.Constant) and not keyword.value.value
             if name in SUBPROCESS:
                 assert call.args and isinstance(call.args[0], ast.List), f"{where}: not a list"
-                started.append(where)
-    assert started == ["tpm/plan/gitrev.py:61"] or all("gitrev" in s for s in started), started
+                program = call.args[0].elts[0]
+                assert isinstance(program, ast.Constant) and program.value == "git", where
+                started.append(where.split(":")[0])
+    # Only git is ever started: for report --since, the merge driver's fallback and git-setup.
+    allowed = {"tpm/plan/gitrev.py", "tpm/commands/merge.py", "tpm/commands/git_setup.py"}
+    assert set(started) <= allowed, started
 
 
 @pytest.mark.parametrize(

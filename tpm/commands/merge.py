@@ -109,11 +109,23 @@ def _write(text: str, output: Path | None) -> None:
 
 def _line_merge(args: argparse.Namespace, size: int) -> tuple[str, bool]:
     """git merge-file's line merge of the three files: (text, clean)."""
-    command = ["git", "merge-file", "-p", f"--marker-size={size}"]
-    command += ["-L", "ours", "-L", "base", "-L", "theirs"]
-    command += [str(args.ours), str(args.base), str(args.theirs)]
     try:
-        done = subprocess.run(command, capture_output=True, timeout=60, check=False)
+        done = subprocess.run(
+            [
+                "git",
+                "merge-file",
+                "-p",
+                f"--marker-size={size}",
+                *("-L", "ours", "-L", "base", "-L", "theirs"),
+                "--",
+                str(args.ours),
+                str(args.base),
+                str(args.theirs),
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise TpmError(f"git merge-file could not run ({exc}); nothing was merged", 1) from None
     if done.returncode < 0 or done.returncode > 127:

@@ -330,6 +330,96 @@ MEANINGS: dict[str, dict[str, str]] = {
         "through links)",
         "risks[].occurred": "share of runs in which it occurred",
     },
+    "risks": {
+        "as_of": "status date",
+        "bands": "upper score edges of the low, medium and high bands",
+        "review_cadence_days": "a risk not reviewed within this many days is stale",
+        "counts": "live risks per band",
+        "heat_map": "the 25 cells of the 5x5 map, probability 5 down to 1, impact 1 to 5",
+        "heat_map[].probability": "",
+        "heat_map[].impact": "",
+        "heat_map[].score": "probability x impact",
+        "heat_map[].band": "",
+        "heat_map[].risks": "ids of the risks in the cell that can still happen, sorted",
+        "risks": "live risks (open, mitigating, accepted, occurred), worst first",
+        "risks[].score": "probability x impact, 1..25",
+        "risks[].band": "`low`, `medium`, `high` or `critical`",
+        "risks[].residual_probability": "after mitigation (the inherent value when unset)",
+        "risks[].residual_score": "",
+        "risks[].residual_band": "",
+        "risks[].exposure": "whether it affects a `critical` or `near_critical` milestone, "
+        "else `none`",
+        "risks[].exposed_milestones": "the critical or near-critical milestones it affects",
+        "risks[].reviewed": "`last_reviewed`, else `raised`",
+        "risks[].review_due": "when the next review is due",
+        "risks[].stale": "not reviewed within the review cadence",
+        "risks[].mitigations": "all its mitigations, in plan order",
+        "risks[].mitigations[].risk_id": "the risk it belongs to",
+        "risks[].mitigations[].overdue": "active and due before the status date",
+        "risks[].mitigations[].due_this_week": "active and due within six days of the status date",
+        "risks[].next_action": "the active mitigation due first, or null",
+        "risks[].findings": "hygiene findings ([risks guide](../guides/risks-kpis-status.md))",
+        "risks[].findings[].code": "e.g. `stale`, `unmitigated`, `no-owner`",
+        "risks[].findings[].mitigation_id": "for `mitigation-overdue`, the mitigation, else null",
+        "closed": "ids of closed risks",
+        "due_this_week": "active mitigations due within six days of the status date",
+        "overdue": "active mitigations past their due date",
+        "stale": "ids of stale risks",
+    },
+    "kpi": {
+        "as_of": "status date",
+        "kpis": "one entry per KPI, sorted by id",
+        "kpis[].direction": "`higher_is_better` or `lower_is_better`",
+        "kpis[].target": "green at or beyond this",
+        "kpis[].amber": "amber up to this, red beyond it; null: no amber band",
+        "kpis[].cadence_days": "stale when not measured within this many days",
+        "kpis[].history": "every measurement up to the status date, oldest first, with its RAG",
+        "kpis[].latest": "the latest measurement, or null",
+        "kpis[].previous": "the one before it, or null",
+        "kpis[].rag": "RAG of the latest measurement, or null when there is none",
+        "kpis[].meets_target": "",
+        "kpis[].change": "latest minus previous value, or null",
+        "kpis[].change_direction": "`improving`, `worsening` or `flat`, in the KPI's terms",
+        "kpis[].since": "date of the last report (with `tpm report --since`), else null",
+        "kpis[].change_since": "change since the last measurement on or before `since`",
+        "kpis[].trend": "least-squares fit over the last `kpi_trend_points`, or null",
+        "kpis[].trend.slope_per_week": "value units per week",
+        "kpis[].trend.direction": "`improving`, `worsening` or `flat`",
+        "kpis[].stale": "",
+        "kpis[].days_since_measured": "calendar days since the latest measurement",
+        "kpis[].red_streak": "how many of the latest measurements in a row are red",
+        "kpis[].recent": "the values of the trend window (what the sparkline draws)",
+        "kpis[].sparkline": "",
+    },
+    "export": {
+        "program": "program name",
+        "as_of": "status date",
+        "schedule": "the schedule's summary, as in `tpm schedule --json`",
+        "schedule.margin_days": "working days from the finish to the target, or null",
+        "schedule.baseline": "the latest baseline, or null",
+        "schedule.baseline.variance_days": "forecast minus baseline finish, working days",
+        "schedule.critical_path": "ids of the first critical path",
+        "schedule.progress": "milestones done and in total (cancelled ones left out)",
+        "schedule.progress.weighted": "share done, weighted by duration (0..1)",
+        "forecast": "the program forecast, or null without estimates or risk impacts",
+        "forecast.runs": "runs used (capped on very large plans)",
+        "forecast.on_target": "share of runs meeting the target, or null",
+        "blockers": "blocked and waiting milestones, ranked as `tpm blockers`",
+        "asks": 'decisions with `status = "needed"`, soonest `needed_by` first',
+        "status": "the RAG status ([status rules](status-rules.md))",
+        "status.rag": "the overall colour reported (after a valid override)",
+        "status.computed": "the overall colour the rules give",
+        "status.reason": "one line: why",
+        "status.override_applied": "true when `[status.override]` set the colour",
+        "status.notes": "e.g. an ignored (expired) override",
+        "status.areas": "schedule, risks, KPIs and blockers",
+        "status.areas[].findings": "every rule that fired (or the green rule)",
+        "status.areas[].findings[].rule": "the rule id",
+        "status.areas[].findings[].items": "ids the finding is about",
+        "milestones": "every milestone with its forecast and baseline",
+        "risks": "the risk register: the same keys as `tpm risks --json`",
+        "kpis": "the KPIs: the same keys as `kpis` of `tpm kpi --json`",
+    },
 }
 
 
@@ -378,9 +468,31 @@ def json_outputs() -> dict[str, Any]:
         }
 
 
+# Parts of one output that are another command's output: (command, key, other command, its
+# key). Their keys are listed once, under the other command, when they are the same.
+EMBEDDED = [("export", "risks", "risks", ""), ("export", "kpis", "kpi", "kpis")]
+
+
+def _under(keys: list[str], prefix: str) -> list[str]:
+    """The keys below ``prefix`` with the prefix cut off ('' takes them all)."""
+    if not prefix:
+        return keys
+    return [k[len(prefix) :] for k in keys if k.startswith((prefix + ".", prefix + "[]"))]
+
+
 def json_keys() -> dict[str, list[str]]:
-    """Every key path each command's JSON output has on the example plan."""
-    return {name: _keys(data) for name, data in json_outputs().items()}
+    """Every key path each command's JSON output has on the example plan.
+
+    A part that is exactly another command's output (the export's risk register and KPIs)
+    keeps only its own key; its keys are listed under that command.
+    """
+    keys = {name: _keys(data) for name, data in json_outputs().items()}
+    for name, key, other, other_key in EMBEDDED:
+        inner = _under(keys[name], key)
+        theirs = [k if other_key else "." + k for k in _under(keys[other], other_key)]
+        if sorted(inner) == sorted(theirs):
+            keys[name] = [k for k in keys[name] if k == key or not _under([k], key)]
+    return keys
 
 
 def json_page() -> str:
@@ -602,8 +714,42 @@ def command_output(line: str) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+# ---------------------------------------------------------------- generated sections
+
+# `<!-- generated: NAME -->` ... `<!-- end generated -->`: the lines between are SECTIONS[NAME]().
+SECTION_BLOCK = re.compile(r"(<!-- generated: ([\w-]+) -->\n).*?(<!-- end generated -->)", re.S)
+
+
+def _first_paragraph(module: str) -> str:
+    """The first paragraph of a module's docstring, on one line."""
+    doc = importlib.import_module(module).__doc__ or ""
+    return " ".join(doc.strip().split("\n\n")[0].split())
+
+
+def layers_section() -> str:
+    """The package layers, top to bottom, from pyproject's import-linter contracts."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    layers = next(c for c in contracts if c["type"] == "layers")["layers"]
+    out = ["| layer | package | what it is |", "|---:|---|---|"]
+    for number, layer in enumerate(layers):
+        path = layer.replace(".", "/")
+        link = f"../../{path}/" if (ROOT / path).is_dir() else f"../../{path}.py"
+        text = _first_paragraph(layer).replace("|", "\\|")
+        out.append(f"| {len(layers) - number} | [`{layer}`]({link}) | {text} |")
+    out += ["", "Contracts checked by `lint-imports` (`make lint`):", ""]
+    out += [f"- **{c['name']}** ({c['type']})" for c in contracts]
+    return "\n".join(out)
+
+
+SECTIONS: dict[str, Callable[[], str]] = {"layers": layers_section}
+
+
 def with_outputs(page: str) -> Callable[[], str]:
-    """A builder for a hand-written page whose output blocks are re-run (README, guides)."""
+    """A builder for a hand-written page whose output blocks and generated sections are
+    re-made (README, guides, explanations)."""
 
     def build() -> str:
         text = (ROOT / page).read_text(encoding="utf-8")
@@ -612,18 +758,22 @@ def with_outputs(page: str) -> Callable[[], str]:
             line = match.group(2)
             return f"{match.group(1)}```text\n$ {line}\n{command_output(line)}\n```"
 
-        return OUTPUT_BLOCK.sub(fill, text)
+        def section(match: re.Match[str]) -> str:
+            return f"{match.group(1)}{SECTIONS[match.group(2)]()}\n{match.group(3)}"
+
+        return SECTION_BLOCK.sub(section, OUTPUT_BLOCK.sub(fill, text))
 
     return build
 
 
 def pages_with_outputs() -> list[str]:
-    """README.md and every page under docs/ that has an output block."""
+    """README.md and every page under docs/ with an output block or a generated section."""
     found = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    marks = ("<!-- output: ", "<!-- generated: ")
     return [
         str(path.relative_to(ROOT))
         for path in found
-        if path.exists() and "<!-- output: " in path.read_text(encoding="utf-8")
+        if path.exists() and any(m in path.read_text(encoding="utf-8") for m in marks)
     ]
 
 

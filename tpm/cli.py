@@ -12,8 +12,10 @@ import gc
 import importlib
 import os
 import sys
+from typing import Any, TextIO
 
 from tpm.errors import TpmError
+from tpm.render.escape import terminal_safe
 
 # name -> (module, one-line help). Order is the order of `tpm --help`.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -33,6 +35,38 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("tpm.commands.merge", "merge BASE OURS THEIRS by item id and field (git driver)"),
     "git-setup": ("tpm.commands.git_setup", "make git merge plans/*.toml with tpm merge"),
 }
+
+
+class TerminalSafe:
+    """A text stream that escapes terminal control characters in everything written to it.
+
+    Every command's output (text, Markdown, JSON, CSV, ...) and error message goes through
+    one of these, so plan text can never move the cursor, clear the screen or retitle the
+    window (see :func:`tpm.render.escape.terminal_safe`). The TUI is not wrapped. The data
+    formats of ``tpm export`` are escaped only when standard output is a terminal: piped or
+    redirected (``> plan.csv``) they are the exact bytes ``-o`` writes.
+    """
+
+    def __init__(self, stream: TextIO, only_terminal: bool = False) -> None:
+        self._stream = stream
+        self._escape = True
+        if only_terminal:
+            try:
+                self._escape = stream.isatty()
+            except (AttributeError, ValueError):
+                self._escape = False
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its control characters escaped."""
+        self._stream.write(terminal_safe(text) if self._escape else text)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+# Commands whose standard output is data for another program: escaped only on a terminal.
+RAW_WHEN_PIPED = frozenset({"export"})
 
 
 def _usage() -> str:
@@ -65,11 +99,18 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(COMMANDS[name][0])
         parser = argparse.ArgumentParser(prog=f"tpm {name}", description=COMMANDS[name][1])
         module.add_arguments(parser)
-        parsed = parser.parse_args(args[1:])
+        stdout, stderr = sys.stdout, sys.stderr
+        sys.stderr = TerminalSafe(stderr)  # argparse echoes arguments in its errors
+        try:
+            parsed = parser.parse_args(args[1:])
+        finally:
+            sys.stderr = stderr
         # A command loads a plan, allocating several objects per TOML value and freeing almost
         # none until it exits: the cyclic collector's scans would cost a quarter of a large
         # run for nothing. The TUI (a long-lived process) keeps it.
         gc.disable()
+        sys.stdout = TerminalSafe(stdout, only_terminal=name in RAW_WHEN_PIPED)
+        sys.stderr = TerminalSafe(stderr)
         try:
             return int(module.run(parsed))
         except TpmError as exc:
@@ -90,12 +131,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 3
         finally:
+            sys.stdout, sys.stderr = stdout, stderr
             gc.enable()
     if args and args[0].startswith("-"):
-        print(f"tpm: unknown option {args[0]}\n\n{_usage()}", file=sys.stderr)
+        print(terminal_safe(f"tpm: unknown option {args[0]}\n\n{_usage()}"), file=sys.stderr)
         return 2
     if len(args) > 1:
-        print(f"tpm: unknown command {args[0]!r}\n\n{_usage()}", file=sys.stderr)
+        print(terminal_safe(f"tpm: unknown command {args[0]!r}\n\n{_usage()}"), file=sys.stderr)
         return 2
     from tpm.commands.tui import open_tui
 

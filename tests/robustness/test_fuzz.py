@@ -22,12 +22,13 @@ import copy
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import tomli_w
@@ -76,6 +77,10 @@ WRITERS: list[list[str]] = [
 ]
 
 FIGURES: Counter[str] = Counter()
+# C0 except tab/newline/CRLF, DEL, C1, bidi embeddings, overrides and isolates.
+TERMINAL_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)
 
 
 def _available(args: list[str]) -> bool:
@@ -112,6 +117,11 @@ def _run_one(argv: list[str], text: str) -> int:
         f"tpm {' '.join(argv[:1] + argv[2:])} exited {code} on:\n{text}\n{err.getvalue()}"
     )
     assert "Traceback" not in err.getvalue()
+    # Nothing a terminal would act on reaches it (export's data formats to a pipe are exact
+    # bytes by design, and this run's stdout is not a terminal).
+    if argv[0] != "export":
+        assert TERMINAL_CONTROL.search(out.getvalue()) is None, (argv, text)
+    assert TERMINAL_CONTROL.search(err.getvalue()) is None, (argv, text)
     return code
 
 
@@ -514,3 +524,72 @@ def test_status_dates_at_the_ends_of_the_calendar_never_crash(as_of: str) -> Non
                 argv = _argv(args, path, ids)
                 argv += ["--as-of", as_of] if args[:2] != ["kpi", "record"] else []
                 _run_one(argv, f"--as-of {as_of}")
+
+
+# ------------------------------------------------------------------ control characters everywhere
+
+CONTROL_CHARS = [chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]] + [
+    "\x1b[2J",
+    "\x1b]0;pwned\x07",
+    "\x1b]8;;http://evil/\x1b\\",
+    "\x9b31m",
+    "\u202e",
+    "\u2066",
+]
+CONTROL_TEXT = st.lists(st.sampled_from(CONTROL_CHARS), min_size=1, max_size=4).map("".join)
+# Keys whose strings are keywords (an enum); the rest of the plan's strings are free text.
+_KEYWORD_KEYS = {"status", "type", "rag", "direction"}
+
+
+def _strings_of(value: Any, key: str = "") -> Iterator[str]:
+    if isinstance(value, str) and key not in _KEYWORD_KEYS:
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings_of(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings_of(v, key)
+
+
+def _replace_strings(value: Any, new: dict[str, str], key: str = "") -> Any:
+    if isinstance(value, str):
+        return value if key in _KEYWORD_KEYS else new.get(value, value)
+    if isinstance(value, dict):
+        return {k: _replace_strings(v, new, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_strings(v, new, key) for v in value]
+    return value
+
+
+@st.composite
+def with_controls(draw: st.DrawFn) -> dict[str, Any]:
+    """The valid plan with control characters spliced into every free-text string.
+
+    Each distinct string is changed the same way everywhere (an id and its references stay
+    equal), so most documents still load and reach every command's output.
+    """
+    doc = _valid_plan()
+    new = {}
+    for text in sorted(set(_strings_of(doc))):
+        ctl = draw(CONTROL_TEXT)
+        at = draw(st.integers(0, len(text)))
+        new[text] = text[:at] + ctl + text[at:]
+    return cast(dict[str, Any], _replace_strings(doc, new))
+
+
+@settings(FUZZ, max_examples=_share(60, 0.05))
+@given(with_controls())
+def _controls(doc: dict[str, Any]) -> None:
+    text = _dump(doc)
+    if text is not None:
+        FIGURES["cases"] += 1
+        run_all(text, mode="every")
+
+
+def test_terminal_control_in_every_string_never_reaches_the_terminal(
+    figures: Counter[str],
+) -> None:
+    _controls()
+    assert figures["cases"] >= _share(60, 0.05) // 2
+    assert figures["loaded"] >= figures["cases"] // 2, "the control characters broke the plans"

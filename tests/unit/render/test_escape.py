@@ -35,6 +35,11 @@ HOSTILE = [
     pytest.param("[ref]: http://evil", id="link-reference-definition"),
     pytest.param("\u2028sep\u2029para\x85nel\x00nul\x1b[31m", id="unicode-breaks-controls"),
     pytest.param("", id="empty"),
+    pytest.param("costs $5 and $x^2$ and $$\\sum$$", id="github-math"),
+    pytest.param("fixes #42, GH-7 and org/repo#9", id="issue-references"),
+    pytest.param("user\u202etxt.exe\u2066x\u2069 and \u200fmarks", id="bidi-overrides"),
+    pytest.param("ad\u200bmin\u2060 zero\ufeffwidth\u200c\u200d", id="zero-width"),
+    pytest.param("\x9b31m C1 \x9d0;title\x9c", id="c1-controls"),
 ]
 
 _MD = MarkdownIt("commonmark").enable("table")
@@ -49,10 +54,16 @@ def _walk(tokens: list[Token]) -> list[Token]:
 
 
 def _plain(text: str) -> str:
-    """What a reader should see: the text on one line, whitespace collapsed."""
+    """What a reader should see: the text on one line, whitespace collapsed, invisible and
+    reordering characters dropped, an invisible zero-width space after an issue-like ``#``."""
     text = re.sub(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]+", " ", text)
-    text = re.sub(r"[\x00-\x08\x0e-\x1b\x1f\x7f]", "", text)
-    return re.sub(r" {2,}", " ", text).strip()
+    text = re.sub(
+        r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]",
+        "",
+        text,
+    )
+    text = re.sub(r" {2,}", " ", text).strip()
+    return re.sub(r"((?<!&)#|\bGH-)(?=\d)", "\\g<1>\u200b", text, flags=re.IGNORECASE)
 
 
 def _check_table(cells: list[str]) -> list[str]:
@@ -98,6 +109,21 @@ def test_hostile_string_as_prose_is_one_plain_paragraph(text: str) -> None:
     assert kinds.count("bullet_list_open") == 1
     assert "blockquote_open" not in kinds and "code_block" not in kinds
     assert "ordered_list_open" not in kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        pytest.param("$x$ costs $5", "\\$x\\$ costs \\$5", id="dollars"),
+        pytest.param("see #42", "see #&#8203;42", id="issue"),
+        pytest.param("GH-42 and gh-7", "GH-&#8203;42 and gh-&#8203;7", id="gh-issue"),
+        pytest.param("a\u202eb\u200bc", "abc", id="bidi-zero-width"),
+    ],
+)
+def test_github_math_references_and_invisible_characters_are_neutralised(
+    text: str, escaped: str
+) -> None:
+    assert md_text(text) == escaped
 
 
 def test_ids_with_inner_underscores_stay_readable() -> None:

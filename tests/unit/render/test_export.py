@@ -91,6 +91,12 @@ def test_csv_rows_and_dates(run_cli: RunCli, small: Path) -> None:
         pytest.param("\rx", "'\rx", id="carriage-return"),
         pytest.param("a=1", "a=1", id="not-leading"),
         pytest.param("", "", id="empty"),
+        pytest.param("\x00=cmd|' /C calc'!A0", "'\x00=cmd|' /C calc'!A0", id="nul-before"),
+        pytest.param("\n=1+1", "'\n=1+1", id="line-feed-before"),
+        pytest.param("\u00a0=1+1", "'\u00a0=1+1", id="no-break-space-before"),
+        pytest.param("\u200b\ufeff+1", "'\u200b\ufeff+1", id="zero-width-before"),
+        pytest.param(" \u2060 @SUM(A1)", "' \u2060 @SUM(A1)", id="spaces-and-joiner-before"),
+        pytest.param("\u00a0plain", "\u00a0plain", id="no-break-space-then-text"),
     ],
 )
 def test_csv_formula_guard(cell: str, safe: str) -> None:

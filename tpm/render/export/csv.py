@@ -2,7 +2,8 @@
 
 Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return as a formula (CSV injection). Every text cell that comes from the plan and
-starts with one of those gets a leading single quote, which spreadsheets show as text.
+starts with one of those, also after invisible leading characters (NUL, line feed, no-break
+space, zero-width space, ...), gets a leading single quote, which spreadsheets show as text.
 Numbers tpm computes (float, variance, which may be negative) are written as plain numbers.
 Quoting is the csv module's (minimal quoting, ``\\r\\n`` line ends as RFC 4180 asks).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 
 from tpm.report.data import ReportData
 
@@ -37,8 +39,22 @@ HEADER = (
 
 
 def safe_cell(text: str) -> str:
-    """A text cell that a spreadsheet will not evaluate as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """A text cell that a spreadsheet will not evaluate as a formula.
+
+    Leading characters a spreadsheet may skip before reading a formula (whitespace such as
+    line feeds and no-break spaces, controls such as NUL, zero-width and other invisible
+    format characters) do not hide a ``=``, ``+``, ``-`` or ``@`` behind them.
+    """
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    start = 0
+    while start < len(text) and _invisible(text[start]):
+        start += 1
+    return "'" + text if start and text.startswith(_FORMULA_START, start) else text
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def _num(value: float | None) -> str:

@@ -31,7 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "risks": ("tpm.commands.risks", "the risk register: heat map, worst first, hygiene findings"),
     "kpi": ("tpm.commands.kpi", "KPIs vs target: RAG, trend, sparkline; kpi record adds a value"),
     "report": ("tpm.commands.report", "the status report in Markdown (--since adds changes)"),
-    "export": ("tpm.commands.export", "export as json, csv, ics (due dates) or mermaid (gantt)"),
+    "export": (
+        "tpm.commands.export",
+        "export as json, csv, ics (due dates), mermaid (gantt) or tjp (TaskJuggler)",
+    ),
     "merge": ("tpm.commands.merge", "merge BASE OURS THEIRS by item id and field (git driver)"),
     "git-setup": ("tpm.commands.git_setup", "make git merge plans/*.toml with tpm merge"),
 }

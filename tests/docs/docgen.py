@@ -744,7 +744,30 @@ def layers_section() -> str:
     return "\n".join(out)
 
 
-SECTIONS: dict[str, Callable[[], str]] = {"layers": layers_section}
+def commands_section() -> str:
+    """The README's command table, from tpm.cli.COMMANDS (each row links to its reference)."""
+    from tpm.cli import COMMANDS
+
+    out = [
+        "| command | what it does |",
+        "|---|---|",
+        "| `tpm [PLAN]` | open the TUI (PLAN defaults to the only `*.toml` under `./plans`) |",
+    ]
+    for name, (_module, help_) in COMMANDS.items():
+        positionals = [
+            str(action.metavar or action.dest.upper())
+            for action in _parser(name)._actions
+            if not action.option_strings and action.help != argparse.SUPPRESS
+        ]
+        shown = " ".join(["tpm", name, *positionals])
+        out.append(f"| [`{shown}`](docs/reference/cli.md#tpm-{name}) | {help_} |")
+    return "\n".join(out)
+
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "layers": layers_section,
+    "commands": commands_section,
+}
 
 
 def with_outputs(page: str) -> Callable[[], str]:

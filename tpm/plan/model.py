@@ -194,7 +194,7 @@ class Milestone(Item):
     estimate: Estimate | None = Field(None, description="Three-point estimate for the forecast.")
     blocked_reason: str = Field("", description="Required when status is blocked.")
     blocked_since: dt.date | None = Field(None, description="Day it became blocked (ages it).")
-    notes: str = Field("", description="Free text; keep prose here, comments are not kept.")
+    notes: str = Field("", description="Free text: context, links, what changed and why.")
 
     @field_validator("depends_on", mode="before")
     @classmethod

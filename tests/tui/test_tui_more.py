@@ -1,4 +1,4 @@
-"""More Pilot flows: other forms, deletes, timeline, report, and missing engine modules."""
+"""More Pilot flows: other forms, deletes, timeline, report, and an engine failure."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 from tuihelp import drive, screen_text, settle
 
-from tpm.tui import engine
+from tpm.register import kpis
 from tpm.tui.app import TpmApp
 from tpm.tui.screens.form import FormScreen
 from tpm.tui.screens.modals import PickScreen, PromptScreen
@@ -194,18 +194,18 @@ def test_report_is_rendered_and_written(
     assert written.read_text(encoding="utf-8").startswith("#")
 
 
-def test_missing_engine_module_shows_placeholder(
+def test_engine_failure_shows_placeholder_and_the_rest_works(
     plan_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(engine.MODULES, "report", "tpm.not_written_yet")
-    monkeypatch.setitem(engine.MODULES, "kpis", "tpm.not_written_yet_either")
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ArithmeticError("overflow in the KPI slope")
+
+    monkeypatch.setattr(kpis, "analyse_kpis", broken)
 
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        text = screen_text(app)
-        assert "tpm.not_written_yet is not available yet" in text
         await pilot.press("5")
         await settle(app, pilot)
-        assert "not available yet" in screen_text(app)
+        assert "the KPI analysis failed: ArithmeticError: overflow" in screen_text(app)
         await pilot.press("2")
         await settle(app, pilot)
         assert "fraud-rules" in screen_text(app)  # the schedule still works

@@ -1,10 +1,13 @@
-"""The tpm Textual application: the only caller of storage and the engine inside the TUI.
+"""The tpm Textual application: screens, dialogs and notifications over a PlanSession.
 
-The App holds the plan, the undo/redo history and the digest of the file as loaded. Screens
-post messages saying what the user wants (edit, quick edit, delete, write the report); the
-App validates, applies, re-analyses and pushes the result to the screens. It polls the
-file's digest so that an edit made elsewhere (git pull, an editor) is noticed and never
-overwritten silently. Editing flows live in :mod:`tpm.tui.editing` (a mixin).
+The :class:`~tpm.tui.session.PlanSession` holds the plan, the undo/redo history and the
+digest of the file as loaded, and does every read, check and write. Screens post messages
+saying what the user wants (edit, quick edit, delete, write the report); the App asks the
+session to apply it, re-analyses (:mod:`tpm.tui.analysis`) and pushes the result to the
+screens. It polls the file's digest so that an edit made elsewhere (git pull, an editor) is
+noticed and never overwritten silently. The dialogs live in mixins: forms
+(:mod:`tpm.tui.editing`), quick keys (:mod:`tpm.tui.quick`), saving and the file on disk
+(:mod:`tpm.tui.disk`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import gc
 import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import SystemCommand
@@ -24,16 +27,19 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tpm.check.diagnostics import Diagnostic
+from tpm.tui import analysis as engine_analysis
+from tpm.tui.analysis import Analysis, Engine, snapshot
 from tpm.tui.disk import DiskMixin
-from tpm.tui.engine import Analysis, Engine, snapshot
 from tpm.tui.history import History
 from tpm.tui.screens.modals import HelpScreen
 from tpm.tui.screens.problems import LoadingScreen, ProblemsScreen
+from tpm.tui.session import PlanSession
 from tpm.tui.widgets.text import clean
 
 if TYPE_CHECKING:
     from tpm.check.load import Loaded
     from tpm.plan.model import Plan
+    from tpm.report.data import ReportData
 
 # pydantic, the model, storage and validation are imported after the first frame is on
 # screen (in the loading worker), so that first paint costs little more than Textual's.
@@ -52,10 +58,10 @@ SCREENS = (
 )
 
 
-def _factory(module: str) -> Callable[[], Screen[Any]]:
-    def make() -> Screen[Any]:
+def _factory(module: str) -> Callable[[], Screen[None]]:
+    def make() -> Screen[None]:
         mod = importlib.import_module(f"tpm.tui.screens.{module}")
-        screen: Screen[Any] = getattr(mod, f"{module.capitalize()}Screen")()
+        screen: Screen[None] = getattr(mod, f"{module.capitalize()}Screen")()
         return screen
 
     return make
@@ -87,21 +93,38 @@ class TpmApp(DiskMixin):
         self, path: Path, as_of: dt.date | None = None, watch_interval: float | None = 2.0
     ) -> None:
         super().__init__()
-        self.path = path
+        self.session = PlanSession(path)
         self.as_of_override = as_of
         self.watch_interval = watch_interval
-        self.plan: Plan | None = None
-        self.digest: str | None = None
-        self._source: Any = None
-        self.diagnostics: list[Diagnostic] = []
-        self.history = History()
         self.engine = Engine()
         self.analysis: Analysis | None = None
         self.ready = False  # the plan has been read (valid or not)
         self._full_requested: int | None = None
         self._ignored_digest: str | None = None
         self._asking = False
-        self._markdown_cache: tuple[Any, str] | None = None
+        self._markdown_cache: tuple[ReportData, str] | None = None
+
+    # ------------------------------------------------------------ the session
+
+    @property
+    def path(self) -> Path:
+        """The plan file."""
+        return self.session.path
+
+    @property
+    def plan(self) -> Plan | None:
+        """The plan being edited (None while it has errors)."""
+        return self.session.plan
+
+    @property
+    def history(self) -> History:
+        """The undo history of the plan being edited."""
+        return self.session.history
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """What the last load found wrong with the file."""
+        return self.session.diagnostics
 
     # ------------------------------------------------------------ loading
 
@@ -111,7 +134,7 @@ class TpmApp(DiskMixin):
         plan_as_of = self.plan.program.as_of if self.plan else None
         return self.as_of_override or plan_as_of or _today()
 
-    def get_default_screen(self) -> Screen[Any]:
+    def get_default_screen(self) -> Screen[None]:
         return LoadingScreen(str(self.path))
 
     def on_mount(self) -> None:
@@ -122,9 +145,7 @@ class TpmApp(DiskMixin):
 
     @work(thread=True, exclusive=True, group="load")
     def _load_worker(self) -> None:
-        from tpm.check.load import load_plan
-
-        loaded = load_plan(self.path)
+        loaded = self.session.read()
         analysis = None
         if loaded.plan is not None:
             as_of = self.as_of_override or loaded.plan.program.as_of or _today()
@@ -133,23 +154,17 @@ class TpmApp(DiskMixin):
 
     def load(self) -> None:
         """(Re)load the plan from disk, dropping the history."""
-        from tpm.check.load import load_plan
+        self._adopt(self.session.read(), None)
 
-        self._adopt(load_plan(self.path), None)
+    def adopt_loaded(self, loaded: Loaded) -> None:
+        """Show a plan just read from disk (the history starts again)."""
+        self._adopt(loaded, None)
 
     def _adopt(self, loaded: Loaded, analysis: Analysis | None) -> None:
-        from tpm.plan.storage import current_digest
-
-        self.diagnostics = loaded.diagnostics
-        self.digest = loaded.source.digest if loaded.source else current_digest(self.path)
-        # Whether the file has comments is asked at the first save: scanning for them costs
-        # a third of a big load, and a file without "#" cannot have any.
-        self._source = loaded.source if loaded.source and "#" in loaded.source.text else None
-        self.history = History()
+        self.session.adopt(loaded)
         if analysis is None:
             self.engine.reset()
         self._ignored_digest = None
-        self.plan = loaded.plan
         self.ready = True
         self.update_title()
         if self.plan is None:
@@ -247,7 +262,7 @@ class TpmApp(DiskMixin):
         data, problem = Engine.full(plan, as_of)
         self.call_from_thread(self._adopt_full, version, data, problem)
 
-    def _adopt_full(self, version: int, data: Any, problem: str | None) -> None:
+    def _adopt_full(self, version: int, data: ReportData | None, problem: str | None) -> None:
         analysis = self.analysis
         if analysis is None or analysis.version != version:
             return  # a newer edit is on its way
@@ -276,8 +291,8 @@ class TpmApp(DiskMixin):
         if self._markdown_cache and self._markdown_cache[0] is analysis.report:
             return self._markdown_cache[1]
         try:
-            text = self.engine.markdown(analysis.report)
-        except Exception as exc:  # renderer missing or failing: say so, keep going
+            text = engine_analysis.markdown(analysis.report)
+        except Exception as exc:  # the renderer failed on this data: say so, keep going
             text = f"# Status report\n\n*Not available yet: {exc}*\n"
         self._markdown_cache = (analysis.report, text)
         return text
@@ -295,7 +310,7 @@ class TpmApp(DiskMixin):
         """Open the help."""
         self.push_screen(HelpScreen())
 
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for i, (name, title, _module) in enumerate(SCREENS, 1):
             yield SystemCommand(f"Show {title}", f"screen {i}", lambda n=name: self.action_show(n))
         yield SystemCommand("Save", "ctrl+s: write the plan", self.action_save)
@@ -304,6 +319,7 @@ class TpmApp(DiskMixin):
         yield SystemCommand("Reload", "ctrl+l: read the file again", self.action_reload)
         yield SystemCommand("Help", "?: keys and how editing works", self.action_help)
         yield from self.editing_commands()
+        yield SystemCommand("Write report", "write the status report to a file", self.write_report)
         for binding in getattr(type(screen), "BINDINGS", []):
             if isinstance(binding, Binding) and binding.description:
                 action = binding.action
@@ -328,9 +344,7 @@ class TpmApp(DiskMixin):
 
     def action_undo(self) -> None:
         """Undo the last edit."""
-        if self.plan is None:
-            return
-        change = self.history.undo(self.plan)
+        change = self.session.undo()
         if change is None:
             self.notify("nothing to undo")
             return
@@ -340,9 +354,7 @@ class TpmApp(DiskMixin):
 
     def action_redo(self) -> None:
         """Redo the last undone edit."""
-        if self.plan is None:
-            return
-        change = self.history.redo(self.plan)
+        change = self.session.redo()
         if change is None:
             self.notify("nothing to redo")
             return

@@ -1,26 +1,31 @@
-"""Saving, the file on disk, and quitting: the part of the App that protects the file.
+"""Saving, the file on disk, and quitting: the dialogs that protect the file.
 
-Saves go through ``tpm.plan.storage.save`` with the digest of the file as loaded, so an edit made
-elsewhere is never overwritten silently: the user sees the diff and chooses reload or keep
-mine. A file with comments is saved only after the user agrees to drop them. Mixed into
+The :class:`~tpm.tui.session.PlanSession` does the work (check the whole plan, then write
+only if the file is still the one loaded); this mixin asks the user when that is refused:
+the file changed on disk (see the diff, then reload or keep mine), the file has comments
+(drop them?), the plan fails ``tpm check`` (say why, write nothing). While a form or prompt
+is open the file is never reloaded: the poll waits until it closes. Mixed into
 :class:`~tpm.tui.app.TpmApp`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from tpm.tui.editing import EditingMixin
+from textual.screen import ModalScreen
+
+from tpm.tui.quick import QuickEditMixin
 from tpm.tui.screens.conflict import CHOICES, diff_text
 from tpm.tui.screens.modals import ConfirmScreen
 
+if TYPE_CHECKING:
+    from tpm.check.load import Loaded
 
-class DiskMixin(EditingMixin):
+
+class DiskMixin(QuickEditMixin):
     """ctrl+s, the digest poll, conflicts, the comments warning and quit-with-unsaved."""
 
-    digest: str | None
     ready: bool
-    _source: Any
     _ignored_digest: str | None
     _asking: bool
 
@@ -31,93 +36,110 @@ class DiskMixin(EditingMixin):
     # ------------------------------------------------------------ saving
 
     def action_save(self) -> None:
-        """Save through storage: atomic, canonical, never over someone else's edit."""
-        from tpm.plan.storage import current_digest
-
+        """Save through the session: checked, atomic, never over someone else's edit."""
         if self.plan is None:
             self.notify("nothing to save: the plan has errors", severity="error")
             return
-        if current_digest(self.path) != self.digest:
+        if self.session.changed_on_disk():
             self.resolve_conflict(save_after=True)
             return
-        if self.has_comments:
+        if self.session.has_comments:
             body = (
-                f"{self.path} has comments. tpm saves the canonical layout, which cannot keep "
-                "them (keep prose in notes fields). Save and drop the comments?"
+                f"{self.session.path} has comments. tpm saves the canonical layout, which "
+                "cannot keep them (keep prose in notes fields). Save and drop the comments?"
             )
             choices = (("save", "Save, drop comments"), ("cancel", "Cancel"))
             self.push_screen(
-                ConfirmScreen("Comments will be lost", body, choices),
+                ConfirmScreen("Comments will be lost", body, choices, safe="cancel"),
                 lambda answer: self._write_if(answer == "save"),
             )
             return
         self._write()
-
-    @property
-    def has_comments(self) -> bool:
-        """True when the file as loaded has comments that a save would drop."""
-        return bool(self._source is not None and self._source.sourcemap.has_comments)
 
     def _write_if(self, wanted: bool) -> None:
         if wanted:
             self._write()
 
     def _write(self) -> bool:
-        from tpm.plan.storage import ChangedOnDisk, StorageError, save
+        from tpm.plan.storage import ChangedOnDisk, StorageError
+        from tpm.tui.session import InvalidPlan
 
-        assert self.plan is not None
         try:
-            self.digest = save(self.path, self.plan, self.digest)
+            self.session.save()
+        except InvalidPlan as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return False
         except ChangedOnDisk:
             self.resolve_conflict(save_after=True)
             return False
         except StorageError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return False
-        self._source = None
-        self.history.mark_saved()
         self._ignored_digest = None
         self.update_title()
-        self.notify(f"saved {self.path}", timeout=2)
+        self.notify(f"saved {self.session.path}", timeout=2)
         return True
 
     # ------------------------------------------------------------ the file on disk
 
-    def poll_disk(self) -> None:
-        """Notice edits made elsewhere; reload quietly when there is nothing to lose."""
-        from tpm.plan.storage import current_digest
+    @property
+    def editing_open(self) -> bool:
+        """True while a form, prompt or question is on screen."""
+        return self._asking or isinstance(self.screen, ModalScreen)
 
-        if self._asking or not self.ready:
+    def poll_disk(self) -> None:
+        """Notice edits made elsewhere; reload quietly when there is nothing to lose.
+
+        Never while a form, prompt or question is open: the edit in it is applied first (to
+        the file as it is then, see :meth:`catch_up_with_disk`), and the poll runs again.
+        """
+        if not self.ready or self.editing_open:
             return
-        now = current_digest(self.path)
-        if now == self.digest or now == self._ignored_digest:
+        now = self.session.disk_digest()
+        if now == self.session.digest or now == self._ignored_digest:
             return
-        if not self.history.dirty and now is not None:
+        if not self.session.dirty and now is not None:
             self.load()
             self.notify("the file changed on disk; reloaded it", timeout=4)
             return
         self.resolve_conflict(save_after=False)
 
+    def catch_up_with_disk(self) -> None:
+        """Before an edit from a closed form or prompt is applied: when the file changed on
+        disk and there are no unsaved edits, reload it (if it is valid) and say so, so that
+        the edit lands on the file as it is now."""
+        if self.session.dirty or not self.session.changed_on_disk():
+            return
+        loaded = self.session.read()
+        if loaded.plan is None or self.session.disk_digest() == self._ignored_digest:
+            return  # leave it to the poll (it shows the problems, or was asked to wait)
+        self.adopt_loaded(loaded)
+        self.notify("the file changed on disk; your edit was applied to it", timeout=5)
+
+    def adopt_loaded(self, loaded: Loaded) -> None:
+        """Show a freshly loaded plan (defined by the App)."""
+        raise NotImplementedError
+
     def resolve_conflict(self, save_after: bool) -> None:
         """Show what differs between the file on disk and mine; reload or keep mine."""
-        from tpm.check.load import load_plan
-        from tpm.plan.storage import current_digest, dumps
+        from tpm.plan.storage import dumps
 
         if self._asking:
             return
-        now = current_digest(self.path)
+        session = self.session
+        now = session.disk_digest()
         try:
-            theirs = self.path.read_text(encoding="utf-8")
-        except OSError:
+            theirs = session.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             theirs = ""
-        disk = load_plan(self.path)
+        disk = session.read()
         if disk.plan is not None:
             theirs = dumps(disk.plan)
         mine = dumps(self.plan) if self.plan else ""
         what = "was deleted" if now is None else "changed on disk"
         body = diff_text(theirs, mine)
         body.append(
-            f"\n{self.path} {what} since it was loaded; tpm did not overwrite it.\n"
+            f"\n{session.path} {what} since it was loaded; tpm did not overwrite it.\n"
             "Reload drops your unsaved edits; keep mine saves yours over it.",
             style="bold",
         )
@@ -129,8 +151,7 @@ class DiskMixin(EditingMixin):
                 self.load()
                 self.notify("reloaded from disk", timeout=3)
             elif answer == "keep":
-                self.digest = now
-                self.history.mark_diverged()
+                session.keep_mine(now)
                 self.update_title()
                 if save_after:
                     self.action_save()
@@ -139,12 +160,14 @@ class DiskMixin(EditingMixin):
             else:
                 self._ignored_digest = now
 
-        screen = ConfirmScreen("The plan changed on disk", body, CHOICES, "conflict-diff")
+        screen = ConfirmScreen(
+            "The plan changed on disk", body, CHOICES, "conflict-diff", safe="later"
+        )
         self.push_screen(screen, decided)
 
     def action_reload(self) -> None:
         """Read the file again (asks first when there are unsaved edits)."""
-        if self.history.dirty:
+        if self.session.dirty:
             self.resolve_conflict(save_after=False)
             return
         self.load()
@@ -154,7 +177,7 @@ class DiskMixin(EditingMixin):
 
     async def action_quit(self) -> None:
         """Quit; ask first when there are unsaved changes."""
-        if not self.history.dirty:
+        if not self.session.dirty:
             self.exit()
             return
         choices = (
@@ -168,8 +191,8 @@ class DiskMixin(EditingMixin):
                 self.exit()
             elif answer == "save":
                 self.action_save()
-                if not self.history.dirty:
+                if not self.session.dirty:
                     self.exit()
 
         body = "The plan has unsaved changes."
-        self.push_screen(ConfirmScreen("Unsaved changes", body, choices), decided)
+        self.push_screen(ConfirmScreen("Unsaved changes", body, choices, safe="save"), decided)

@@ -1,42 +1,33 @@
-"""The App's editing flows: forms, quick keys, deletes, sub-items, writing the report.
+"""The App's editing flows: forms, sub-items and deletes, as dialogs over the PlanSession.
 
 Every edit becomes a :class:`~tpm.tui.history.Change` (so undo works for all of them) and
 is checked with ``tpm.check.document.check_document`` on the plan as it would be saved, the same
-checks and messages as ``tpm check``. Mixed into :class:`~tpm.tui.app.TpmApp`.
+checks and messages as ``tpm check``. A form remembers the id of its item, never its position:
+when it is saved, the item is looked up in the plan as it is then, and only the fields the
+user changed are written over it. Mixed into :class:`~tpm.tui.app.TpmApp`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 
 from tpm.check.diagnostics import Diagnostic
-from tpm.tui.history import Change, History
-from tpm.tui.messages import (
-    DeleteRequested,
-    EditRequested,
-    QuickEdit,
-    SubItemsRequested,
-)
-from tpm.tui.screens.modals import PickScreen, PromptScreen
+from tpm.tui.messages import DeleteRequested, EditRequested, SubItemsRequested
+from tpm.tui.screens.modals import PickScreen
+from tpm.tui.session import PlanSession
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from tpm.plan.model import Plan
+    from tpm.tui.history import Change, Item
 
 # The model, validation and forms load with the plan (after the first frame): they are
 # imported inside the functions below.
-
-
-def _model(section: str) -> Any:
-    from tpm.plan.model import Decision, Kpi, Milestone, Risk
-
-    return {"milestones": Milestone, "risks": Risk, "kpis": Kpi, "decisions": Decision}[section]
-
 
 NOUN = {
     "milestones": "milestone",
@@ -46,169 +37,171 @@ NOUN = {
     "mitigations": "mitigation",
     "measurements": "measurement",
 }
+OWNER = {"mitigations": "risks", "measurements": "kpis"}
+
+
+def model_of(section: str) -> type[Item]:
+    """The plan model of a section's items."""
+    from tpm.plan.model import Decision, Kpi, Milestone, Risk
+
+    models: dict[str, type[Item]] = {
+        "milestones": Milestone,
+        "risks": Risk,
+        "kpis": Kpi,
+        "decisions": Decision,
+    }
+    return models[section]
 
 
 class EditingMixin(App[None]):
     """Turns the screens' requests into validated, undoable changes."""
 
-    _canonical: tuple[int, dict[str, Any]] | None = None
+    session: PlanSession
     last_change = ""
-    plan: Plan | None
-    path: Path
-    history: History
 
     @property
     def as_of(self) -> dt.date:
         """The status date (defined by the App)."""
         raise NotImplementedError
 
-    def reanalyse(self, changed: Iterable[str] | None) -> None:
-        """Re-run the analysis after an edit (defined by the App)."""
+    @property
+    def plan(self) -> Plan | None:
+        """The plan being edited (defined by the App)."""
         raise NotImplementedError
 
-    def report_markdown(self) -> str:
-        """The report text (defined by the App)."""
+    def reanalyse(self, changed: Iterable[str] | None) -> None:
+        """Re-run the analysis after an edit (defined by the App)."""
         raise NotImplementedError
 
     def update_title(self) -> None:
         """Refresh the header (defined by the App)."""
         raise NotImplementedError
 
+    def catch_up_with_disk(self) -> None:
+        """Reload a file changed on disk when nothing would be lost (defined by DiskMixin)."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------ helpers
-
-    def index_of(self, section: str, key: str) -> int | None:
-        """Position of the item with this id in a plan list."""
-        assert self.plan is not None
-        for i, item in enumerate(getattr(self.plan, section)):
-            if item.id == key:
-                return i
-        return None
-
-    def canonical_data(self) -> dict[str, Any]:
-        """The plan as the saved file would parse (cached per version)."""
-        from tpm.plan.storage import dumps
-
-        assert self.plan is not None
-        version = self.history.version
-        if self._canonical is None or self._canonical[0] != version:
-            self._canonical = (version, tomllib.loads(dumps(self.plan)))
-        data: dict[str, Any] = self._canonical[1]
-        return data
-
-    def check_candidate(
-        self, section: str, index: int | None, item: dict[str, Any] | None
-    ) -> list[Diagnostic]:
-        """Diagnostics of the plan with ``item`` at ``index`` (None index: appended; None
-        item: deleted), exactly as ``tpm check`` would report them on the saved file."""
-        from tpm.check.document import check_document
-        from tpm.plan.sourcemap import SourceMap
-
-        data = dict(self.canonical_data())
-        items = list(data.get(section, []))
-        if item is None and index is not None:
-            del items[index]
-        elif index is None:
-            items.append(item)
-        else:
-            items[index] = item
-        data[section] = items
-        return check_document(data, str(self.path), SourceMap()).diagnostics
 
     def commit(self, change: Change) -> None:
         """Record a change, re-analyse, and say what happened."""
-        assert self.plan is not None
-        self.history.record(self.plan, change)
+        change = self.session.record(change)
+        self.after_change(change, change.label)
+
+    def after_change(self, change: Change, label: str) -> None:
+        """Re-analyse after a change and show its label in the header."""
         self.reanalyse(change.milestone_ids if change.section == "milestones" else ())
         # Feedback in the header (a toast would re-layout the screen: slow on big plans).
-        self.last_change = change.label
+        self.last_change = label
         self.update_title()
+
+    def replace_item(self, label: str, section: str, key: str, new: Item) -> None:
+        """Replace the item with id ``key`` as it is now; re-add it when it has gone."""
+        from tpm.tui.history import ItemGone
+
+        try:
+            change = self.session.replace(label, section, key, new)
+        except ItemGone:
+            change = self.session.add(f"re-added {NOUN[section]} {new.id}", section, new)
+            self.notify(
+                f"{key} was removed from the file while you edited it; your version is added "
+                "back (u undoes)",
+                severity="warning",
+                timeout=8,
+            )
+        self.after_change(change, change.label)
 
     # ------------------------------------------------------------ forms
 
     def on_edit_requested(self, event: EditRequested) -> None:
         """Open the edit form for an item, a new item, or a sub-item."""
-        from tpm.tui.formdata import NEW_ITEM, item_data, item_texts
+        from tpm.tui.formdata import NEW_ITEM, item_texts
         from tpm.tui.screens.form import FormScreen
 
         if self.plan is None:
             return
-        if event.section in ("mitigations", "measurements"):
+        if event.section in OWNER:
             self._sub_form(event.section, event.parent or "", event.key)
             return
-        section = event.section
-        index = self.index_of(section, event.key) if event.key else None
-        original = getattr(self.plan, section)[index] if index is not None else None
+        section, key = event.section, event.key
+        original = self.session.find(section, key) if key else None
+        if key and original is None:
+            return
         texts = item_texts(original if original is not None else NEW_ITEM[section], section)
         noun = NOUN[section]
 
+        def candidate(values: dict[str, str]) -> dict[str, object]:
+            current = self.session.find(section, key) if key else None
+            return _merged(values, texts, section, current or original)
+
         def check(values: dict[str, str]) -> list[Diagnostic]:
-            return _relevant(
-                self.check_candidate(section, index, item_data(values, section, original)),
-                values.get("id", ""),
-            )
+            target = key if key and self.session.find(section, key) else None
+            found = self.session.check_candidate(section, target, candidate(values))
+            return _relevant(found, values.get("id", ""))
 
         def done(result: tuple[str, dict[str, str]] | None) -> None:
             if result is None:
                 return
+            self.catch_up_with_disk()
             action, values = result
-            if action == "delete" and original is not None:
-                self.delete(section, original.id)
+            if action == "delete" and key:
+                self.delete(section, key)
                 return
-            new = _model(section).model_validate(item_data(values, section, original))
-            where = index if index is not None else len(getattr(self.plan, section))
-            label = f"edited {noun} {new.id}" if original is not None else f"added {noun} {new.id}"
-            self.commit(Change(label, section, where, original, new))
+            new = model_of(section).model_validate(candidate(values))
+            if key:
+                self.replace_item(f"edited {noun} {new.id}", section, key, new)
+            else:
+                self.commit_add(f"added {noun} {new.id}", section, new)
 
-        title = f"Edit {noun} {original.id}" if original is not None else f"New {noun}"
-        self.push_screen(FormScreen(title, section, texts, check, original is not None), done)
+        title = f"Edit {noun} {key}" if key else f"New {noun}"
+        self.push_screen(FormScreen(title, section, texts, check, bool(key)), done)
+
+    def commit_add(self, label: str, section: str, new: Item) -> None:
+        """Append a new item."""
+        change = self.session.add(label, section, new)
+        self.after_change(change, change.label)
 
     def _sub_form(self, section: str, parent: str, key: str | None) -> None:
         """Mitigations and measurements are edited as part of their risk or KPI."""
-        from tpm.tui.formdata import NEW_ITEM, item_data, item_texts
+        from tpm.tui.formdata import NEW_ITEM, item_texts
         from tpm.tui.screens.form import FormScreen
 
-        owner_section = "risks" if section == "mitigations" else "kpis"
-        owner_index = self.index_of(owner_section, parent)
-        if owner_index is None:
+        owner_section = OWNER[section]
+        owner = self.session.find(owner_section, parent)
+        if owner is None:
             return
-        owner = getattr(self.plan, owner_section)[owner_index]
-        children = list(getattr(owner, section))
-        pos = int(key) if key is not None else None
-        original = children[pos] if pos is not None else None
+        children: list[BaseModel] = list(getattr(owner, section))
+        original = children[int(key)] if key is not None else None
         start = NEW_ITEM[section] | ({"date": self.as_of} if section == "measurements" else {})
         texts = item_texts(original if original is not None else start, section)
 
-        def owner_with(values: dict[str, str] | None) -> dict[str, Any]:
-            data: dict[str, Any] = owner.model_dump(exclude_defaults=True)
-            kids = [c.model_dump(exclude_defaults=True) for c in children]
-            if values is None and pos is not None:
-                del kids[pos]
-            elif values is not None:
-                child = item_data(values, section, original)
-                if pos is None:
-                    kids.append(child)
-                else:
-                    kids[pos] = child
-            data[section] = kids
-            return data
+        def owner_with(values: dict[str, str] | None) -> dict[str, object] | None:
+            current = self.session.find(owner_section, parent)
+            if current is None:
+                return None
+            return _with_child(current, section, original, values, texts)
 
         def check(values: dict[str, str]) -> list[Diagnostic]:
-            return _relevant(
-                self.check_candidate(owner_section, owner_index, owner_with(values)),
-                values.get("id", owner.id),
-            )
+            data = owner_with(values)
+            if data is None:
+                return [_gone(parent)]
+            found = self.session.check_candidate(owner_section, parent, data)
+            return _relevant(found, values.get("id", parent))
 
         def done(result: tuple[str, dict[str, str]] | None) -> None:
             if result is None:
                 return
+            self.catch_up_with_disk()
             action, values = result
             data = owner_with(None if action == "delete" else values)
-            new = _model(owner_section).model_validate(data)
+            if data is None:
+                self.notify(_gone(parent).message, severity="error", timeout=8)
+                return
+            new = model_of(owner_section).model_validate(data)
             verb = "deleted" if action == "delete" else ("edited" if original else "added")
-            label = f"{verb} {NOUN[section]} of {owner.id}"
-            self.commit(Change(label, owner_section, owner_index, owner, new))
+            self.replace_item(f"{verb} {NOUN[section]} of {parent}", owner_section, parent, new)
 
-        title = f"{'Edit' if original else 'New'} {NOUN[section]} of {owner.id}"
+        title = f"{'Edit' if original else 'New'} {NOUN[section]} of {parent}"
         self.push_screen(FormScreen(title, section, texts, check, original is not None), done)
 
     def on_sub_items_requested(self, event: SubItemsRequested) -> None:
@@ -219,11 +212,9 @@ class EditingMixin(App[None]):
         if event.section == "decisions":
             options += [(d.id, f"{d.id}: {d.title} ({d.status})") for d in self.plan.decisions]
         else:
-            owner_section = "risks" if event.section == "mitigations" else "kpis"
-            index = self.index_of(owner_section, event.parent or "")
-            if index is None:
+            owner = self.session.find(OWNER[event.section], event.parent or "")
+            if owner is None:
                 return
-            owner = getattr(self.plan, owner_section)[index]
             for i, child in enumerate(getattr(owner, event.section)):
                 label = (
                     f"{child.id}: {child.action} [{child.status}]"
@@ -252,116 +243,16 @@ class EditingMixin(App[None]):
 
     def delete(self, section: str, key: str) -> None:
         """Delete an item after checking the plan without it."""
-        index = self.index_of(section, key)
-        if index is None or self.plan is None:
+        if self.plan is None or self.session.find(section, key) is None:
             return
-        errors = [d for d in self.check_candidate(section, index, None) if d.severity == "error"]
+        found = self.session.check_candidate(section, key, None)
+        errors = [d for d in found if d.severity == "error"]
         if errors:
             lines = "\n".join(d.message for d in errors[:5])
             self.notify(f"cannot delete {key}:\n{lines}", severity="error", timeout=8)
             return
-        item = getattr(self.plan, section)[index]
-        self.commit(Change(f"deleted {NOUN[section]} {key}", section, index, item, None))
-
-    # ------------------------------------------------------------ quick keys
-
-    def on_quick_edit(self, event: QuickEdit) -> None:
-        """One-key edits; some ask for a value first."""
-        from tpm.tui import edits
-
-        if self.plan is None:
-            return
-        index = self.index_of(event.section, event.key)
-        if index is None:
-            return
-        item = getattr(self.plan, event.section)[index]
-        today = self.as_of
-
-        def apply(new: Any, label: str) -> None:
-            self.commit(Change(f"{label}: {event.key}", event.section, index, item, new))
-
-        op = event.op
-        if op == "cycle":
-            new = edits.cycle_status(item, today)
-            apply(new, f"status {item.status} → {new.status}")
-        elif op == "done":
-            apply(edits.mark_done(item, today), f"done on {today}")
-        elif op == "reviewed":
-            apply(edits.reviewed(item, today), f"reviewed on {today}")
-        elif op == "percent":
-            self._ask(
-                f"Percent complete of {item.id} (0-100)",
-                f"{item.percent_complete:g}",
-                _range_check(0, 100),
-                lambda text: apply(
-                    edits.set_percent(item, float(text), today), f"{float(text):g}% complete"
-                ),
-            )
-        elif op == "blocked":
-            self._ask(
-                f"What blocks {item.id}?",
-                item.blocked_reason,
-                lambda text: None if text.strip() else "a reason is required",
-                lambda text: apply(edits.set_blocked(item, text, today), "blocked"),
-            )
-        elif op in ("probability", "impact"):
-            self._ask(
-                f"{op.capitalize()} of {item.id} (1-5)",
-                str(getattr(item, op)),
-                _range_check(1, 5, whole=True),
-                lambda text: apply(edits.rescore(item, **{op: int(text)}), f"{op} {text}"),
-            )
-        elif op == "measure":
-            self._ask(
-                f"Measurement of {item.name} on {today} ({item.unit or 'value'}; text after the "
-                "number is a note)",
-                "",
-                lambda text: _range_check(None, None)(text.split(" ", 1)[0]),
-                lambda text: apply(
-                    edits.record_measurement(
-                        item, float(text.split(" ", 1)[0]), today, _note(text)
-                    ),
-                    f"measured {text.split(' ', 1)[0]}",
-                ),
-            )
-
-    def _ask(
-        self,
-        title: str,
-        value: str,
-        check: Callable[[str], str | None],
-        then: Callable[[str], None],
-    ) -> None:
-        def answered(text: str | None) -> None:
-            if text is not None:
-                then(text.strip())
-
-        self.push_screen(PromptScreen(title, value, check=check), answered)
-
-    # ------------------------------------------------------------ report
-
-    def on_write_report_requested(self) -> None:
-        """The report screen asked to write the report."""
-        self.write_report()
-
-    def write_report(self) -> None:
-        """Ask for a file name and write the Markdown status report there."""
-        from tpm.plan.storage import StorageError, current_digest, write_atomic
-
-        default = f"{self.path.stem}-status-{self.as_of}.md"
-
-        def chosen(name: str | None) -> None:
-            if not name:
-                return
-            target = Path(name)
-            try:
-                write_atomic(target, self.report_markdown(), current_digest(target))
-            except (StorageError, OSError) as exc:
-                self.notify(f"could not write {target}: {exc}", severity="error")
-                return
-            self.notify(f"wrote {target}", timeout=3)
-
-        self.push_screen(PromptScreen("Write the status report to", default), chosen)
+        change = self.session.delete(f"deleted {NOUN[section]} {key}", section, key)
+        self.after_change(change, change.label)
 
     def editing_commands(self) -> Iterable[SystemCommand]:
         """Editing actions for the command palette."""
@@ -377,7 +268,65 @@ class EditingMixin(App[None]):
             "add, edit or delete decisions and asks",
             lambda: self.post_message(SubItemsRequested("decisions")),
         )
-        yield SystemCommand("Write report", "write the status report to a file", self.write_report)
+
+
+def _merged(
+    values: dict[str, str], initial: dict[str, str], section: str, current: BaseModel | None
+) -> dict[str, object]:
+    """The item to write: the item as it is now, with the fields the user changed in the form.
+
+    A field the user did not touch keeps its current value, so an edit made elsewhere while
+    the form was open (and reloaded since) is not undone by the form.
+    """
+    from tpm.tui.formdata import item_data, item_texts
+
+    if current is None:
+        return item_data(values, section, None)
+    texts = item_texts(current, section)
+    for name, text in values.items():
+        if text != initial.get(name):
+            texts[name] = text
+    return item_data(texts, section, current)
+
+
+def _with_child(
+    owner: Item,
+    section: str,
+    original: BaseModel | None,
+    values: dict[str, str] | None,
+    initial: dict[str, str],
+) -> dict[str, object]:
+    """The owner (as it is now) with the sub-item edited, added or (values None) deleted.
+
+    The sub-item is found by value (a mitigation by id), not by position.
+    """
+    data: dict[str, object] = owner.model_dump(exclude_defaults=True)
+    kids: list[BaseModel] = list(getattr(owner, section))
+    where = _find_child(kids, original) if original is not None else None
+    dumped = [c.model_dump(exclude_defaults=True) for c in kids]
+    if values is None:
+        if where is not None:
+            del dumped[where]
+    else:
+        child = _merged(values, initial, section, kids[where] if where is not None else None)
+        if where is None:
+            dumped.append(child)
+        else:
+            dumped[where] = child
+    data[section] = dumped
+    return data
+
+
+def _find_child(kids: list[BaseModel], original: BaseModel) -> int | None:
+    key = getattr(original, "id", None)
+    for i, kid in enumerate(kids):
+        if (key is not None and getattr(kid, "id", None) == key) or kid == original:
+            return i
+    return None
+
+
+def _gone(parent: str) -> Diagnostic:
+    return Diagnostic("error", "gone", f"{parent} is no longer in the plan (changed on disk)")
 
 
 def _relevant(found: list[Diagnostic], ident: str) -> list[Diagnostic]:
@@ -386,9 +335,11 @@ def _relevant(found: list[Diagnostic], ident: str) -> list[Diagnostic]:
     return sorted(kept, key=lambda d: (d.severity != "error", d.code, d.message))
 
 
-def _range_check(
+def range_check(
     low: float | None, high: float | None, whole: bool = False
 ) -> Callable[[str], str | None]:
+    """A prompt check: a number, optionally whole, within ``low``..``high``."""
+
     def check(text: str) -> str | None:
         from tpm.tui import edits
 
@@ -402,8 +353,3 @@ def _range_check(
         return None
 
     return check
-
-
-def _note(text: str) -> str:
-    parts = text.split(" ", 1)
-    return parts[1].strip() if len(parts) > 1 else ""

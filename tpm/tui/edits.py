@@ -8,7 +8,8 @@ is the day the TUI calls "today": the plan's status date (``--as-of``, ``as_of``
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -20,32 +21,63 @@ M = TypeVar("M", bound=BaseModel)
 STATUS_CYCLE = {"planned": "in_progress", "in_progress": "done", "done": "planned"}
 
 
-def replace(item: M, **changes: Any) -> M:
+def replace(item: M, **changes: object) -> M:
     """A validated copy of ``item`` with fields changed (extra keys kept)."""
     data = item.model_dump()
     data.update(changes)
     return type(item).model_validate(data)
 
 
-def cycle_status(m: Milestone, today: dt.date) -> Milestone:
+@dataclass(frozen=True)
+class Edited:
+    """A quick edit's new item, and what the user should be told about it (or "")."""
+
+    item: Milestone
+    notice: str = ""
+
+
+def cycle_status(m: Milestone, today: dt.date, origin: Milestone | None = None) -> Edited:
     """planned -> in_progress -> done -> planned; blocked and cancelled go to in_progress.
 
-    Starting stamps actual_start (when missing); done stamps actual_finish and 100 %;
-    going back to planned clears what the cycle set.
+    ``origin`` is the milestone before the first press of this run of presses (``m`` itself
+    when None). Arriving back at the origin's status restores the origin exactly, so a full
+    round trip never loses a date or progress. Starting stamps actual_start (when missing);
+    done stamps actual_finish and 100 %. Without an origin to restore, going back to planned
+    keeps the dates and progress and says so.
     """
+    origin = origin or m
     nxt = STATUS_CYCLE.get(m.status, "in_progress")
+    if nxt == origin.status and origin is not m:
+        return Edited(origin, "restored as it was before the status key")
     if nxt == "in_progress":
-        return replace(
-            m,
+        started = replace(
+            origin,
             status="in_progress",
-            actual_start=m.actual_start or today,
-            actual_finish=None,
+            actual_start=origin.actual_start or today,
             blocked_reason="",
             blocked_since=None,
         )
+        notes = [f"unblocked (was: {m.blocked_reason})"] if m.status == "blocked" else []
+        if started.actual_finish:
+            notes.append(f"kept actual_finish {started.actual_finish} (e edits it, u undoes)")
+        return Edited(started, "; ".join(notes))
     if nxt == "done":
-        return mark_done(m, today)
-    return replace(m, status="planned", percent_complete=0, actual_start=None, actual_finish=None)
+        return Edited(mark_done(m, today))
+    planned = replace(origin, status="planned", blocked_reason="", blocked_since=None)
+    kept = _kept(planned)
+    note = f"kept {kept} (e edits them, u undoes)" if kept else ""
+    return Edited(planned, note)
+
+
+def _kept(m: Milestone) -> str:
+    parts = []
+    if m.actual_start:
+        parts.append(f"actual_start {m.actual_start}")
+    if m.actual_finish:
+        parts.append(f"actual_finish {m.actual_finish}")
+    if m.percent_complete:
+        parts.append(f"{m.percent_complete:g}% complete")
+    return ", ".join(parts)
 
 
 def mark_done(m: Milestone, today: dt.date) -> Milestone:
@@ -64,14 +96,26 @@ def mark_done(m: Milestone, today: dt.date) -> Milestone:
     )
 
 
-def set_percent(m: Milestone, percent: float, today: dt.date) -> Milestone:
-    """Set percent complete; progress on planned work starts it today."""
+def set_percent(m: Milestone, percent: float, today: dt.date) -> Edited:
+    """Set percent complete; progress on planned work starts it today, and less than 100 %
+    on done work reopens it (in progress, without its actual_finish; the notice says so)."""
     value: float | int = int(percent) if float(percent).is_integer() else percent
     if m.status == "planned" and value > 0:
-        return replace(
+        started = replace(
             m, percent_complete=value, status="in_progress", actual_start=m.actual_start or today
         )
-    return replace(m, percent_complete=value)
+        return Edited(started, "started: now in progress")
+    if m.status == "done" and value < 100:
+        finish = f"; actual_finish {m.actual_finish} cleared" if m.actual_finish else ""
+        reopened = replace(
+            m,
+            percent_complete=value,
+            status="in_progress",
+            actual_start=m.actual_start or m.actual_finish or today,
+            actual_finish=None,
+        )
+        return Edited(reopened, f"done → in progress at {value:g}%{finish} (u undoes)")
+    return Edited(replace(m, percent_complete=value))
 
 
 def set_blocked(m: Milestone, reason: str, today: dt.date) -> Milestone:
@@ -94,10 +138,13 @@ def rescore(r: Risk, probability: int | None = None, impact: int | None = None) 
     )
 
 
-def record_measurement(k: Kpi, value: float, day: dt.date, note: str = "") -> Kpi:
-    """Add a measurement; one on the same day is replaced. Kept sorted by date."""
+def record_measurement(
+    k: Kpi, value: float, day: dt.date, note: str = "", replace_day: bool = False
+) -> Kpi:
+    """Add a measurement, kept in date order (after those of the same day). With
+    ``replace_day`` the day's earlier measurements are dropped."""
     number: float | int = int(value) if float(value).is_integer() else value
-    kept = [x for x in k.measurements if x.date != day]
+    kept = [x for x in k.measurements if not (replace_day and x.date == day)]
     kept.append(Measurement(date=day, value=number, note=note))
     kept.sort(key=lambda x: x.date)
     return replace(k, measurements=[x.model_dump() for x in kept])

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import get_args
 
 from pydantic import BaseModel
 
@@ -36,7 +37,7 @@ class FieldSpec:
     hint: str = ""
 
 
-def _choice(name: str, literal: Any, optional: bool = False) -> FieldSpec:
+def _choice(name: str, literal: object, optional: bool = False) -> FieldSpec:
     values = tuple(get_args(literal))
     return FieldSpec(name, "choice", (("",) if optional else ()) + values)
 
@@ -116,7 +117,7 @@ FORMS: dict[str, tuple[FieldSpec, ...]] = {
 }
 
 # Fields a new item starts with (the required ones get a visible stand-in).
-NEW_ITEM: dict[str, dict[str, Any]] = {
+NEW_ITEM: dict[str, dict[str, object]] = {
     "milestones": {"id": "", "title": "", "duration": 1, "status": "planned"},
     "risks": {"id": "", "title": "", "probability": 3, "impact": 3, "status": "open"},
     "mitigations": {"id": "", "status": "todo"},
@@ -128,29 +129,39 @@ NEW_ITEM: dict[str, dict[str, Any]] = {
 _DEP = re.compile(r"^\s*([^:\s]+)\s*(?::\s*(FS|SS|FF|SF)\s*([+-]\s*[0-9.]+)?)?\s*$", re.I)
 
 
-def to_text(value: Any, spec: FieldSpec) -> str:
+def to_text(value: object, spec: FieldSpec) -> str:
     """The text a form field shows for a stored value."""
     if value is None:
         return ""
-    if spec.kind == "deps":
-        return ", ".join(_dep_text(d) for d in value)
-    if spec.kind == "ids":
+    if spec.kind == "deps" and isinstance(value, list):
+        return ", ".join(_dep_text(_as_dict(d) if not isinstance(d, str) else d) for d in value)
+    if spec.kind == "ids" and isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if spec.kind == "estimate":
-        e = value if isinstance(value, dict) else value.model_dump()
+        e = _as_dict(value)
         return f"{e['optimistic']}/{e['likely']}/{e['pessimistic']}"
     return str(value)
 
 
-def _dep_text(dep: Any) -> str:
-    d = dep if isinstance(dep, dict) else dep.model_dump()
-    if d.get("type", "FS") == "FS" and not d.get("lag"):
+def _as_dict(value: object) -> dict[str, object]:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return {}
+
+
+def _dep_text(d: dict[str, object] | str) -> str:
+    if isinstance(d, str):
+        return d
+    lag = d.get("lag") or 0
+    if d.get("type", "FS") == "FS" and not lag:
         return str(d["id"])
-    lag = d.get("lag", 0)
-    return f"{d['id']}:{d.get('type', 'FS')}" + (f"{lag:+g}" if lag else "")
+    shown = f"{lag:+g}" if isinstance(lag, int | float) and lag else ""
+    return f"{d['id']}:{d.get('type', 'FS')}{shown}"
 
 
-def from_text(text: str, spec: FieldSpec) -> Any:
+def from_text(text: str, spec: FieldSpec) -> object:
     """The stored value for a field's text; MISSING when the field is empty."""
     text = text.strip()
     if not text:
@@ -175,7 +186,7 @@ def from_text(text: str, spec: FieldSpec) -> Any:
     return text
 
 
-def _number(text: str) -> Any:
+def _number(text: str) -> int | float | str:
     try:
         return int(text)
     except ValueError:
@@ -187,30 +198,30 @@ def _number(text: str) -> Any:
     return value
 
 
-def _dep(text: str) -> Any:
+def _dep(text: str) -> str | dict[str, object]:
     match = _DEP.match(text)
     if not match:
         return text.strip()
     ident, kind, lag = match.groups()
     if not kind:
         return ident
-    out: dict[str, Any] = {"id": ident, "type": kind.upper()}
+    out: dict[str, object] = {"id": ident, "type": kind.upper()}
     if lag:
         out["lag"] = _number(lag.replace(" ", ""))
     return out
 
 
-def item_texts(item: BaseModel | dict[str, Any], section: str) -> dict[str, str]:
+def item_texts(item: BaseModel | Mapping[str, object], section: str) -> dict[str, str]:
     """Every form field's text for an existing item (or a NEW_ITEM dict)."""
-    data = item if isinstance(item, dict) else dict(item)
+    data: Mapping[str, object] = dict(item) if isinstance(item, BaseModel) else item
     return {spec.name: to_text(data.get(spec.name), spec) for spec in FORMS[section]}
 
 
 def item_data(
-    texts: dict[str, str], section: str, original: BaseModel | dict[str, Any] | None
-) -> dict[str, Any]:
+    texts: dict[str, str], section: str, original: BaseModel | Mapping[str, object] | None
+) -> dict[str, object]:
     """The TOML-shaped item for the form's texts; keys the form does not show are kept."""
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     if isinstance(original, BaseModel):
         shown = {s.name for s in FORMS[section]}
         for key, value in original.model_dump(exclude_defaults=True).items():

@@ -3,29 +3,47 @@
 An edit never mutates an item in place. It swaps a whole item (a milestone, a risk with its
 mitigations, a KPI with its measurements, a decision) in one of the plan's lists, so that
 undoing it is swapping the old item back, and the schedule can be told exactly which
-milestone changed.
+milestone changed. Items are found by id when a change is applied, never by position: the
+position is only a hint (and where an added item goes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from tpm.plan.model import Plan
+    from tpm.plan.model import Decision, Kpi, Milestone, Plan, Risk
+
+    Item: TypeAlias = Milestone | Risk | Kpi | Decision
 
 SECTIONS = ("milestones", "risks", "kpis", "decisions")
 
 
+class ItemGone(LookupError):
+    """The item a change replaces or deletes is no longer in the plan."""
+
+
 @dataclass(frozen=True)
 class Change:
-    """Replace ``before`` by ``after`` at ``index`` of a plan list; None means absent."""
+    """Replace ``before`` by ``after`` in a plan list; None means absent.
+
+    ``index`` is where the item was (a hint that makes finding it instant) and where an added
+    item is inserted.
+    """
 
     label: str
     section: str
     index: int
-    before: Any | None
-    after: Any | None
+    before: Item | None
+    after: Item | None
+
+    @property
+    def key(self) -> str:
+        """The id of the item this change replaces or deletes (of the added one otherwise)."""
+        item = self.before if self.before is not None else self.after
+        assert item is not None
+        return item.id
 
     def inverse(self) -> Change:
         """The change that undoes this one."""
@@ -39,15 +57,38 @@ class Change:
         return tuple(sorted({m.id for m in (self.before, self.after) if m is not None}))
 
 
-def apply(plan: Plan, change: Change) -> None:
-    """Apply a change to the plan's list in place."""
-    items: list[Any] = getattr(plan, change.section)
+def locate(items: list[Item], key: str, hint: int = -1) -> int | None:
+    """Position of the item with id ``key`` (``hint`` is checked first), or None."""
+    if 0 <= hint < len(items) and items[hint].id == key:
+        return hint
+    for i, item in enumerate(items):
+        if item.id == key:
+            return i
+    return None
+
+
+def apply(plan: Plan, change: Change) -> Change:
+    """Apply a change to the plan's list in place, finding its item by id.
+
+    Returns the change with ``index`` where it really applied. Raises :class:`ItemGone` when
+    the item to replace or delete is not in the plan.
+    """
+    items: list[Item] = getattr(plan, change.section)
     if change.before is None:
-        items.insert(change.index, change.after)
-    elif change.after is None:
-        del items[change.index]
+        where = min(max(change.index, 0), len(items))
+        items.insert(where, change.after)  # type: ignore[arg-type]
     else:
-        items[change.index] = change.after
+        found = locate(items, change.before.id, change.index)
+        if found is None:
+            raise ItemGone(f"{change.before.id} is no longer in the plan")
+        where = found
+        if change.after is None:
+            del items[where]
+        else:
+            items[where] = change.after
+    if where == change.index:
+        return change
+    return Change(change.label, change.section, where, change.before, change.after)
 
 
 class History:
@@ -81,7 +122,7 @@ class History:
 
     def record(self, plan: Plan, change: Change) -> Change:
         """Apply a new change; it clears the redo stack."""
-        apply(plan, change)
+        change = apply(plan, change)
         self._serial += 1
         self._done.append((self._serial, change))
         self._undone.clear()
@@ -93,9 +134,7 @@ class History:
             return None
         serial, change = self._done.pop()
         self._undone.append((serial, change))
-        inverse = change.inverse()
-        apply(plan, inverse)
-        return inverse
+        return apply(plan, change.inverse())
 
     def redo(self, plan: Plan) -> Change | None:
         """Re-apply the last undone change."""
@@ -103,8 +142,7 @@ class History:
             return None
         serial, change = self._undone.pop()
         self._done.append((serial, change))
-        apply(plan, change)
-        return change
+        return apply(plan, change)
 
     def mark_saved(self) -> None:
         """The current version is now what is on disk."""

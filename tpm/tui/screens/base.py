@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +11,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 if TYPE_CHECKING:
+    from tpm.schedule.scheduler import MilestoneSchedule
+    from tpm.tui.analysis import Analysis
     from tpm.tui.app import TpmApp
-    from tpm.tui.engine import Analysis
 
 
 class PlanScreen(Screen[None]):
@@ -72,7 +74,7 @@ def missing_text(analysis: Analysis, area: str) -> str | None:
     return f"{area}: {why}" if why else None
 
 
-def timings(analysis: Analysis) -> dict[str, Any]:
+def timings(analysis: Analysis) -> dict[str, MilestoneSchedule]:
     """Milestone id -> the schedule's timing for it (empty without a schedule)."""
     if analysis.schedule is None:
         return {}
@@ -94,7 +96,7 @@ def with_unit(value: float | None, unit: str = "") -> str:
     return f"{value:g}{gap}{unit}"
 
 
-def id_width(ids: Any, low: int = 6, high: int = 16) -> int:
+def id_width(ids: Iterable[str], low: int = 6, high: int = 16) -> int:
     """A width for an id column: the longest id, within ``low``..``high``."""
     longest = max((len(i) for i in ids), default=low)
     return max(low, min(high, longest))

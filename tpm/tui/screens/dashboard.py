@@ -4,17 +4,20 @@ blockers, risks, KPI tiles and what is due in the next two weeks."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 
-from tpm.tui.engine import Analysis
+from tpm.tui.analysis import Analysis
 from tpm.tui.screens.base import PlanScreen, fmt_days, with_unit
 from tpm.tui.widgets.heatmap import BAND_STYLE
 from tpm.tui.widgets.rag import bar, rag_text
 from tpm.tui.widgets.text import Doc, Wrapped
+
+if TYPE_CHECKING:
+    from tpm.report.data import ReportData
 
 ROWS = (("status",), ("schedule", "critical"), ("blockers", "risks"), ("kpis", "due"))
 PANELS = tuple(name for row in ROWS for name in row)
@@ -60,7 +63,7 @@ class DashboardScreen(PlanScreen):
 
     # ------------------------------------------------------------ panels
 
-    def _status(self, data: Any, analysis: Analysis) -> Doc:
+    def _status(self, data: ReportData, analysis: Analysis) -> Doc:
         st = data.status
         narrow = self.size.width < 110
         out = Doc().append("Overall   ")
@@ -81,7 +84,7 @@ class DashboardScreen(PlanScreen):
             out.line(Text().append(note, style="italic"))
         return out
 
-    def _schedule(self, data: Any, analysis: Analysis) -> Doc:
+    def _schedule(self, data: ReportData, analysis: Analysis) -> Doc:
         out = Doc()
         fc = data.forecast
         finish = Text().append(str(data.finish or "all done"), style="bold")
@@ -109,7 +112,7 @@ class DashboardScreen(PlanScreen):
         out.field("", f"{data.done_count} of {data.total_count} done · by duration", "dim")
         return out
 
-    def _critical(self, data: Any, analysis: Analysis) -> Doc | Text:
+    def _critical(self, data: ReportData, analysis: Analysis) -> Doc | Text:
         if not data.critical_path:
             return Text("no critical path (everything is done)", style="dim")
         line = Text().append(f"{len(data.critical_path)} milestones: ", style="dim")
@@ -119,7 +122,7 @@ class DashboardScreen(PlanScreen):
             line.append(item, style="#f85149")
         return Doc().line(line, 2)
 
-    def _blockers(self, data: Any, analysis: Analysis) -> Doc | Text:
+    def _blockers(self, data: ReportData, analysis: Analysis) -> Doc | Text:
         out = Doc()
         for b in data.blockers[:5]:
             line = Text().append(
@@ -137,7 +140,7 @@ class DashboardScreen(PlanScreen):
             out.append(f"  {facts}\n", style="dim")
         return out or Text("nothing is blocked", style="green")
 
-    def _risks(self, data: Any, analysis: Analysis) -> Doc | Text:
+    def _risks(self, data: ReportData, analysis: Analysis) -> Doc | Text:
         out = Doc()
         for r in data.risks.risks[:5]:
             line = Text().append(f"{r.score:>2}", style=BAND_STYLE[r.band])
@@ -148,7 +151,7 @@ class DashboardScreen(PlanScreen):
             out.line(line, 3)
         return out or Text("no live risks", style="green")
 
-    def _kpis(self, data: Any, analysis: Analysis) -> Doc | Text:
+    def _kpis(self, data: ReportData, analysis: Analysis) -> Doc | Text:
         out = Doc()
         kpis = list(data.kpis)
         if not kpis:
@@ -170,7 +173,7 @@ class DashboardScreen(PlanScreen):
             out.hang(6).newline()
         return out
 
-    def _due(self, data: Any, analysis: Analysis) -> Doc | Text:
+    def _due(self, data: ReportData, analysis: Analysis) -> Doc | Text:
         horizon = dt.date.fromordinal(min(data.as_of.toordinal() + 14, dt.date.max.toordinal()))
         out = Doc()
         rows = [

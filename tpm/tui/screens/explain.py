@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from tpm.tui.engine import Analysis, Unavailable, function
+from tpm.tui.analysis import Analysis, explain
 
 
 def explain_text(analysis: Analysis, key: str) -> Text:
@@ -14,9 +14,7 @@ def explain_text(analysis: Analysis, key: str) -> Text:
     if key not in analysis.schedule.graph.index:
         return Text("not scheduled (cancelled)", style="dim")
     try:
-        data = function("why", "explain")(analysis.plan, analysis.schedule, key)
-    except Unavailable as exc:
-        return Text(f"not available yet ({exc})", style="dim")
+        data = explain(analysis.plan, analysis.schedule, key)
     except Exception as exc:  # the engine could not explain this one; say so
         return Text(f"cannot explain: {exc}", style="dim")
     out = Text(f"starts from the {data.origin}\n" if " " in data.origin else f"{data.origin}\n")

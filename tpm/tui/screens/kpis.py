@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 
-from tpm.tui.engine import Analysis
+from tpm.tui.analysis import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit, SubItemsRequested
 from tpm.tui.screens.base import PlanScreen, missing_text, with_unit
 from tpm.tui.widgets.chart import KpiChart, Series
@@ -54,7 +54,8 @@ class KpisScreen(PlanScreen):
             table.empty_text = missing_text(analysis, "kpis") or "no KPIs"
             table.set_rows([], [])
             return
-        keys, rows = [], []
+        keys: list[str] = []
+        rows: list[list[str | Text]] = []
         for k in analysis.kpis:
             latest = k.latest.value if k.latest else None
             trend = ARROWS.get(k.trend.direction, "") if k.trend else ""

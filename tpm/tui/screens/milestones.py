@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,12 +12,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Select
 
 from tpm.plan.model import Milestone
-from tpm.tui.engine import Analysis
+from tpm.tui.analysis import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
 from tpm.tui.screens.base import PlanScreen, fmt_days, id_width, missing_text
 from tpm.tui.screens.explain import explain_text
 from tpm.tui.widgets.text import Doc, Wrapped, plain
 from tpm.tui.widgets.vtable import Column, VTable
+
+if TYPE_CHECKING:
+    from tpm.schedule.scheduler import MilestoneSchedule, Schedule
 
 # What a TPM reads first stays; with too little room the columns with the highest
 # ``drop`` go first: % done, start, due, then owner.
@@ -34,6 +37,18 @@ COLUMNS = (
     Column("critical", "Crit", 4),
     Column("due", "Due", 10, drop=2),
 )
+
+
+class Filters(TypedDict):
+    """The milestone table's filters (empty text and None match everything)."""
+
+    text: str
+    team: str | None
+    owner: str | None
+    status: str | None
+    critical: bool
+
+
 STATUS_STYLE = {"blocked": "bold red", "done": "dim", "cancelled": "dim strike"}
 ANY = "*"
 
@@ -107,14 +122,19 @@ class MilestonesScreen(PlanScreen):
             if isinstance(current, str) and current in values:
                 select.value = current
 
-    def filters(self) -> dict[str, Any]:
+    def filters(self) -> Filters:
         """The active filters: text, team, owner, status, critical."""
-        out: dict[str, Any] = {"text": self.query_one("#ms-search", Input).value.strip().lower()}
+        chosen: dict[str, str | None] = {}
         for name in ("team", "owner", "status"):
             value = self.query_one(f"#ms-{name}", Select).value
-            out[name] = value if isinstance(value, str) else None
-        out["critical"] = self.query_one("#ms-critical", Checkbox).value
-        return out
+            chosen[name] = value if isinstance(value, str) else None
+        return Filters(
+            text=self.query_one("#ms-search", Input).value.strip().lower(),
+            team=chosen["team"],
+            owner=chosen["owner"],
+            status=chosen["status"],
+            critical=self.query_one("#ms-critical", Checkbox).value,
+        )
 
     def refill(self) -> None:
         """Rebuild the rows from the current analysis, filters and sort order.
@@ -259,13 +279,13 @@ class MilestonesScreen(PlanScreen):
             self.post_message(QuickEdit("milestones", key, op))
 
 
-def _timing(sched: Any, key: str) -> Any:
+def _timing(sched: Schedule | None, key: str) -> MilestoneSchedule | None:
     if sched is None or key not in sched.graph.index:
         return None
     return sched.milestone(key)
 
 
-def _cells(m: Milestone, sched: Any) -> tuple[list[str], str]:
+def _cells(m: Milestone, sched: Schedule | None) -> tuple[list[str], str]:
     t = _timing(sched, m.id)
     crit = bool(t is not None and t.critical)
     cells = [
@@ -284,13 +304,15 @@ def _cells(m: Milestone, sched: Any) -> tuple[list[str], str]:
     return cells, "bold #f85149" if crit else STATUS_STYLE.get(m.status, "")
 
 
-def _sort_value(key: str, m: Milestone, sched: Any, critical: frozenset[str]) -> tuple[Any, ...]:
+def _sort_value(
+    key: str, m: Milestone, sched: Schedule | None, critical: frozenset[str]
+) -> tuple[object, ...]:
     if key in ("start", "finish", "float"):
         t = _timing(sched, m.id)
         if t is None:
             return (1, 0.0, m.id)
-        value = {"start": t.early_start, "finish": t.early_finish, "float": t.total_float}[key]
-        return (0, value, m.id)
+        offset = {"start": t.early_start, "finish": t.early_finish, "float": t.total_float}[key]
+        return (0, offset, m.id)
     if key == "critical":
         return (0 if m.id in critical else 1, m.id)
     if key == "due":

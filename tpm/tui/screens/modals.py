@@ -16,20 +16,31 @@ from tpm.tui.widgets.text import clean_text, plain
 
 
 class ConfirmScreen(ModalScreen[str]):
-    """A question with buttons; dismisses with the chosen button's id."""
+    """A question with buttons; dismisses with the chosen button's id.
+
+    ``safe`` names the choice that destroys nothing: it has the focus, so enter picks it
+    (the first choice without one). Escape answers "cancel".
+    """
 
     BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel")]
 
     def __init__(
-        self, title: str, body: str | Text, choices: Sequence[tuple[str, str]], body_id: str = ""
+        self,
+        title: str,
+        body: str | Text,
+        choices: Sequence[tuple[str, str]],
+        body_id: str = "",
+        safe: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
         self.choices = choices
         self.body_id = body_id or "confirm-body"
+        self.safe = safe
 
     def compose(self) -> ComposeResult:
+        focused = self.safe or self.choices[0][0]
         with Vertical(classes="dialog"):
             yield Label(plain(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
@@ -41,11 +52,10 @@ class ConfirmScreen(ModalScreen[str]):
                 yield Static(body, id=self.body_id)
             with Horizontal(classes="dialog-buttons"):
                 for key, label in self.choices:
-                    primary = key == self.choices[0][0]
-                    yield Button(label, id=key, variant="primary" if primary else "default")
+                    yield Button(label, id=key, variant="primary" if key == focused else "default")
 
     def on_mount(self) -> None:
-        self.query(Button).first().focus()
+        self.query_one(f"#{self.safe or self.choices[0][0]}", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "cancel")

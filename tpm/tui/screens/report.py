@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
-from tpm.tui.engine import Analysis
+from tpm.tui.analysis import Analysis
 from tpm.tui.messages import WriteReportRequested
 from tpm.tui.screens.base import PlanScreen
 from tpm.tui.widgets.text import clean

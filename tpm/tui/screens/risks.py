@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
-from tpm.tui.engine import Analysis
+from tpm.tui.analysis import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit, SubItemsRequested
 from tpm.tui.screens.base import PlanScreen, id_width, missing_text
 from tpm.tui.widgets.heatmap import BAND_STYLE, HeatMap
 from tpm.tui.widgets.text import Doc, Wrapped
 from tpm.tui.widgets.vtable import Column, VTable
+
+if TYPE_CHECKING:
+    from tpm.register.risks import RiskRegister
 
 # With too little room the highest ``drop`` goes first: reviewed (stale reviews are also in
 # the hygiene list), the next action (also in the detail pane), status, then owner.
@@ -75,7 +79,7 @@ class RisksScreen(PlanScreen):
             table.empty_text = missing_text(analysis, "risks") or "no risks"
             table.set_rows([], [])
             return
-        cells = {}
+        cells: dict[tuple[int, int], tuple[str, Sequence[str]]] = {}
         for row in register.heat_map:
             for c in row:
                 cells[(c.probability, c.impact)] = (c.band, c.risk_ids)
@@ -88,7 +92,9 @@ class RisksScreen(PlanScreen):
         if analysis is None or analysis.risks is None:
             return
         register = analysis.risks
-        keys, rows, styles = [], [], []
+        keys: list[str] = []
+        rows: list[list[str | Text]] = []
+        styles: list[str] = []
         for r in register.risks:
             if self.cell and (r.probability, r.impact) != self.cell:
                 continue
@@ -116,7 +122,7 @@ class RisksScreen(PlanScreen):
         self._hygiene(register)
         self.show_detail(table.current_key)
 
-    def _hygiene(self, register: Any) -> None:
+    def _hygiene(self, register: RiskRegister) -> None:
         text = Doc().heading(f"Hygiene ({len(register.findings)})")
         for f in register.findings:
             line = Text()

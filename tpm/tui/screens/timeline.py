@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from tpm.tui.engine import Analysis
+from tpm.tui.analysis import Analysis
 from tpm.tui.messages import QuickEdit
 from tpm.tui.screens.base import PlanScreen, fmt_days, missing_text
 from tpm.tui.widgets.gantt import (
@@ -24,6 +24,9 @@ from tpm.tui.widgets.gantt import (
     GanttRow,
 )
 from tpm.tui.widgets.text import clean_text
+
+if TYPE_CHECKING:
+    from tpm.plan.model import Milestone
 
 LEGEND = (
     ("█", "critical", CRITICAL),
@@ -82,7 +85,7 @@ class TimelineScreen(PlanScreen):
         rows: list[GanttRow] = []
         names = {t.id: t.name for t in plan.teams}
         if self.group_by_team:
-            teams: dict[str, list[Any]] = {}
+            teams: dict[str, list[Milestone]] = {}
             for m in order:
                 teams.setdefault(m.team, []).append(m)
             for team in sorted(teams):

@@ -15,9 +15,9 @@ clear the screen or retitle the window. Every widget that draws plan text calls 
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 LABEL_W = 10  # width of the label column of label/value lines
@@ -180,8 +180,14 @@ class Wrapped(Widget):
 
     DEFAULT_CSS = "Wrapped { height: auto; }"
 
-    def __init__(self, content: Doc | Text | str = "", **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        content: Doc | Text | str = "",
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
         self._content: Doc | Text | str = content
 
     def update(self, content: Doc | Text | str) -> None:
@@ -204,6 +210,6 @@ class Wrapped(Widget):
     def render(self) -> Text:
         return self._text(self.size.width)
 
-    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         text = self._text(width)
         return len(text.wrap(self.app.console, max(width, 1))) if text.plain else 1

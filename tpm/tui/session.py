@@ -1,0 +1,297 @@
+"""The plan the TUI is editing, with no UI: load, edit by id, undo, check, save, reload.
+
+:class:`PlanSession` holds the plan, its undo history and the digest of the file as loaded,
+and is the only part of the TUI that reads or writes the plan file. The App keeps the
+dialogs and notifications and asks the session for everything else, so every rule here is
+tested without a terminal (tests/tui/test_session.py):
+
+- every edit names its item by id and is resolved against the current plan when it is
+  applied, never by a position remembered from earlier;
+- every save checks the whole plan first (the same checks as ``tpm check``) and writes only
+  if the file on disk is still the one loaded (compare-and-swap on its digest);
+- :meth:`PlanSession.edits` lists what was edited since the file was loaded, field by field
+  (item id, field, old value, new value): what a merge with someone else's edits needs.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tpm.tui.history import SECTIONS, Change, History, locate
+
+if TYPE_CHECKING:
+    from tpm.check.diagnostics import Diagnostic
+    from tpm.check.load import Loaded
+    from tpm.plan.model import Milestone, Plan
+    from tpm.plan.storage import Source
+    from tpm.tui.history import Item
+
+
+class InvalidPlan(Exception):
+    """The plan in memory fails ``tpm check``; it was not saved."""
+
+    def __init__(self, errors: list[Diagnostic]) -> None:
+        lines = "\n".join(d.message for d in errors[:5])
+        more = f"\n… and {len(errors) - 5} more" if len(errors) > 5 else ""
+        super().__init__(f"not saved: the plan has errors:\n{lines}{more}")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """One field of one item changed since the file was loaded.
+
+    ``field`` None means the whole item: added (``old`` None) or deleted (``new`` None), with
+    the item as a dict. Values are as ``model_dump`` gives them (dates stay dates).
+    """
+
+    section: str
+    item_id: str
+    field: str | None
+    old: object
+    new: object
+
+
+class PlanSession:
+    """One plan file being edited: the plan, its history, and the file's digest as loaded."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.plan: Plan | None = None
+        self.diagnostics: list[Diagnostic] = []
+        self.digest: str | None = None
+        self.history = History()
+        self.source: Source | None = None  # kept only when the file may have comments
+        self._base: dict[str, dict[str, Item]] = {}
+        self._canonical: tuple[int, dict[str, object]] | None = None
+        self._cycle: dict[str, tuple[Milestone, Milestone]] = {}
+
+    # ------------------------------------------------------------ loading
+
+    def read(self) -> Loaded:
+        """Read and check the file (no state changes: safe in a worker thread)."""
+        from tpm.check.load import load_plan
+
+        return load_plan(self.path)
+
+    def adopt(self, loaded: Loaded) -> None:
+        """Make a loaded file the plan being edited; the history starts empty."""
+        from tpm.plan.storage import current_digest
+
+        self.diagnostics = loaded.diagnostics
+        self.digest = loaded.source.digest if loaded.source else current_digest(self.path)
+        # Whether the file has comments is asked at the first save: scanning for them costs
+        # a third of a big load, and a file without "#" cannot have any.
+        self.source = loaded.source if loaded.source and "#" in loaded.source.text else None
+        self.history = History()
+        self.plan = loaded.plan
+        self._canonical = None
+        self._cycle.clear()
+        self._rebase()
+
+    def reload(self) -> Loaded:
+        """Read the file again, dropping the history."""
+        loaded = self.read()
+        self.adopt(loaded)
+        return loaded
+
+    def _rebase(self) -> None:
+        """The plan as it is now is what the file holds (after a load or a save)."""
+        plan = self.plan
+        self._base = (
+            {s: {item.id: item for item in getattr(plan, s)} for s in SECTIONS} if plan else {}
+        )
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def version(self) -> int:
+        """The history's version: 0 as loaded, one more per edit."""
+        return self.history.version
+
+    @property
+    def dirty(self) -> bool:
+        """True when the plan in memory differs from the file as loaded or saved."""
+        return self.history.dirty
+
+    @property
+    def has_comments(self) -> bool:
+        """True when the file as loaded has comments that a save would drop."""
+        return bool(self.source is not None and self.source.sourcemap.has_comments)
+
+    def find(self, section: str, key: str) -> Item | None:
+        """The item with this id in a plan list, as it is now."""
+        if self.plan is None:
+            return None
+        items: list[Item] = getattr(self.plan, section)
+        found = locate(items, key)
+        return None if found is None else items[found]
+
+    def index_of(self, section: str, key: str) -> int | None:
+        """Position of the item with this id in a plan list, as it is now."""
+        if self.plan is None:
+            return None
+        return locate(getattr(self.plan, section), key)
+
+    # ------------------------------------------------------------ editing
+
+    def replace(self, label: str, section: str, key: str, new: Item) -> Change:
+        """Replace the item with id ``key`` by ``new``. Raises ItemGone when it is not there."""
+        return self._record(label, section, key, new)
+
+    def add(self, label: str, section: str, new: Item) -> Change:
+        """Append a new item to a plan list."""
+        assert self.plan is not None
+        end = len(getattr(self.plan, section))
+        return self.record(Change(label, section, end, None, new))
+
+    def delete(self, label: str, section: str, key: str) -> Change:
+        """Delete the item with id ``key``. Raises ItemGone when it is not there."""
+        return self._record(label, section, key, None)
+
+    def _record(self, label: str, section: str, key: str, new: Item | None) -> Change:
+        from tpm.tui.history import ItemGone
+
+        assert self.plan is not None
+        index = self.index_of(section, key)
+        if index is None:
+            raise ItemGone(f"{key} is no longer in the plan")
+        before: Item = getattr(self.plan, section)[index]
+        return self.record(Change(label, section, index, before, new))
+
+    def record(self, change: Change) -> Change:
+        """Apply a change (its item found by id) and make it undoable."""
+        assert self.plan is not None
+        return self.history.record(self.plan, change)
+
+    def undo(self) -> Change | None:
+        """Revert the last edit; None when there is none."""
+        return None if self.plan is None else self.history.undo(self.plan)
+
+    def redo(self) -> Change | None:
+        """Re-apply the last undone edit; None when there is none."""
+        return None if self.plan is None else self.history.redo(self.plan)
+
+    def edits(self) -> list[FieldEdit]:
+        """What was edited since the file was loaded, field by field, in plan order.
+
+        Compared with the plan as loaded (or last saved), so an edit that was undone is not
+        listed, and two edits of one field are one.
+        """
+        out: list[FieldEdit] = []
+        if self.plan is None:
+            return out
+        for section in SECTIONS:
+            base = self._base.get(section, {})
+            seen: set[str] = set()
+            for item in getattr(self.plan, section):
+                seen.add(item.id)
+                old = base.get(item.id)
+                if old is item:
+                    continue
+                if old is None:
+                    out.append(FieldEdit(section, item.id, None, None, item.model_dump()))
+                    continue
+                before, after = old.model_dump(), item.model_dump()
+                for name in after:
+                    if before.get(name) != after[name]:
+                        out.append(FieldEdit(section, item.id, name, before.get(name), after[name]))
+            for key, old in base.items():
+                if key not in seen:
+                    out.append(FieldEdit(section, key, None, old.model_dump(), None))
+        return out
+
+    def cycle_origin(self, m: Milestone) -> Milestone:
+        """The milestone as it was before the status key started cycling it: the one
+        remembered when ``m`` is what the last press produced, else ``m`` itself."""
+        remembered = self._cycle.get(m.id)
+        if remembered is not None and remembered[1] is m:
+            return remembered[0]
+        return m
+
+    def cycle_done(self, origin: Milestone, result: Milestone) -> None:
+        """Remember where a run of status-key presses started (see :meth:`cycle_origin`)."""
+        self._cycle[result.id] = (origin, result)
+
+    # ------------------------------------------------------------ checking
+
+    def canonical_data(self) -> dict[str, object]:
+        """The plan as the saved file would parse (cached per version)."""
+        from tpm.plan.storage import dumps
+
+        assert self.plan is not None
+        version = self.history.version
+        if self._canonical is None or self._canonical[0] != version:
+            self._canonical = (version, tomllib.loads(dumps(self.plan)))
+        return self._canonical[1]
+
+    def check_candidate(
+        self, section: str, key: str | None, item: dict[str, object] | None
+    ) -> list[Diagnostic]:
+        """Diagnostics of the plan with the item ``key`` replaced by ``item`` (``key`` None:
+        ``item`` appended; ``item`` None: deleted), exactly as ``tpm check`` would report them
+        on the saved file. The item is found by id in the plan as it is now."""
+        from tpm.check.document import check_document
+        from tpm.plan.sourcemap import SourceMap
+
+        data = dict(self.canonical_data())
+        listed = data.get(section, [])
+        items: list[object] = list(listed) if isinstance(listed, list) else []
+        index = self.index_of(section, key) if key is not None else None
+        if index is None:
+            if item is not None:
+                items.append(item)
+        elif item is None:
+            del items[index]
+        else:
+            items[index] = item
+        data[section] = items
+        return check_document(data, str(self.path), SourceMap()).diagnostics
+
+    def validate(self) -> list[Diagnostic]:
+        """The errors ``tpm check`` would report on the plan as it would be saved."""
+        from tpm.check.document import check_document
+        from tpm.plan.sourcemap import SourceMap
+
+        checked = check_document(self.canonical_data(), str(self.path), SourceMap())
+        return [d for d in checked.diagnostics if d.severity == "error"]
+
+    # ------------------------------------------------------------ the file on disk
+
+    def disk_digest(self) -> str | None:
+        """The digest of the file on disk now (None when it is gone)."""
+        from tpm.plan.storage import current_digest
+
+        return current_digest(self.path)
+
+    def changed_on_disk(self) -> bool:
+        """True when the file is no longer the one loaded or last saved."""
+        return self.disk_digest() != self.digest
+
+    def keep_mine(self, disk_digest: str | None) -> None:
+        """The user chose to keep their version over the file as it is now on disk: the next
+        save may replace that file (and only that one)."""
+        self.digest = disk_digest
+        self.history.mark_diverged()
+
+    def save(self) -> str:
+        """Check the whole plan, then write it if the file is still the one loaded.
+
+        Raises :class:`InvalidPlan` (nothing written) when the plan fails ``tpm check``,
+        ``ChangedOnDisk`` when the file changed since it was loaded, and ``StorageError``
+        when the write fails. Returns the new digest.
+        """
+        from tpm.plan.storage import save
+
+        assert self.plan is not None
+        errors = self.validate()
+        if errors:
+            raise InvalidPlan(errors)
+        self.digest = save(self.path, self.plan, self.digest)
+        self.source = None
+        self.history.mark_saved()
+        self._rebase()
+        return self.digest

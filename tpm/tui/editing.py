@@ -326,7 +326,8 @@ def _find_child(kids: list[BaseModel], original: BaseModel) -> int | None:
 
 
 def _gone(parent: str) -> Diagnostic:
-    return Diagnostic("error", "gone", f"{parent} is no longer in the plan (changed on disk)")
+    message = f"{parent} is no longer in the plan (changed on disk)"
+    return Diagnostic("error", "unknown-reference", message, item=parent)
 
 
 def _relevant(found: list[Diagnostic], ident: str) -> list[Diagnostic]:

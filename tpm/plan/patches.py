@@ -264,7 +264,7 @@ def apply(text: str, changes: list[Change], layout: Layout | None = None) -> str
             splices.extend(_key_splices(layout, change, n))
     for path, group in inserts.items():
         splices.extend(_insert_splices(layout, path, group, len(changes)))
-    splices.sort(key=lambda s: (s.start, s.order))
+    splices.sort(key=lambda s: (s.start, s.end > s.start, s.order))  # inserts first
     first_newline = text.find("\n")
     crlf = first_newline > 0 and text[first_newline - 1] == "\r"
     out: list[str] = []

@@ -65,8 +65,8 @@ def test_schedule_json_has_the_contract_shape(run_cli: Any, plan_file: Path) -> 
     assert list(data)[: len(CONTRACT_TOP) - 1] == CONTRACT_TOP[:-1]
     assert "milestones" in data
     assert data["program"] == "t" and data["as_of"] == "2026-03-02"
-    assert (data["start"], data["finish"], data["finish_offset"]) == ("2026-03-02", "2026-03-09", 5)
-    assert (data["target"], data["margin_days"]) == ("2026-03-13", 4)
+    assert (data["start"], data["finish"], data["finish_offset"]) == ("2026-03-02", "2026-03-06", 5)
+    assert (data["target"], data["margin_days"]) == ("2026-03-13", 5)
     assert data["critical_path"] == ["a", "b", "d"] and data["critical_paths"] == [["a", "b", "d"]]
     first = data["milestones"][0]
     assert list(first)[: len(CONTRACT_MILESTONE)] == CONTRACT_MILESTONE
@@ -94,8 +94,8 @@ def test_schedule_output_is_deterministic(run_cli: Any, plan_file: Path) -> None
 def test_schedule_text_names_finish_margin_path_and_flags(run_cli: Any, plan_file: Path) -> None:
     code, out, _err = run_cli("schedule", plan_file, "--as-of", "2026-03-02")
     assert code == 0
-    assert "finish   2026-03-09" in out
-    assert "margin +4 days (early)" in out
+    assert "finish   2026-03-06" in out
+    assert "margin +5 days (early)" in out
     assert "critical path: a -> b -> d" in out
     assert "near-critical (float <= 5): c" in out
     assert "baseline none" in out
@@ -161,9 +161,9 @@ def test_blockers_text_and_json(run_cli: Any, plan_file: Path) -> None:
 
 def test_baseline_records_replaces_and_feeds_variance(run_cli: Any, plan_file: Path) -> None:
     code, out, _err = run_cli("baseline", plan_file, "--name", "kickoff")
-    assert code == 0 and "recorded baseline 'kickoff': finish 2026-03-09" in out
+    assert code == 0 and "recorded baseline 'kickoff': finish 2026-03-06" in out
     text = plan_file.read_text(encoding="utf-8")
-    assert '[[baselines]]\nname = "kickoff"\nrecorded = 2026-03-02\nfinish = 2026-03-09' in text
+    assert '[[baselines]]\nname = "kickoff"\nrecorded = 2026-03-02\nfinish = 2026-03-06' in text
     code, _out, err = run_cli("baseline", plan_file, "--name", "kickoff")
     assert code == 1 and "--replace" in err
     assert plan_file.read_text(encoding="utf-8") == text

@@ -152,7 +152,7 @@ def test_milestone_detail_is_label_value_lines(plan_file: Path) -> None:
         await pilot.press("2")
         await settle(app, pilot)
         text = screen_text(app)
-        assert "float     68d" in text and "finish    2026-03-02" in text
+        assert "float     69d" in text and "finish    2026-03-02" in text
 
     drive(plan_file, scenario)
 
@@ -223,7 +223,7 @@ def test_kpi_chart_round_ticks_labelled_lines(plan_file: Path) -> None:
 def test_dashboard_segments_keep_their_spaces(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
         text = screen_text(app)
-        assert "Forecast  2026-06-05" in text and "Target    2026-06-30" in text
+        assert "Forecast  2026-06-04" in text and "Target    2026-06-30" in text
         assert "GREEN Checkout conversion" in text and "RED   p95" in text
         assert "2026-04-22  3ds  3-D Secure flows" in text
         assert "16 sandbox-delay  PSP sandbox access late" in text

@@ -22,11 +22,15 @@ import numpy.typing as npt
 from tpm.forecast.sampling import Method, Sampler, Triple
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Milestone, Plan
+from tpm.schedule.cpm import DONE as CPM_DONE
+from tpm.schedule.cpm import STARTED as CPM_STARTED
+from tpm.schedule.cpm import progress
 from tpm.schedule.graph import FF, FS, SF, SS, Graph, Link, build_graph, descendants
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Days = npt.NDArray[np.int32]
+Bools = npt.NDArray[np.bool_]
 
 DONE, STARTED, OPEN = 0, 1, 2
 TOLERANCE = 1e-9  # total float at or below this counts as zero (critical)
@@ -56,6 +60,8 @@ class Network:
     due: tuple[float | None, ...]  # finish_offset(due) per row
     report: tuple[int, ...]  # rows whose finish days are kept (milestones with a due date)
     event_rows: tuple[int, ...]  # rows that can finish on their start (EF <= ES) in some run
+    events: tuple[int, ...]  # rows of events (fixed duration 0): dated by their side
+    side: tuple[int, ...]  # per row: the side of a done or started event (cpm.progress)
     risks: tuple[tuple[float, float, Ints], ...]  # (chance 0..1, impact, rows it lands on)
 
 
@@ -99,15 +105,20 @@ def build_network(
         for m, k in zip(live, kind, strict=True)
     ]
     drawn = sorted((_triple(live[g]), g) for g in range(len(live)) if draw[g])
-    duration, remaining, fixed_start, fixed_finish, due = [], [], [], [], []
-    for m, k in zip(live, kind, strict=True):
+    duration, remaining, fixed_start, fixed_finish, due, side = [], [], [], [], [], []
+    for g, (m, k) in enumerate(zip(live, kind, strict=True)):
         est = m.estimate
         use_estimate = est is not None and k != DONE
         duration.append(float(est.likely if use_estimate and est is not None else m.duration))
-        start = float(cal.offset(m.actual_start)) if m.actual_start is not None else None
-        fixed_start.append(start if k != OPEN else None)
-        finish = m.actual_finish if k == DONE else None
-        fixed_finish.append(float(cal.finish_offset(finish)) if finish is not None else None)
+        # The same progress rules as the deterministic schedule (tpm.schedule.cpm.progress).
+        cpm_kind, start, finish, at_start = progress(m, cal, graph.preds[g])
+        if cpm_kind == CPM_DONE:
+            fixed_start.append(start)
+            fixed_finish.append(finish)
+        else:
+            fixed_start.append(start if cpm_kind == CPM_STARTED else None)
+            fixed_finish.append(None)
+        side.append(at_start)
         remaining.append(1.0 - float(m.percent_complete) / 100.0)
         due.append(float(cal.finish_offset(m.due)) if m.due is not None else None)
     row = graph.index
@@ -136,6 +147,8 @@ def build_network(
         due=tuple(due),
         report=tuple(r for r, m in enumerate(live) if dated and m.due is not None),
         event_rows=_event_rows(kind, duration, draw, remaining),
+        events=tuple(g for g in range(len(live)) if not draw[g] and duration[g] == 0.0),
+        side=tuple(side),
         risks=risk_rows,
     )
 
@@ -225,33 +238,45 @@ def simulate(net: Network, runs: int, seed: int, criticality: bool = True) -> Ou
             program[lo : lo + c] = 0  # no milestones: the program start, as tpm.schedule.scheduler
             continue
         _durations(net, rng, risk_rng, dur, hits)
-        _forward(net, dur, es, ef)
+        sides = _forward(net, dur, es, ef)
         f = ef.max(axis=0)
-        program[lo : lo + c] = _program_days(net, f, es, ef)
+        program[lo : lo + c] = _program_days(net, f, es, ef, sides)
         for r, days in finish.items():
-            days[lo : lo + c] = _finish_days(ef[r], es[r])
+            days[lo : lo + c] = _finish_days(ef[r], es[r], sides.get(r))
         if criticality:
             critical += _backward(net, f, dur, es, ef)
     return Outcome(program, finish, critical, tuple(hits))
 
 
-def _program_days(net: Network, f: Floats, es: Floats, ef: Floats) -> Ints:
+def _program_days(net: Network, f: Floats, es: Floats, ef: Floats, sides: dict[int, Bools]) -> Ints:
     """Working-day index of the latest milestone finish date, per run.
 
-    Work ending at F finishes on day ceil(F) - 1; an event (EF <= ES) finishes on its start
-    day floor(ES), which can be one day later. Only rows that can be events are looked at.
+    Work ending at F finishes on day ceil(F) - 1, as does an event at the end of a day; an
+    event at the start of a day is dated on day floor(F), one later when F is whole. Work
+    that ends where it starts (EF <= ES) finishes on its start day floor(ES).
     """
     days: Ints = (np.ceil(f) - 1).astype(np.int64)
     for r in net.event_rows:
+        if r in sides:
+            continue
         event_day = np.where(ef[r] <= es[r], np.floor(es[r]), -1e18).astype(np.int64)
+        np.maximum(days, event_day, out=days)
+    for r, at_start in sides.items():
+        event_day = np.where(at_start, np.floor(ef[r]), -1e18).astype(np.int64)
         np.maximum(days, event_day, out=days)
     return days
 
 
-def _finish_days(ef: Floats, es: Floats) -> Ints:
-    """Working-day index of the finish date (calendar.finish_date, vectorised)."""
+def _finish_days(ef: Floats, es: Floats, at_start: Bools | None = None) -> Ints:
+    """Working-day index of the finish date (calendar.finish_date, vectorised).
+
+    ``at_start`` (events only): runs in which the event sits at the start of its day.
+    """
     work = np.maximum(np.ceil(ef) - 1, np.floor(es))
     days: Ints = np.where(ef > es, work, np.floor(es)).astype(np.int64)
+    if at_start is not None:
+        end_of_day = np.where(ef > es, work, np.ceil(ef) - 1)
+        days = np.where(at_start, np.floor(ef), end_of_day).astype(np.int64)
     return days
 
 
@@ -279,10 +304,16 @@ def _durations(
                 dur[rows] += np.where(happened, impact, 0.0)
 
 
-def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> None:
-    """Early dates, as tpm.schedule.cpm.Cpm._early; ``dur`` holds started rows' remaining work."""
+def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> dict[int, Bools]:
+    """Early dates, as tpm.schedule.cpm.Cpm._early; ``dur`` holds started rows' remaining work.
+
+    Returns, for each event row, the runs in which it sits at the start of its day
+    (tpm.schedule.cpm.Cpm._event_side); in a run where a risk gives it work it is no event.
+    """
     tmp = np.empty(dur.shape[1])
     a = net.status_offset
+    sides: dict[int, Bools] = {}
+    events = set(net.events)
     for i in net.order:
         k = net.kind[i]
         row = es[i]
@@ -317,6 +348,38 @@ def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> None:
             else:
                 ef[i].fill(finish)
             np.minimum(row, ef[i], out=row)
+        if i in events:
+            sides[i] = _event_side(net, i, dur, es, ef, sides)
+    return sides
+
+
+def _event_side(
+    net: Network, i: int, dur: Floats, es: Floats, ef: Floats, sides: dict[int, Bools]
+) -> Bools:
+    """Runs in which event row i sits at the start of its day (ties go to the start)."""
+    row = es[i]
+    if net.fixed_start[i] is not None:
+        at_start = np.full(row.shape, bool(net.side[i]))
+    else:
+        k = net.kind[i]
+        at_start = ef[i] != row  # started, resumed at the status date
+        at_start |= row == (net.earliest if k == OPEN else 0.0)
+        for p, code, lag in net.preds[i]:
+            if lag > 0.0:
+                continue  # a lag ends at the end of a day, as work does
+            if code == FS or code == FF:
+                if p not in sides:
+                    continue  # work ends at the end of a day
+                src = ef[p] + lag
+                from_start = sides[p]
+            else:
+                src = es[p] + lag
+                from_start = sides[p] | (dur[p] != 0.0) if p in sides else np.ones_like(row, bool)
+            if code == FF or code == SF:
+                src = src - dur[i]
+            at_start |= (src == row) & from_start
+    at_start &= dur[i] == 0.0
+    return at_start
 
 
 def _backward(net: Network, f: Floats, dur: Floats, es: Floats, ef: Floats) -> Ints:

@@ -24,7 +24,7 @@ import numpy as np
 from tpm.forecast.passes import Network, Outcome, build_network, simulate
 from tpm.forecast.sampling import METHODS, Method
 from tpm.plan.calendar import WorkCalendar
-from tpm.plan.model import Plan
+from tpm.plan.model import Milestone, Plan
 from tpm.schedule.graph import Graph
 
 DEFAULT_RUNS = 2000
@@ -164,6 +164,15 @@ def _risk_events(plan: Plan, percent: tuple[int, ...]) -> tuple[list[RiskEvent],
     return events, ignored
 
 
+def _recorded_finish(m: Milestone) -> dt.date | None:
+    """The finish date a done milestone recorded (an event's start will do), else None."""
+    if m.status != "done":
+        return None
+    if m.duration == 0:
+        return m.actual_finish or m.actual_start
+    return m.actual_finish
+
+
 def _quantiles(cal: WorkCalendar, days: np.ndarray) -> Quantiles:
     """P50/P80/P95 of finish-day indices: the smallest day at least that share of runs meet."""
     got = np.quantile(days, [q / 100 for q in PERCENTILES], method="inverted_cdf")
@@ -192,6 +201,9 @@ def _summarise(
         if m.due is not None:
             days = out.finish_days[row]
             finish = _quantiles(cal, days)
+            recorded = _recorded_finish(m)
+            if recorded is not None:  # done work shows its recorded date, as the schedule
+                finish = Quantiles(recorded, recorded, recorded)
             on_time = float(np.count_nonzero(days <= cal.finish_offset(m.due) - 1)) / runs
         milestones.append(
             MilestoneForecast(

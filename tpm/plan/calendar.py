@@ -8,8 +8,10 @@ Conventions (used by the schedule, the forecast, every output and the TaskJuggle
 - A milestone with early start ``es`` and early finish ``ef`` starts on ``day(floor(es))``
   and finishes at the end of ``day(ceil(ef) - 1)``: a 5-day task at offset 0 runs on days
   0..4. Fractional offsets fall inside a day and show as that day.
-- An event (duration 0) finishes on its start date: ``finish_date(ef)`` with ``ef == es``
-  is ``start_date(es)``.
+- An event (duration 0) is an instant. One that follows a finish is dated on the day that
+  finish falls on (``finish_date(ef)``: offset 5 is the end of day 4); one at the start of a
+  day (the program start, the status date, after a start) on that day (``start_date``):
+  ``event_date(x, at_start)``.
 
 Both directions are computed arithmetically (whole weeks, then a bisect over the sorted
 holidays), so a date far in the future costs the same as tomorrow, and a date beyond the
@@ -120,6 +122,10 @@ class WorkCalendar:
         if ef <= es + _EPS:
             return self.start_date(es)
         return self.day(max(_ceil(ef) - 1, _floor(es)))
+
+    def event_date(self, x: float, at_start: bool) -> dt.date:
+        """The date of an event at offset ``x``: the start of its day, or the end of one."""
+        return self.start_date(x) if at_start else self.day(_ceil(x) - 1)
 
     def finish_offset(self, date: dt.date) -> int:
         """Offset at the end of ``date`` (the ``ef`` of work that finishes that day)."""

@@ -9,8 +9,15 @@ or text. The conventions (docs/explanation/scheduling-model.md):
 - Not started (planned, or blocked without actual_start): ``ES >= A`` (the status date).
 - Started (in_progress, or blocked with actual_start): ES = actual start;
   ``EF = max(A, ES) + duration * (1 - percent_complete/100)``.
-- Done: ES = actual start, EF = end of actual finish; a missing date falls back to the
-  computed one (and ES is pulled back to EF if it would come after it).
+- Done: ES = actual start, EF = end of actual finish; with only ``actual_finish`` the start
+  is the duration back from it (ES = EF - duration); with neither, the computed dates.
+- Events (duration 0) are instants, ES = EF. An event that follows a finish (FS or FF, from
+  work or from such an event) sits at that finish instant and is dated on the predecessor's
+  finish day; one at the program start or status date, or driven by a start (SS, SF), sits at
+  the start of its day (``side`` 1). A positive lag is working time: like work it ends at
+  the end of a day. On a tie the start of the day wins (it is the later moment). A done
+  event sits at the end of its recorded day, or at its start when it has no finish-type
+  link (so recording it done on its scheduled day moves nothing).
 - Progress overrides logic: a milestone with an actual start is not driven by its links,
   so links into it are ignored by both passes (a done predecessor cannot delay work that
   already happened).
@@ -41,6 +48,32 @@ INF = float("inf")
 """Tolerance for float comparisons (critical = total float <= EPS, tight links)."""
 
 
+def progress(
+    m: Milestone, cal: WorkCalendar, preds: Sequence[tuple[int, int, float]]
+) -> tuple[int, float | None, float | None, int]:
+    """How milestone ``m``'s progress pins it: (kind, fixed ES, fixed EF, side).
+
+    ``preds`` are its links in the graph (a done event's side depends on their types).
+    """
+    start = None if m.actual_start is None else float(cal.offset(m.actual_start))
+    event = m.duration == 0
+    if m.status == "done":
+        if event:
+            day = m.actual_finish or m.actual_start
+            if day is None:
+                return DONE, None, None, 0
+            at_start = not any(code == FS or code == FF for _p, code, _lag in preds)
+            x = float(cal.offset(day) if at_start else cal.finish_offset(day))
+            return DONE, x, x, int(at_start)
+        finish = None if m.actual_finish is None else float(cal.finish_offset(m.actual_finish))
+        if start is None and finish is not None:
+            start = finish - float(m.duration)
+        return DONE, start, finish, 0
+    if m.status == "in_progress" or (m.status == "blocked" and start is not None):
+        return STARTED, start, None, int(event)
+    return NOT_STARTED, None, None, 0
+
+
 class Cpm:
     """Mutable CPM state of one graph; :mod:`tpm.schedule.scheduler` snapshots it into results."""
 
@@ -61,6 +94,8 @@ class Cpm:
         self.lf = [0.0] * n
         self.tail = [0.0] * n
         self.limit = [INF] * n
+        self.side = [0] * n
+        """1 for an event dated at the start of its day (see the module docstring), else 0."""
         self.finish = 0.0
         self.hold: dict[int, float] = {}
         """Extra earliest start (or resume) offsets per node: what-ifs such as blockers."""
@@ -70,21 +105,11 @@ class Cpm:
         cal = self.cal
         self.dur[i] = float(m.duration)
         self.due[i] = None if m.due is None else float(cal.finish_offset(m.due))
-        start = None if m.actual_start is None else float(cal.offset(m.actual_start))
-        if m.status == "done":
-            self.kind[i] = DONE
-            self.fixed_es[i] = start
-            finish = m.actual_finish
-            self.fixed_ef[i] = None if finish is None else float(cal.finish_offset(finish))
-        elif m.status == "in_progress" or (m.status == "blocked" and start is not None):
-            self.kind[i] = STARTED
-            self.fixed_es[i] = start
-            self.fixed_ef[i] = None
+        kind, fixed_es, fixed_ef, side = progress(m, cal, self.graph.preds[i])
+        self.kind[i], self.fixed_es[i], self.fixed_ef[i] = kind, fixed_es, fixed_ef
+        self.side[i] = side
+        if kind == STARTED:
             self.rem[i] = float(m.duration) * (1.0 - float(m.percent_complete) / 100.0)
-        else:
-            self.kind[i] = NOT_STARTED
-            self.fixed_es[i] = None
-            self.fixed_ef[i] = None
 
     def driven(self, i: int) -> bool:
         """True when node i's start follows its links (it has no actual start)."""
@@ -120,6 +145,29 @@ class Cpm:
         if ef is None:
             ef = es + d
         return (ef if ef < es else es), ef
+
+    def _event_side(self, i: int, es: float, ef: float) -> int:
+        """1 when event i (not pinned by progress) sits at the start of its day, else 0.
+
+        The start of the day wins a tie: the floor (program start or status date), a start
+        link (SS, SF), or a finish link from an event that itself sits at a day's start, each
+        without a positive lag (a lag is working time and ends at the end of a day).
+        """
+        if ef != es:
+            return 1  # started, resumed at the status date
+        floor = self.a if self.kind[i] == NOT_STARTED and self.a > 0.0 else 0.0
+        if es == floor:
+            return 1
+        es_list, ef_list, side, dur = self.es, self.ef, self.side, self.dur
+        for p, code, lag in self.graph.preds[i]:
+            if lag > 0.0:
+                continue  # a lag is working time: like work, it ends at the end of a day
+            if code == FS or code == FF:
+                if side[p] and ef_list[p] + lag == es:
+                    return 1
+            elif es_list[p] + lag == es and (side[p] or dur[p] != 0.0):
+                return 1
+        return 0
 
     def _held(self, i: int, es: float) -> tuple[float, float]:
         until = self.hold[i]
@@ -174,7 +222,7 @@ class Cpm:
         """
         graph, es_list, ef_list = self.graph, self.es, self.ef
         order, succs, preds = graph.order, graph.succs, graph.preds
-        kind, fixed, dur = self.kind, self.fixed_es, self.dur
+        kind, fixed, dur, side = self.kind, self.fixed_es, self.dur, self.side
         floor = self.a if self.a > 0.0 else 0.0
         plain = not self.hold
         dirty = bytearray(len(graph)) if seeds is not None else None
@@ -187,7 +235,7 @@ class Cpm:
             i = order[pos]
             if dirty is not None and not dirty[i]:
                 continue
-            if plain and kind[i] == NOT_STARTED and fixed[i] is None:
+            if plain and kind[i] == NOT_STARTED and fixed[i] is None and dur[i] != 0.0:
                 # The common case, inlined: not started, follows its links.
                 d = dur[i]
                 es = floor
@@ -206,7 +254,14 @@ class Cpm:
             else:
                 es, ef = self._early(i)
             old_es, old_ef = es_list[i], ef_list[i]
-            if es != old_es or ef != old_ef:
+            moved = es != old_es or ef != old_ef
+            if dur[i] == 0.0 and fixed[i] is None:
+                es_list[i], ef_list[i] = es, ef
+                new_side = self._event_side(i, es, ef)
+                if new_side != side[i]:
+                    side[i] = new_side
+                    moved = True
+            if moved:
                 es_list[i], ef_list[i] = es, ef
                 changed.append(i)
                 if ef - es != old_ef - old_es:

@@ -32,6 +32,7 @@ first) and
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -169,6 +170,9 @@ class Schedule:
         """Every scheduled milestone, in plan order. Treat as read-only."""
         return {row[0]: MilestoneSchedule(*row) for row in self.rows()}
 
+    def _dates(self, i: int) -> tuple[dt.date, dt.date]:
+        return node_dates(self._cpm, self.calendar, self._items[i], i)
+
     def rows(self, first: int = 0, last: int | None = None) -> Iterator[tuple[Any, ...]]:
         """The fields of MilestoneSchedule as plain tuples, in plan order (fast path for JSON)."""
         c, cal, items = self._cpm, self.calendar, self._items
@@ -176,14 +180,15 @@ class Schedule:
         graph, fixed_l, project = self.graph, c.fixed_es, c.finish
         entries, as_of = self._baseline_entries, float(self.as_of_offset)
         near_limit = self.near_critical_days + EPS
-        start_date, finish_date, finish_offset = cal.start_date, cal.finish_date, cal.finish_offset
+        finish_date, finish_offset, side_l = cal.finish_date, cal.finish_offset, c.side
+        dates = self._dates
         for i in range(first, len(items) if last is None else last):
             m = items[i]
             es, ef, ls, lf = es_l[i], ef_l[i], ls_l[i], lf_l[i]
             total = lf - ef
             done = kind_l[i] == DONE
             critical = not done and total <= EPS
-            finish = finish_date(ef, es)
+            start, finish = dates(i)
             entry = entries.get(m.id) if entries else None
             yield (
                 m.id,
@@ -200,14 +205,42 @@ class Schedule:
                 free_float(graph, es_l, ef_l, fixed_l, project, i),
                 critical,
                 not done and not critical and total <= near_limit,
-                start_date(es),
+                start,
                 finish,
-                finish_date(lf, ls),
+                cal.event_date(lf, side_l[i] == 1) if m.duration == 0 else finish_date(lf, ls),
                 m.due,
                 None if entry is None else entry.start,
                 None if entry is None else entry.finish,
                 None if entry is None else finish_offset(finish) - finish_offset(entry.finish),
             )
+
+
+def node_dates(
+    c: Cpm | _Snapshot, cal: WorkCalendar, m: Milestone, i: int
+) -> tuple[dt.date, dt.date]:
+    """Node i's start and finish dates: the recorded ones when done; an event's one day."""
+    es, ef = c.es[i], c.ef[i]
+    if m.duration == 0:
+        day = cal.event_date(ef, c.side[i] == 1)
+        if c.kind[i] == DONE:
+            day = m.actual_finish or m.actual_start or day
+        return day, day
+    start, finish = cal.start_date(es), cal.finish_date(ef, es)
+    if c.kind[i] == DONE:
+        return m.actual_start or start, m.actual_finish or finish
+    return start, finish
+
+
+def whole_days(value: float, late_by_a_night: bool = False) -> int:
+    """Working days rounded down, so that nothing late reads as on time.
+
+    ``late_by_a_night``: the value is an instant difference to an event dated at the start of
+    its day, which is a night after the same instant read as the end of the day before.
+    """
+    whole = math.floor(value + EPS)
+    if late_by_a_night and abs(value - whole) <= EPS:
+        whole -= 1
+    return whole
 
 
 @dataclass(frozen=True)
@@ -237,7 +270,7 @@ class _Snapshot:
         return c
 
 
-_LISTS = ("es", "ef", "ls", "lf", "kind", "dur", "rem", "fixed_es", "fixed_ef", "due")
+_LISTS = ("es", "ef", "ls", "lf", "kind", "dur", "rem", "fixed_es", "fixed_ef", "due", "side")
 
 
 def find_baseline(plan: Plan, name: str | None) -> Baseline | None:
@@ -348,11 +381,14 @@ class Scheduler:
             cal.start_date(min(min(c.es), min(c.ls)))
             cal.start_date(max(max(c.ef), max(c.lf)))
         ends = [i for i in range(len(self.graph)) if c.ef[i] >= c.finish - EPS]
-        finish = max((cal.finish_date(c.ef[i], c.es[i]) for i in ends), default=cal.origin)
+        items = self._items
+        finish = max((node_dates(c, cal, items[i], i)[1] for i in ends), default=cal.origin)
         target = plan.program.target
         margin = None
         if target is not None:
-            margin = cal.finish_offset(target) - cal.finish_offset(finish)
+            # From instants: the latest finish instant against the end of the target day.
+            night = any(c.side[i] and items[i].duration == 0 for i in ends)
+            margin = whole_days(cal.finish_offset(target) - c.finish, night)
         variance = None
         if self._base is not None:
             variance = BaselineVariance(

@@ -73,7 +73,7 @@ def test_csv_rows_and_dates(run_cli: RunCli, small: Path) -> None:
     assert [r["id"] for r in rows] == ["design", "api", "ui", "launch", "dropped"]
     launch = rows[3]
     assert (launch["finish"], launch["due"], launch["critical"]) == (
-        "2026-04-08",
+        "2026-04-07",
         "2026-04-10",
         "true",
     )
@@ -181,7 +181,7 @@ def test_mermaid_tags(run_cli: RunCli, small: Path) -> None:
     text = export(run_cli, small, "mermaid")
     assert text.startswith("gantt\n") and "```" not in text
     assert "    Design signed off :done, m0, 2026-03-02, 2026-03-10" in text
-    assert "    Launch :crit, milestone, m3, 2026-04-08, 0d" in text
+    assert "    Launch :crit, milestone, m3, 2026-04-07, 0d" in text
     assert "    Login API :crit, active, m1, 2026-03-10, 2026-03-27" in text  # end exclusive
     assert "Old SSO bridge" not in text  # cancelled
     assert text.index("section Web") < text.index("section API")

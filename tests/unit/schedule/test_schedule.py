@@ -269,11 +269,11 @@ def test_textbook_cpm(
     assert sched.critical == expected_critical
 
 
-def test_dates_events_finish_on_their_start_date_and_tasks_end_of_last_day() -> None:
+def test_dates_events_sit_on_the_finish_they_follow_and_tasks_end_of_last_day() -> None:
     sched = schedule(plan_of(ms("a", 5), ms("e", 0, "a"), ms("b", 1, "e")), MONDAY)
     a, e, b = (sched.milestone(i) for i in "aeb")
     assert (a.start, a.finish) == (MONDAY, dt.date(2026, 3, 6))  # Mon..Fri
-    assert e.start == e.finish == dt.date(2026, 3, 9)  # the next Monday morning
+    assert e.start == e.finish == dt.date(2026, 3, 6)  # Friday, when a finishes
     assert (b.start, b.finish) == (dt.date(2026, 3, 9), dt.date(2026, 3, 9))
     assert sched.finish == dt.date(2026, 3, 9)
     assert sched.start == MONDAY

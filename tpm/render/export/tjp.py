@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from tpm.plan.calendar import WorkCalendar, add_days
 from tpm.plan.model import WEEKDAYS, Milestone, Plan
-from tpm.render.export.tjp_links import EPS, Links, classify, last_offset, translate
+from tpm.render.export.tjp_links import EPS, Links, Task, classify, last_offset, translate
 
 # (working day start, minutes per working day, timingresolution), in order of preference:
 # 8 h days first; 10 h days represent tenths of a day (percent complete) in whole hours.
@@ -187,6 +187,13 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
             notes.append(f"{m.id}: {what} of {days:g} working days rounded to {text}")
         return text
 
+    def _end_moment(t: Task) -> str:
+        day = t.m.actual_finish or t.m.actual_start
+        assert day is not None
+        if not cal.is_workday(day):  # the end of the working day before it
+            return clock.end_of(cal.day(cal.offset(day) - 1))
+        return clock.end_of(day)
+
     def task(m: Milestone, pad: str) -> list[str]:
         t, x = tasks[m.id], links[m.id]
         body = [f"# tpm id: {m.id}, status {m.status}", *t.lines]
@@ -205,9 +212,11 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
             deps.append(ids[pred] + (" { " + " ".join(opts) + " }" if opts else ""))
         deps += [f"{lead_ids[lead]} {{ onstart }}" for lead in x.leads]
         code = []
-        if deps:
+        if deps and t.instant is None:
             code.append("depends " + ", ".join(deps))
-        if t.start is not None:
+        if t.instant is not None:
+            code.append(f"start {clock.moment(cal, t.instant) if t.at_start else _end_moment(t)}")
+        elif t.start is not None:
             code.append(f"start {t.start}")
         if t.end is not None:
             code.append(f"end {clock.end_of(t.end)}")

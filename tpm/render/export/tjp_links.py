@@ -39,6 +39,8 @@ class Task:
     length: float | None = None  # working days; None when the start is driven and end pinned
     anchored: bool = True  # tj3 start >= the status date (work not started)
     floor: float = 0.0  # tpm's lower bound of ES (the status date for work not started)
+    instant: float | None = None  # a done event: its offset (end or start of its day)
+    at_start: bool = False  # a done event at the start of its day (not the end)
     lines: list[str] = field(default_factory=list)  # comments written inside the task
 
     @property
@@ -57,6 +59,13 @@ class Task:
 def classify(m: Milestone, cal: WorkCalendar, a: int) -> Task:
     """How milestone ``m`` is pinned or driven as of status offset ``a`` (tpm's conventions)."""
     floor = float(max(a, 0))
+    if m.status == "done" and m.duration == 0 and (m.actual_finish or m.actual_start):
+        # An instant: the end of its recorded day, or its start when no finish drives it.
+        day = m.actual_finish or m.actual_start
+        assert day is not None
+        at_start = not any(d.type in ("FS", "FF") for d in m.depends_on if d.id != m.id)
+        x = cal.offset(day) if at_start else cal.finish_offset(day)
+        return Task(m, length=0.0, anchored=False, instant=float(x), at_start=at_start)
     if m.status == "done":
         task = Task(m, start=m.actual_start, end=m.actual_finish, anchored=False, floor=0.0)
         if m.actual_start is not None and m.actual_finish is not None:
@@ -116,7 +125,7 @@ def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Lin
     """The tj3 dependencies of task ``t`` that give tpm's earliest start."""
     out = Links()
     preds = [d for d in t.m.depends_on if d.id in tasks and d.id != t.m.id]
-    if not t.driven:
+    if not t.driven or t.instant is not None:
         if preds:
             names = ", ".join(sorted({d.id for d in preds}))
             out.comments.append(f"links from {names} not exported: work that has started")
@@ -144,8 +153,10 @@ def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Lin
                 out.deps.append((pred, "end", max(0.0, x - span)))
             else:
                 out.deps.append((pred, where, max(0.0, x)))
-        elif tp.start is not None:  # a pinned start: the bound is a fixed date
-            at = cal.offset(tp.start) + x
+        elif tp.instant is not None or tp.start is not None:  # pinned: a fixed date
+            pinned = tp.instant if tp.start is None else float(cal.offset(tp.start))
+            assert pinned is not None
+            at = pinned + x
             if at > floor_s + EPS and (out.at is None or at > out.at):
                 out.at = at
         else:
@@ -179,7 +190,9 @@ def last_offset(tasks: dict[str, Task], cal: WorkCalendar, a: int) -> float:
     ub: dict[str, float] = {}
     for i in topological(tasks):
         t = tasks[i]
-        if t.start is not None:
+        if t.instant is not None:
+            es = t.instant
+        elif t.start is not None:
             es = float(cal.offset(t.start))
         else:
             es = float(max(a, 0))

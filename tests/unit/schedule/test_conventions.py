@@ -1,0 +1,138 @@
+"""The scheduling conventions tpm shares with MS Project, P6 and TaskJuggler, one by one.
+
+See docs/explanation/scheduling-model.md for each rule and the tools that share it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.schedule_helpers import MONDAY, ms, plan_of
+from tpm.forecast.run import forecast
+from tpm.plan.model import Plan
+from tpm.schedule.scheduler import schedule
+
+FRIDAY = dt.date(2026, 3, 6)
+NEXT_MONDAY = dt.date(2026, 3, 9)
+
+
+def day(n: int) -> dt.date:
+    """The n-th working day (0-based) of the Mon-Fri plans below."""
+    weeks, rest = divmod(n, 5)
+    return MONDAY + dt.timedelta(days=7 * weeks + rest)
+
+
+# ---------------------------------------------------------------- 1. events
+
+
+@pytest.mark.parametrize(
+    ("plan", "event", "date"),
+    [
+        pytest.param(plan_of(ms("a", 5), ms("e", 0, "a")), "e", FRIDAY, id="after-a-finish"),
+        pytest.param(
+            plan_of(ms("a", 5), ms("e", 0, ("a", "FF", 0))), "e", FRIDAY, id="finish-to-finish"
+        ),
+        pytest.param(
+            plan_of(ms("a", 5), ms("e", 0, ("a", "FS", 2))), "e", day(6), id="lag-ends-a-day"
+        ),
+        pytest.param(plan_of(ms("e", 0)), "e", MONDAY, id="at-the-program-start"),
+        pytest.param(
+            plan_of(ms("a", 5), ms("b", 2, "a"), ms("e", 0, ("b", "SS", 0))),
+            "e",
+            NEXT_MONDAY,
+            id="driven-by-a-start",
+        ),
+        pytest.param(
+            plan_of(ms("a", 5), ms("b", 2, "a"), ms("e", 0, "a", ("b", "SS", 0))),
+            "e",
+            NEXT_MONDAY,
+            id="tie-the-start-of-the-day-is-later",
+        ),
+        pytest.param(
+            plan_of(ms("a", 5), ms("e1", 0, "a"), ms("e2", 0, "e1")),
+            "e2",
+            FRIDAY,
+            id="event-after-event",
+        ),
+        pytest.param(
+            plan_of(ms("a", 2.5), ms("e", 0, "a")), "e", day(2), id="fraction-inside-a-day"
+        ),
+    ],
+)
+def test_an_event_is_dated_on_the_day_of_the_instant_it_sits_at(
+    plan: Plan, event: str, date: dt.date
+) -> None:
+    sched = schedule(plan, MONDAY)
+    e = sched.milestone(event)
+    assert (e.start, e.finish) == (date, date)
+
+
+def test_an_event_due_on_the_friday_its_work_ends_is_on_time_everywhere() -> None:
+    plan = plan_of(ms("a", 5), ms("e", 0, "a", due=FRIDAY), target=FRIDAY)
+    sched = schedule(plan, MONDAY)
+    e = sched.milestone("e")
+    assert (sched.finish, sched.margin_days) == (FRIDAY, 0)
+    assert (e.finish, e.total_float) == (FRIDAY, 0)
+    fc = forecast(plan, MONDAY, runs=20)
+    assert fc.on_target == 1.0
+    assert fc.finish.p95 == FRIDAY
+    (fe,) = (m for m in fc.milestones if m.id == "e")
+    assert fe.on_time == 1.0
+
+
+def test_the_program_finish_is_the_last_finish_instant_and_the_margin_counts_from_it() -> None:
+    plan = plan_of(ms("a", 5), ms("b", 3), ms("done", 0, "a", "b"), target=dt.date(2026, 3, 12))
+    sched = schedule(plan, MONDAY)
+    assert (sched.finish, sched.finish_offset, sched.margin_days) == (FRIDAY, 5, 4)
+
+
+def test_an_event_at_the_start_of_a_day_after_the_target_reads_late() -> None:
+    # Open at the status date (Monday), while the target was the Friday before.
+    a = ms("a", 5, status="done", actual_start=MONDAY, actual_finish=FRIDAY)
+    plan = plan_of(a, ms("e", 0, "a"), target=FRIDAY)
+    sched = schedule(plan, NEXT_MONDAY)
+    assert sched.finish == NEXT_MONDAY
+    assert sched.margin_days == -1
+
+
+# ---------------------------------------------------------------- 2. progress on events
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            plan_of(ms("a", 5), ms("e", 0, "a"), ms("b", 2, "e")),
+            plan_of(
+                ms("a", 5, status="done", actual_start=MONDAY, actual_finish=FRIDAY),
+                ms("e", 0, "a", status="done", actual_finish=FRIDAY),
+                ms("b", 2, "e"),
+            ),
+            id="event-after-work",
+        ),
+        pytest.param(
+            plan_of(ms("kickoff", 0), ms("b", 2, "kickoff")),
+            plan_of(ms("kickoff", 0, status="done", actual_finish=MONDAY), ms("b", 2, "kickoff")),
+            id="kickoff-at-the-program-start",
+        ),
+        pytest.param(
+            plan_of(ms("a", 3), ms("e", 0, ("a", "SS", 0)), ms("b", 1, "e")),
+            plan_of(
+                ms("a", 3, status="in_progress", actual_start=MONDAY),
+                ms("e", 0, ("a", "SS", 0), status="done", actual_finish=MONDAY),
+                ms("b", 1, "e"),
+            ),
+            id="event-on-a-start",
+        ),
+    ],
+)
+def test_recording_an_event_done_on_its_scheduled_day_moves_nothing(
+    before: Plan, after: Plan
+) -> None:
+    old, new = schedule(before, MONDAY), schedule(after, MONDAY)
+    assert {i: (m.start, m.finish) for i, m in new.milestones.items()} == {
+        i: (m.start, m.finish) for i, m in old.milestones.items()
+    }
+    assert new.finish == old.finish

@@ -106,7 +106,7 @@ def every_command(path: Path, first: str = "m0") -> list[list[str]]:
         ["kpi", "--json", p],
         ["report", p],
         *(["export", p, "--format", f] for f in ("json", "csv", "ics", "mermaid", "tjp")),
-        ["kpi", "record", p, "k1", "90", "--date", "2026-01-06"],
+        ["kpi", "record", p, "k1", "90", "--date", "2026-01-05"],
         ["baseline", p, "--name", "scale"],
         ["fmt", p],
     ]

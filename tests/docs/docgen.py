@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import functools
 import importlib
 import io
 import json
@@ -451,6 +452,7 @@ def run_json(argv: list[str]) -> Any:
     return json.loads(out.getvalue())
 
 
+@functools.cache
 def json_outputs() -> dict[str, Any]:
     """The parsed JSON output of every command in JSON_COMMANDS."""
     schedule = run_json(["schedule", str(EXAMPLE), "--json"])
@@ -559,7 +561,8 @@ DIAGNOSTICS: dict[str, str] = {
 }
 
 
-def emitted_codes() -> dict[str, set[str]]:
+@functools.cache
+def emitted_codes() -> dict[str, frozenset[str]]:
     """code -> severities, for every diagnostic the package's source can emit.
 
     A diagnostic is made by ``Diagnostic(severity, code, ...)`` or ``Reporter.add(severity,
@@ -578,7 +581,7 @@ def emitted_codes() -> dict[str, set[str]]:
                 and isinstance(code.value, str)
             ):
                 found.setdefault(code.value, set()).add(severity.value)
-    return found
+    return {code: frozenset(severities) for code, severities in found.items()}
 
 
 def diagnostics_page() -> str:

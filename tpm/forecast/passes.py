@@ -392,14 +392,14 @@ def _backward(net: Network, f: Floats, dur: Floats, es: Floats, ef: Floats) -> I
     late, slack = np.empty(dur.shape[1]), np.empty(dur.shape[1])
     fixed = net.fixed_start
     for i in reversed(net.order):
-        d = net.due[i]
+        d = net.due[i] if net.kind[i] != DONE else None  # a missed due on done work is history
         if d is not None:
             np.minimum(f, d, out=late)
         else:
             late[:] = f
         for s, code, lag in net.succs[i]:
-            if fixed[s] is not None:
-                continue  # a started successor is not driven by its links
+            if fixed[s] is not None or net.kind[s] == DONE:
+                continue  # a started or done successor is not driven by its links
             if code == FS or code == SS:
                 np.subtract(es[s], lag, out=slack)
             else:

@@ -88,6 +88,11 @@ def _n(value: float) -> str:
     return str(int(rounded)) if rounded.is_integer() else repr(rounded)
 
 
+def _opt(value: float, status: str) -> str:
+    """A float in JSON, or null for done work (it has no float)."""
+    return "null" if status == "done" else _n(value)
+
+
 def _d(value: dt.date | None) -> str:
     return "null" if value is None else '"' + value.isoformat() + '"'
 
@@ -99,7 +104,8 @@ def _row_json(row: tuple[Any, ...]) -> str:
     return (
         f'{{"id": {q(ident)}, "duration": {_n(duration)}, "early_start": {_n(es)}, '
         f'"early_finish": {_n(ef)}, "late_start": {_n(ls)}, "late_finish": {_n(lf)}, '
-        f'"total_float": {_n(tf)}, "free_float": {_n(ff)}, "critical": {_BOOL[critical]}, '
+        f'"total_float": {_opt(tf, status)}, "free_float": {_opt(ff, status)}, '
+        f'"critical": {_BOOL[critical]}, '
         f'"start": {_d(start)}, "finish": {_d(finish)}, "title": {q(title)}, '
         f'"team": {q(team)}, "status": {q(status)}, "remaining": {_n(remaining)}, '
         f'"near_critical": {_BOOL[near]}, "late_finish_date": {_d(late_finish)}, '
@@ -124,8 +130,8 @@ def _row_data(row: tuple[Any, ...]) -> dict[str, Any]:
         "early_finish": num(ef),
         "late_start": num(ls),
         "late_finish": num(lf),
-        "total_float": num(tf),
-        "free_float": num(ff),
+        "total_float": None if status == "done" else num(tf),
+        "free_float": None if status == "done" else num(ff),
         "critical": critical,
         "start": start.isoformat(),
         "finish": finish.isoformat(),

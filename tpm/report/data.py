@@ -213,7 +213,7 @@ def _row(m: Milestone, s: MilestoneSchedule | None) -> MilestoneRow:
         actual_finish=m.actual_finish,
         start=s.start if s else None,
         finish=s.finish if s else None,
-        total_float=s.total_float if s else None,
+        total_float=s.total_float if s and m.status != "done" else None,
         critical=s.critical if s else False,
         near_critical=s.near_critical if s else False,
         baseline_finish=s.baseline_finish if s else None,

@@ -22,7 +22,8 @@ or text. The conventions (docs/explanation/scheduling-model.md):
   so links into it are ignored by both passes (a done predecessor cannot delay work that
   already happened).
 - Backward pass: ``LF <= F`` (the project finish) for every milestone, ``LF <= due``, and
-  the mirror of each link, using each predecessor's own span ``EF - ES``.
+  the mirror of each link, using each predecessor's own span ``EF - ES``. Done work limits
+  nothing: neither its due date nor links into it reach its predecessors.
 - Free float: ``min(F - EF, slack to each driven successor's early dates)``, computed when
   read (:func:`free_float`): it depends on early dates only.
 
@@ -288,10 +289,12 @@ class Cpm:
         )
         span_p = ef_list[p] - es_list[p]
         t = 0.0
+        kind = self.kind
         due = self.due[p]
-        d = INF if due is None else due
+        # A missed due date on done work is history: it limits nothing.
+        d = INF if due is None or kind[p] == DONE else due
         for s, code, lag in self.graph.succs[p]:
-            if fixed[s] is not None:
+            if fixed[s] is not None or kind[s] == DONE:
                 continue
             if code == FS:
                 c = es_list[s] - ef_list[s] - lag

@@ -6,12 +6,16 @@ See docs/explanation/scheduling-model.md for each rule and the tools that share 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.schedule_helpers import MONDAY, ms, plan_of
 from tpm.forecast.run import forecast
 from tpm.plan.model import Plan
+from tpm.plan.storage import dumps
 from tpm.schedule.scheduler import schedule
 
 FRIDAY = dt.date(2026, 3, 6)
@@ -136,3 +140,53 @@ def test_recording_an_event_done_on_its_scheduled_day_moves_nothing(
         i: (m.start, m.finish) for i, m in old.milestones.items()
     }
     assert new.finish == old.finish
+
+
+# ---------------------------------------------------------------- 3. done work
+
+
+def test_done_work_shows_its_recorded_dates_even_on_a_day_off() -> None:
+    saturday = dt.date(2026, 3, 7)
+    plan = plan_of(
+        ms("a", 5, status="done", actual_start=MONDAY, actual_finish=saturday),
+        ms("e", 0, "a", status="done", actual_finish=saturday),
+        ms("b", 2, "e"),
+    )
+    sched = schedule(plan, dt.date(2026, 3, 10))
+    assert (sched.milestone("a").start, sched.milestone("a").finish) == (MONDAY, saturday)
+    assert sched.milestone("e").finish == saturday
+    assert sched.milestone("b").start == dt.date(2026, 3, 10)  # the status date
+
+
+def test_done_with_only_actual_finish_starts_its_duration_before() -> None:
+    plan = plan_of(ms("a", 3, status="done", actual_finish=FRIDAY), ms("b", 1, "a"))
+    a = schedule(plan, NEXT_MONDAY).milestone("a")
+    assert (a.early_start, a.early_finish, a.start, a.finish) == (2, 5, day(2), FRIDAY)
+
+
+def test_a_missed_due_date_on_done_work_is_history() -> None:
+    # b finished late against its due date; a, still open, is not made late by it.
+    plan = plan_of(
+        ms("a", 2),
+        ms("b", 1, "a", status="done", actual_finish=FRIDAY, due=MONDAY),
+        ms("c", 3, "a"),
+    )
+    sched = schedule(plan, MONDAY)
+    assert sched.milestone("a").total_float >= 0
+    assert "a" not in sched.critical or sched.milestone("a").total_float == 0
+
+
+def test_done_milestones_show_no_float(run_cli: Any, tmp_path: Path) -> None:
+    plan = plan_of(
+        ms("a", 5, status="done", actual_start=MONDAY, actual_finish=FRIDAY, due=MONDAY),
+        ms("b", 2, "a"),
+    )
+    path = tmp_path / "p.toml"
+    path.write_text(dumps(plan), encoding="utf-8")
+    _code, out, _err = run_cli("schedule", path, "--json", "--as-of", "2026-03-09")
+    rows = {m["id"]: m for m in json.loads(out)["milestones"]}
+    assert (rows["a"]["total_float"], rows["a"]["free_float"]) == (None, None)
+    assert rows["b"]["total_float"] == 0
+    _code, out, _err = run_cli("schedule", path, "--as-of", "2026-03-09")
+    (line,) = [x for x in out.splitlines() if x.startswith("a ")]
+    assert "-" not in line.split("2026-03-06", 1)[1]  # no negative float after the dates

@@ -85,7 +85,7 @@ def render_csv(data: ReportData) -> str:
                 _date(m.due),
                 _date(m.baseline_finish),
                 _num(m.variance_days),
-                _num(m.total_float),
+                "" if m.status == "done" else _num(m.total_float),
                 "true" if m.critical else "false",
                 "true" if m.near_critical else "false",
             ]

@@ -297,7 +297,7 @@ def _cells(m: Milestone, sched: Schedule | None) -> tuple[list[str], str]:
         f"{fmt_days(m.percent_complete)}%",
         str(t.start) if t is not None else "—",
         str(t.finish) if t is not None else "—",
-        f"{fmt_days(t.total_float)}d" if t is not None else "—",
+        f"{fmt_days(t.total_float)}d" if t is not None and m.status != "done" else "—",
         "● CP" if crit else "",
         str(m.due or ""),
     ]
@@ -345,7 +345,7 @@ def detail_text(analysis: Analysis, key: str) -> Doc:
     if t is not None:
         out.field("start", str(t.start))
         out.field("finish", str(t.finish))
-        crit = Text(f"{fmt_days(t.total_float)}d")
+        crit = Text("—" if m.status == "done" else f"{fmt_days(t.total_float)}d")
         if t.critical:
             crit.append("  ● CRITICAL", style="bold #f85149")
         out.field("float", crit)

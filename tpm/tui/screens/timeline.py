@@ -169,7 +169,8 @@ class TimelineScreen(PlanScreen):
         out.append(f" {fmt_days(m.percent_complete)}%", style="dim")
         if sched is not None and key in sched.graph.index:
             t = sched.milestone(key)
-            out.append(f" · {t.start} → {t.finish} · float {fmt_days(t.total_float)}d")
+            tail = "done" if t.status == "done" else f"float {fmt_days(t.total_float)}d"
+            out.append(f" · {t.start} → {t.finish} · {tail}")
             if t.critical:
                 out.append(" · CRITICAL", style=f"bold {CRITICAL}")
             base = analysis.plan.baselines[-1] if analysis.plan.baselines else None

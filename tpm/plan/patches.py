@@ -309,6 +309,11 @@ def _key_splices(layout: Layout, change: Change, order: int) -> list[_Splice]:
                 raise Unpatchable(f"{_where(change.path)} is a table that became a value")
         if sub is not None:
             return _table_splices(layout, change, sub, order)
+        n = len(change.path)
+        if any(b.path[:n] == change.path for b in layout.blocks):
+            raise Unpatchable(
+                f"{_where(change.path)} is written as [[{'.'.join(_names(change.path))}]] tables"
+            )
         if change.old is not MISSING and change.new is MISSING:
             return []  # already absent
         if change.new is MISSING:

@@ -147,7 +147,9 @@ def _describe(path: Path, err: Any) -> tuple[str, str | None]:
     if isinstance(value, float) and not math.isfinite(value):
         kind = "finite_number"
     if kind in _MESSAGES:
-        msg = _MESSAGES[kind].format(**ctx)
+        msg = _MESSAGES[kind].format(
+            **{k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()}
+        )
     elif kind == "value_error":
         msg = str(err["msg"]).removeprefix("Value error, ")
     else:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
-import json
 import os
 import stat
 import sys
@@ -74,7 +73,9 @@ def status_date(plan: Plan, override: dt.date | None) -> dt.date:
 
 def print_json(data: Any) -> None:
     """Print JSON deterministically (sorted keys are not used: key order is the contract)."""
-    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    from tpm.render.json_out import json_text
+
+    print(json_text(data, indent=2, ensure_ascii=False, default=str))
 
 
 def add_schedule_options(parser: argparse.ArgumentParser) -> None:

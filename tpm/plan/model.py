@@ -34,7 +34,10 @@ WorkDays = Annotated[float | int, Field(ge=0, le=MAX_DAYS, allow_inf_nan=False)]
 Lag = Annotated[float | int, Field(ge=-MAX_DAYS, le=MAX_DAYS, allow_inf_nan=False)]
 Score = Annotated[int, Field(ge=1, le=5)]
 Percent = Annotated[float | int, Field(ge=0, le=100, allow_inf_nan=False)]
-Value = Annotated[float | int, Field(allow_inf_nan=False)]
+# KPI values: within +-1e15 (a quadrillion, beyond any real KPI even in cents), so that the
+# differences, trends and percentages computed from them stay finite.
+MAX_VALUE = 1e15
+Value = Annotated[float | int, Field(ge=-MAX_VALUE, le=MAX_VALUE, allow_inf_nan=False)]
 
 
 class Item(BaseModel):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import fields
 from json.encoder import encode_basestring
 from typing import Any
@@ -148,8 +149,37 @@ def _row_data(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+def json_text(value: Any, **options: Any) -> str:
+    """``json.dumps`` that always writes valid JSON (RFC 8259): non-finite numbers become null.
+
+    The common case costs nothing extra: the value is walked only when encoding it failed.
+    """
+    try:
+        return json.dumps(value, allow_nan=False, **options)
+    except ValueError:
+        return json.dumps(finite(value), allow_nan=False, **options)
+
+
 def dumps(data: dict[str, Any]) -> str:
     """JSON text: top-level keys one per line, each element of a list of objects on its line."""
+    try:
+        return _dumps(data)
+    except ValueError:  # a NaN or infinity somewhere: JSON has none, write null
+        return _dumps(finite(data))
+
+
+def _dumps(data: dict[str, Any]) -> str:
     lines = []
     for key, value in data.items():
         head = f"  {json.dumps(key)}: "
@@ -161,7 +191,7 @@ def dumps(data: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 
 def why_data(e: Explanation) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from typing import Any
 
+from tpm.render.json_out import json_text
 from tpm.report.data import ReportData
 from tpm.report.diff import Changes
 
@@ -92,4 +92,4 @@ def to_json(data: ReportData, changes: Changes | None = None) -> dict[str, Any]:
 
 def render_json(data: ReportData, changes: Changes | None = None) -> str:
     """The snapshot as indented JSON text."""
-    return json.dumps(to_json(data, changes), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_json(data, changes), indent=2, ensure_ascii=False) + "\n"

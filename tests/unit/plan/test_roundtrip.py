@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from tpm.plan.model import (
     MAX_DAYS,
+    MAX_VALUE,
     WEEKDAYS,
     Dependency,
     Kpi,
@@ -53,6 +54,7 @@ IDS = st.text(st.sampled_from("abcxyz-_09éü"), min_size=1, max_size=8) | st.fr
 DATES = st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31))
 DAYS = st.integers(0, MAX_DAYS) | st.floats(0, MAX_DAYS, allow_nan=False, allow_infinity=False)
 NUMBERS = st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+KPI_VALUES = st.integers(-(10**15), 10**15) | st.floats(-MAX_VALUE, MAX_VALUE)
 SCORES = st.integers(1, 5)
 
 SCALARS = st.one_of(
@@ -148,11 +150,11 @@ KPI = table(
     name=TEXT,
     unit=TEXT,
     direction=st.sampled_from(["higher_is_better", "lower_is_better"]),
-    target=NUMBERS,
-    amber=NUMBERS,
-    baseline=NUMBERS,
+    target=KPI_VALUES,
+    amber=KPI_VALUES,
+    baseline=KPI_VALUES,
     cadence_days=st.integers(1, 365),
-    measurements=st.lists(table(Measurement, date=DATES, value=NUMBERS, note=TEXT), max_size=4),
+    measurements=st.lists(table(Measurement, date=DATES, value=KPI_VALUES, note=TEXT), max_size=4),
 )
 PLAN = st.builds(
     lambda program, optional, extra: {**extra, "program": program, **optional},

@@ -13,9 +13,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 
 from tpm.check.diagnostics import Diagnostic
+from tpm.tui.keys import KeyHoldMixin, opens_dialog
 from tpm.tui.messages import DeleteRequested, EditRequested, SubItemsRequested
 from tpm.tui.screens.modals import PickScreen
 from tpm.tui.session import PlanSession
@@ -53,7 +54,7 @@ def model_of(section: str) -> type[Item]:
     return models[section]
 
 
-class EditingMixin(App[None]):
+class EditingMixin(KeyHoldMixin):
     """Turns the screens' requests into validated, undoable changes."""
 
     session: PlanSession
@@ -113,6 +114,7 @@ class EditingMixin(App[None]):
 
     # ------------------------------------------------------------ forms
 
+    @opens_dialog
     def on_edit_requested(self, event: EditRequested) -> None:
         """Open the edit form for an item, a new item, or a sub-item."""
         from tpm.tui.formdata import NEW_ITEM, item_texts
@@ -204,6 +206,7 @@ class EditingMixin(App[None]):
         title = f"{'Edit' if original else 'New'} {NOUN[section]} of {parent}"
         self.push_screen(FormScreen(title, section, texts, check, original is not None), done)
 
+    @opens_dialog
     def on_sub_items_requested(self, event: SubItemsRequested) -> None:
         """Choose which mitigation, measurement or decision to edit (or a new one)."""
         if self.plan is None:
@@ -237,6 +240,7 @@ class EditingMixin(App[None]):
 
     # ------------------------------------------------------------ deleting
 
+    @opens_dialog
     def on_delete_requested(self, event: DeleteRequested) -> None:
         """Delete an item unless the plan would then be invalid (e.g. still referenced)."""
         self.delete(event.section, event.key)

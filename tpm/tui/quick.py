@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from tpm.tui.editing import EditingMixin, range_check
+from tpm.tui.keys import opens_dialog
 from tpm.tui.messages import QuickEdit
 from tpm.tui.screens.modals import ConfirmScreen, PromptScreen
 
@@ -36,6 +37,7 @@ class QuickEditMixin(EditingMixin):
         """The report text (defined by the App)."""
         raise NotImplementedError
 
+    @opens_dialog
     def on_quick_edit(self, event: QuickEdit) -> None:
         """Run a one-key edit on the item the screen names."""
         if self.plan is None:
@@ -186,6 +188,7 @@ class QuickEditMixin(EditingMixin):
 
     # ------------------------------------------------------------ report
 
+    @opens_dialog
     def on_write_report_requested(self) -> None:
         """The report screen asked to write the report."""
         self.write_report()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -47,6 +48,11 @@ class PlanScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sync()
+
+    def request(self, message: Message) -> None:
+        """Ask the App for an edit or a dialog; the keys typed until it is ready go to it."""
+        self.tpm.hold_keys()
+        self.post_message(message)
 
     def on_screen_resume(self) -> None:
         self.sync()

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from tpm.check.diagnostics import Diagnostic
 from tpm.tui.formdata import FORMS
+from tpm.tui.screens.modals import ConfirmScreen
 from tpm.tui.widgets.text import clean_text, plain
 
 Check = Callable[[dict[str, str]], list[Diagnostic]]
@@ -33,6 +34,10 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
+        # Moving between fields happens when the key is read, so the keys typed after a tab
+        # land in the next field even when the app is busy.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def __init__(
@@ -47,6 +52,7 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
         self.diagnostics: list[Diagnostic] = []
         self._timer: Timer | None = None
         self._checked_once = False
+        self.opened: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
@@ -83,6 +89,7 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
     def on_mount(self) -> None:
+        self.opened = self.texts()  # what the fields show before the user types
         self.query(Input).first().focus()
         self._schedule_check()
 
@@ -150,9 +157,26 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
             return
         self.dismiss(("save", texts))
 
+    def changed_fields(self) -> list[str]:
+        """The fields whose text differs from what the form opened with."""
+        texts = self.texts()
+        return [name for name, text in texts.items() if text != self.opened.get(name, "")]
+
     def action_cancel(self) -> None:
-        """Close without changing anything."""
-        self.dismiss(None)
+        """Close without changing anything; with typed changes, ask first."""
+        changed = self.changed_fields()
+        if not changed:
+            self.dismiss(None)
+            return
+        body = f"You changed {', '.join(changed)}. Discard these changes?"
+        choices = (("keep", "Keep editing"), ("discard", "Discard changes"))
+
+        def decided(answer: str | None) -> None:
+            if answer == "discard":
+                self.dismiss(None)
+
+        dialog = ConfirmScreen("Discard your changes?", body, choices, safe="keep")
+        self.app.push_screen(dialog, decided)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -160,4 +184,4 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
         elif event.button.id == "delete":
             self.dismiss(("delete", self.texts()))
         else:
-            self.dismiss(None)
+            self.action_cancel()

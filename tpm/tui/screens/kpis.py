@@ -93,7 +93,7 @@ class KpisScreen(PlanScreen):
         self.show_chart(event.key)
 
     def on_vtable_selected(self, event: VTable.Selected) -> None:
-        self.post_message(EditRequested("kpis", event.key))
+        self.request(EditRequested("kpis", event.key))
 
     def _current(self) -> str | None:
         key = self.query_one("#kpi-table", VTable).current_key
@@ -104,23 +104,23 @@ class KpisScreen(PlanScreen):
     def action_quick(self, op: str) -> None:
         """Record a measurement of the selected KPI."""
         if key := self._current():
-            self.post_message(QuickEdit("kpis", key, op))
+            self.request(QuickEdit("kpis", key, op))
 
     def action_edit(self) -> None:
         """Edit the selected KPI."""
         if key := self._current():
-            self.post_message(EditRequested("kpis", key))
+            self.request(EditRequested("kpis", key))
 
     def action_add(self) -> None:
         """Add a KPI."""
-        self.post_message(EditRequested("kpis", None))
+        self.request(EditRequested("kpis", None))
 
     def action_delete(self) -> None:
         """Delete the selected KPI."""
         if key := self._current():
-            self.post_message(DeleteRequested("kpis", key))
+            self.request(DeleteRequested("kpis", key))
 
     def action_measurements(self) -> None:
         """Edit or delete one of the selected KPI's measurements."""
         if key := self._current():
-            self.post_message(SubItemsRequested("measurements", key))
+            self.request(SubItemsRequested("measurements", key))

@@ -195,7 +195,7 @@ class MilestonesScreen(PlanScreen):
         self.show_detail(event.key)
 
     def on_vtable_selected(self, event: VTable.Selected) -> None:
-        self.post_message(EditRequested("milestones", event.key))
+        self.request(EditRequested("milestones", event.key))
 
     def on_vtable_header_clicked(self, event: VTable.HeaderClicked) -> None:
         if event.column == self.sort_key:
@@ -262,21 +262,21 @@ class MilestonesScreen(PlanScreen):
     def action_edit(self) -> None:
         """Edit the selected milestone."""
         if key := self._current():
-            self.post_message(EditRequested("milestones", key))
+            self.request(EditRequested("milestones", key))
 
     def action_add(self) -> None:
         """Add a milestone."""
-        self.post_message(EditRequested("milestones", None))
+        self.request(EditRequested("milestones", None))
 
     def action_delete(self) -> None:
         """Delete the selected milestone."""
         if key := self._current():
-            self.post_message(DeleteRequested("milestones", key))
+            self.request(DeleteRequested("milestones", key))
 
     def action_quick(self, op: str) -> None:
         """A quick edit of the selected milestone."""
         if key := self._current():
-            self.post_message(QuickEdit("milestones", key, op))
+            self.request(QuickEdit("milestones", key, op))
 
 
 def _timing(sched: Schedule | None, key: str) -> MilestoneSchedule | None:

@@ -33,4 +33,4 @@ class ReportScreen(PlanScreen):
 
     def action_write(self) -> None:
         """Ask where to write the report."""
-        self.post_message(WriteReportRequested())
+        self.request(WriteReportRequested())

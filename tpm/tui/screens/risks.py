@@ -173,7 +173,7 @@ class RisksScreen(PlanScreen):
         self.show_detail(event.key)
 
     def on_vtable_selected(self, event: VTable.Selected) -> None:
-        self.post_message(EditRequested("risks", event.key))
+        self.request(EditRequested("risks", event.key))
 
     def on_heat_map_cell_chosen(self, event: HeatMap.CellChosen) -> None:
         self.cell = event.cell
@@ -188,30 +188,30 @@ class RisksScreen(PlanScreen):
     def action_quick(self, op: str) -> None:
         """A quick edit of the selected risk."""
         if key := self._current():
-            self.post_message(QuickEdit("risks", key, op))
+            self.request(QuickEdit("risks", key, op))
 
     def action_edit(self) -> None:
         """Edit the selected risk."""
         if key := self._current():
-            self.post_message(EditRequested("risks", key))
+            self.request(EditRequested("risks", key))
 
     def action_add(self) -> None:
         """Add a risk."""
-        self.post_message(EditRequested("risks", None))
+        self.request(EditRequested("risks", None))
 
     def action_delete(self) -> None:
         """Delete the selected risk."""
         if key := self._current():
-            self.post_message(DeleteRequested("risks", key))
+            self.request(DeleteRequested("risks", key))
 
     def action_mitigations(self) -> None:
         """Add or edit a mitigation of the selected risk."""
         if key := self._current():
-            self.post_message(SubItemsRequested("mitigations", key))
+            self.request(SubItemsRequested("mitigations", key))
 
     def action_decisions(self) -> None:
         """Add or edit a decision."""
-        self.post_message(SubItemsRequested("decisions"))
+        self.request(SubItemsRequested("decisions"))
 
     def action_toggle_detail(self) -> None:
         """Show or hide the heat map and details (hidden by default below 110 columns)."""

@@ -211,4 +211,4 @@ class TimelineScreen(PlanScreen):
         """A quick edit of the milestone under the cursor."""
         key = self.query_one(Gantt).current_key
         if key:
-            self.post_message(QuickEdit("milestones", key, op))
+            self.request(QuickEdit("milestones", key, op))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -43,3 +45,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marker = MARKERS.get(parts[0]) if len(parts) > 1 else None
         if marker:
             item.add_marker(marker)
+
+
+class MarkdownSnapshot(SingleFileSnapshotExtension):
+    """A syrupy snapshot stored as one readable .md file (``--snapshot-update`` rewrites it)."""
+
+    _file_extension = "md"
+    _write_mode = WriteMode.TEXT
+
+
+@pytest.fixture
+def md_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Compare text with a Markdown golden file under the test's __snapshots__ folder."""
+    return snapshot.use_extension(MarkdownSnapshot)

@@ -145,13 +145,28 @@ def test_started_work_does_not_precede_its_finish_to_start_predecessors(plan: Pl
                 assert pred.actual_finish is not None and pred.actual_finish <= m.actual_start
 
 
-def test_kickoff_baseline_covers_every_milestone(plan: Plan) -> None:
-    (baseline,) = plan.baselines
-    assert baseline.name == "kickoff" and baseline.recorded == plan.program.start
-    assert [e.id for e in baseline.milestones] == [m.id for m in plan.milestones]
-    assert all(e.start <= e.finish for e in baseline.milestones)
-    assert baseline.finish == max(e.finish for e in baseline.milestones)
-    assert plan.program.target is not None and baseline.finish < plan.program.target
+def test_kickoff_and_replan_baselines_cover_every_milestone(plan: Plan) -> None:
+    kickoff, replan = plan.baselines
+    assert kickoff.name == "kickoff" and kickoff.recorded == plan.program.start
+    assert plan.settings.current_baseline == replan.name
+    assert replan.recorded > kickoff.recorded and replan.finish > kickoff.finish
+    for baseline in (kickoff, replan):
+        assert [e.id for e in baseline.milestones] == [m.id for m in plan.milestones]
+        assert all(e.start <= e.finish for e in baseline.milestones)
+        assert baseline.finish == max(e.finish for e in baseline.milestones)
+        assert plan.program.target is not None and baseline.finish < plan.program.target
+
+
+def test_snapshots_tell_eight_weeks_of_slip(plan: Plan) -> None:
+    """Weekly snapshots before the status date; the finish forecast never improves."""
+    snaps = plan.snapshots
+    assert len(snaps) >= 8
+    assert all((b.date - a.date).days == 7 for a, b in zip(snaps, snaps[1:], strict=False))
+    assert plan.program.as_of is not None and snaps[-1].date < plan.program.as_of
+    finishes = [s.finish for s in snaps if s.finish]
+    assert finishes == sorted(finishes) and finishes[0] < finishes[-1]
+    ids = {m.id for m in plan.milestones}
+    assert all(e.id in ids for s in snaps for e in s.milestones)
 
 
 def test_schedule_is_tight_but_real(plan: Plan) -> None:

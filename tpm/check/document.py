@@ -195,6 +195,7 @@ _PLACEHOLDERS: dict[str, dict[str, Any]] = {
     "kpis": {"id": "", "name": "", "target": 0},
     "decisions": {"id": ""},
     "baselines": {"name": "", "recorded": dt.date(2000, 1, 1), "finish": dt.date(2000, 1, 1)},
+    "snapshots": {"date": dt.date(2000, 1, 1), "rag": "green"},
 }
 
 

@@ -18,7 +18,7 @@ from tpm.check.diagnostics import SECTION_NOUN, Reporter, did_you_mean
 from tpm.plan.model import Kpi, Milestone, Plan, Risk
 from tpm.plan.sourcemap import Path
 
-LISTS = ("teams", "milestones", "risks", "kpis", "decisions", "baselines")
+LISTS = ("teams", "milestones", "risks", "kpis", "decisions", "baselines", "snapshots")
 
 
 def cross_checks(
@@ -30,7 +30,7 @@ def cross_checks(
     def path_of(section: str, index: int, *rest: str | int) -> Path:
         return (section, kept[section][index], *rest)
 
-    for section in LISTS:
+    for section in LISTS[:-1]:  # snapshots have no id
         _duplicates(
             rep,
             section,
@@ -62,11 +62,37 @@ def cross_checks(
                 mitigation_ids[mit.id] = p
     for i, k in enumerate(plan.kpis):
         _kpi_checks(rep, k, path_of("kpis", i))
+    for i, snap in enumerate(plan.snapshots):
+        for j, entry in enumerate(snap.milestones):
+            if entry.id not in ids:
+                p = path_of("snapshots", i, "milestones", j, "id")
+                rep.add(
+                    "warning",
+                    "unknown-reference",
+                    f"snapshot {snap.date}: unknown milestone {entry.id!r}",
+                    p,
+                    did_you_mean(entry.id, ids)
+                    or "rename it to the milestone's current id, or delete the entry",
+                )
+    _current_baseline(rep, plan)
     _cycles(rep, plan, path_of)
     _empty_ids(rep, data)
     raw_program = data.get("program")
     if isinstance(raw_program, dict) and "start" in raw_program:
         _program_dates(rep, plan)
+
+
+def _current_baseline(rep: Reporter, plan: Plan) -> None:
+    name = plan.settings.current_baseline
+    names = {b.name for b in plan.baselines}
+    if name is not None and name not in names:
+        rep.add(
+            "error",
+            "unknown-reference",
+            f"settings.current_baseline: no baseline is named {name!r}",
+            ("settings", "current_baseline"),
+            did_you_mean(name, names) or "record it with: tpm baseline PLAN --name NAME",
+        )
 
 
 def _program_dates(rep: Reporter, plan: Plan) -> None:
@@ -89,7 +115,7 @@ def _program_dates(rep: Reporter, plan: Plan) -> None:
 
 def _empty_ids(rep: Reporter, data: dict[str, Any]) -> None:
     """An empty id cannot be referred to; pydantic accepts it, so it is caught here."""
-    for section in LISTS:
+    for section in LISTS[:-1]:
         key = "name" if section == "baselines" else "id"
         for i, item in enumerate(_dicts(data.get(section))):
             if _blank(item.get(key)):

@@ -1,34 +1,31 @@
-"""``tpm report PLAN [--as-of DATE] [--since REV|FILE] [-o FILE]``: the weekly status report.
+"""``tpm report PLAN [--full] [--since REV|FILE] [--record] [-o FILE]``: the weekly report.
 
-Load -> analyse (:func:`tpm.report.data.build`) -> optionally diff with the older plan
-(:mod:`tpm.report.diff`) -> render Markdown. ``--since`` takes an older copy of the plan (an
-existing file) or a git revision of the plan's repository (read with ``git show REV:path``,
-never through a shell). ``-o`` writes atomically and refuses to write onto the plan itself.
+Load -> analyse (:func:`tpm.report.data.build`) -> find the previous report
+(:mod:`tpm.commands.previous`: ``--since``, else git at the start of the reporting period,
+else the newest recorded snapshot) -> compare -> render Markdown. ``--record`` appends this
+report's headline to the plan's ``[[snapshots]]`` so that trends work without git. ``-o``
+writes atomically and refuses to write onto the plan itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import stat
 import sys
 from pathlib import Path
 
-from tpm.check.load import from_source
 from tpm.commands.common import (
     add_as_of_argument,
     add_output_argument,
     add_plan_argument,
     load_or_report,
-    print_diagnostics,
     status_date,
     write_output,
 )
-from tpm.errors import Reported, TpmError
+from tpm.commands.previous import is_file
+from tpm.errors import PlanError, TpmError
 from tpm.plan.calendar import CalendarError, WorkCalendar
 from tpm.plan.model import Plan
-from tpm.plan.storage import StorageError, TOMLDecodeError, parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,66 +36,70 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--since",
         metavar="REV|FILE",
         default=None,
-        help="add 'changes since the last report': an older copy of the plan, or a git "
-        "revision of the plan's repository (e.g. HEAD~1)",
+        help="the previous report to compare with: an older copy of the plan, or a git "
+        "revision (default: the plan as committed report_period_days ago, else the newest "
+        "recorded snapshot)",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="append today's detail: RAG rules, milestones, risks, KPIs, trend and Gantt",
+    )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="record this report's headline as a [[snapshots]] entry in the plan",
     )
     add_output_argument(parser)
 
 
-def _old_plan(plan_path: Path, since: str, as_of: dt.date) -> tuple[Plan, dt.date, str]:
-    """The older plan, its status date and a label for the report heading."""
-    candidate = Path(since)
-    if _is_file(since):
-        try:
-            old_plan = load_or_report(candidate)
-        except Reported:
-            raise TpmError(f"--since {since}: that plan has errors (listed above)") from None
-        return old_plan, min(old_plan.program.as_of or as_of, as_of), since
-    from tpm.plan.gitrev import GitRevError, read_at
-
-    try:
-        rev = read_at(plan_path, since)
-    except GitRevError as exc:
-        raise TpmError(f"--since {since!r}: {exc}", 2) from None
-    name = f"{since}:{plan_path.name}"
-    try:
-        old = from_source(parse(Path(name), rev.raw))
-    except (StorageError, TOMLDecodeError, RecursionError) as exc:
-        message = f"--since {since}: the plan at that revision cannot be read: {exc}"
-        raise TpmError(message) from None
-    if old.plan is None:
-        print_diagnostics(old)
-        raise TpmError(f"--since {since}: the plan at that revision has errors (above)")
-    old_as_of = min(old.plan.program.as_of or rev.committed, as_of)
-    return old.plan, old_as_of, f"{since} ({rev.commit[:7]})"
-
-
-def _is_file(since: str) -> bool:
-    """Whether --since names an existing file; unusable names are refused (exit 2)."""
-    try:
-        return stat.S_ISREG(os.stat(since).st_mode)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    except OSError as exc:
-        from tpm.plan.atomic import os_reason
-
-        shown = since if len(since) <= 80 else since[:77] + "..."
-        raise TpmError(f"--since {shown}: {os_reason(exc)}", 2) from None
-
-
-def make_report(plan: Plan, plan_path: Path, as_of: dt.date, since: str | None) -> str:
-    """The report text (raises TpmError for an unusable --since)."""
-    from tpm.render.markdown.report import render_report
+def make_report(
+    plan: Plan, plan_path: Path, as_of: dt.date, since: str | None, full: bool = False
+) -> tuple[str, object]:
+    """The report text and today's trend point (raises TpmError for an unusable --since)."""
+    from tpm.commands.previous import find_previous
+    from tpm.render.markdown.report import ReportContext, render_report
+    from tpm.render.markdown.trend import trend_chart
     from tpm.report.data import build
+    from tpm.report.diff import diff, since_report
+    from tpm.report.period import period_start
+    from tpm.report.snapshot import key_milestones, point_from_snapshot, point_of
+    from tpm.report.trend import Trend
 
-    if since is None:
-        return render_report(build(plan, as_of))
-    from tpm.report.diff import diff
-
-    old_plan, old_as_of, label = _old_plan(plan_path, since, as_of)
-    data = build(plan, as_of, since=old_as_of)
-    old = build(old_plan, old_as_of)
-    return render_report(data, diff(old, data, WorkCalendar.of(plan), label))
+    previous, why_not = find_previous(plan, plan_path, as_of, since)
+    if why_not:
+        print(f"{plan_path}: note: no previous report: {why_not}", file=sys.stderr)
+    keys = key_milestones(plan)
+    cal = WorkCalendar.of(plan)
+    data = build(plan, as_of, since=previous.as_of if previous else None)
+    now = point_of(data, keys)
+    history = {s.date: point_from_snapshot(s) for s in plan.snapshots if s.date < as_of}
+    since_data = None
+    if previous is not None:
+        changes = None
+        old_point = previous.snapshot
+        if previous.plan is not None:
+            old = build(previous.plan, previous.as_of)
+            changes = diff(old, data, cal, previous.label)
+            old_point = point_of(old, keys, "git", previous.label)
+            history.setdefault(old_point.date, old_point)
+        assert old_point is not None
+        since_data = since_report(data, now, old_point, previous.label, cal, changes)
+    points = tuple(history[d] for d in sorted(history))
+    chart: tuple[str, ...] = ()
+    if full:
+        trend = Trend.of([*points, now], keys, data.target, data.start)
+        chart = tuple(trend_chart(trend, data.program))
+    ctx = ReportContext(
+        since=since_data,
+        no_previous=why_not or "",
+        history=points,
+        period_start=previous.as_of
+        if previous and previous.as_of < as_of
+        else period_start(as_of, plan.settings.report_period_days),
+        trend=chart,
+    )
+    return render_report(data, context=ctx, full=full), now
 
 
 def run(args: argparse.Namespace) -> int:
@@ -106,11 +107,37 @@ def run(args: argparse.Namespace) -> int:
     plan = load_or_report(args.plan)
     as_of = status_date(plan, args.as_of)
     try:
-        text = make_report(plan, args.plan, as_of, args.since)
+        text, now = make_report(plan, args.plan, as_of, args.since, args.full)
     except CalendarError as exc:
         raise TpmError(f"{args.plan}: {exc}") from None
-    since = [Path(args.since)] if args.since and _is_file(args.since) else []
+    since = [Path(args.since)] if args.since and is_file(args.since) else []
     write_output(text, args.output, [args.plan, *since], args.force)
     if args.output is not None:
         print(f"wrote {args.output}", file=sys.stderr)
+    if args.record:
+        _record(args.plan, now)
     return 0
+
+
+def _record(path: Path, now: object) -> None:
+    from tpm.check.load import load_plan
+    from tpm.plan.storage import StorageError, save
+    from tpm.report.snapshot import Point, record
+
+    assert isinstance(now, Point)
+    loaded = load_plan(path)
+    if loaded.plan is None or loaded.source is None:
+        raise PlanError(path, "changed while the report was written; not recorded")
+    if loaded.source.sourcemap.has_comments:
+        raise PlanError(
+            path,
+            "has comments, which saving cannot keep; the snapshot was not recorded",
+            "move them into notes fields",
+        )
+    new_plan, replaced = record(loaded.plan, now)
+    try:
+        save(path, new_plan, loaded.source.digest)
+    except StorageError as exc:
+        raise PlanError(path, str(exc).removeprefix(f"{path}: ")) from None
+    verb = "replaced the snapshot of" if replaced else "recorded a snapshot for"
+    print(f"{path}: {verb} {now.date} ({now.rag.upper()})", file=sys.stderr)

@@ -111,3 +111,131 @@ def read_at(plan: Path, rev: str) -> Revision:
     except ValueError:
         raise GitRevError(f"cannot read the date of revision {rev}") from None
     return Revision(rev, commit, committed, shown.stdout)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One commit that changed the plan: its hash, commit date and the plan's path then."""
+
+    commit: str
+    committed: dt.date
+    path: str
+
+
+def is_shallow(root: Path) -> bool:
+    """True when the repository is a shallow clone (its history is cut off)."""
+    done = _git(root, "rev-parse", "--is-shallow-repository")
+    return done.stdout.decode("ascii", "replace").strip() == "true"
+
+
+def plan_log(root: Path, rel: str, rev: str = "HEAD") -> list[LogEntry]:
+    """Commits that changed ``rel``, newest first, following renames (``git log --follow``).
+
+    An empty list when the plan was never committed (or the repository has no commits).
+    """
+    done = _git(
+        root,
+        "log",
+        "--follow",
+        "--name-only",
+        "--format=%x00%H %cs",
+        "--end-of-options",
+        rev,
+        "--",
+        rel,
+    )
+    if done.returncode != 0:
+        return []
+    out = []
+    for chunk in done.stdout.decode("utf-8", "replace").split("\x00")[1:]:
+        lines = [line for line in chunk.splitlines() if line.strip()]
+        if not lines:
+            continue
+        commit, _, day = lines[0].partition(" ")
+        try:
+            committed = dt.date.fromisoformat(day)
+        except ValueError:
+            continue
+        out.append(LogEntry(commit, committed, lines[1] if len(lines) > 1 else rel))
+    return renames_only(root, rel, out)
+
+
+def show(root: Path, commit: str, rel: str) -> bytes:
+    """The bytes of ``rel`` at ``commit``; GitRevError when it is not there."""
+    shown = _git(root, "show", f"{commit}:{rel}")
+    if shown.returncode != 0:
+        raise GitRevError(f"{rel} does not exist at {commit[:7]} ({_first_line(shown.stderr)})")
+    return shown.stdout
+
+
+def show_many(root: Path, objects: list[str]) -> list[bytes | None]:
+    """The bytes of many ``COMMIT:PATH`` objects through one ``git cat-file --batch``."""
+    if not objects:
+        return []
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=root,
+            input="".join(f"{o}\n" for o in objects).encode("utf-8"),
+            capture_output=True,
+            check=False,
+            timeout=_TIMEOUT_S * 4,
+            env=env,
+        )
+    except (FileNotFoundError, subprocess.TimeoutExpired) as exc:
+        raise GitRevError(f"git cat-file failed: {exc}") from None
+    data, pos = done.stdout, 0
+    out: list[bytes | None] = []
+    for _ in objects:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[1] == b"missing":
+            out.append(None)
+            continue
+        size = int(header[2])
+        out.append(data[pos : pos + size])
+        pos += size + 1
+    return out
+
+
+def commit_date(root: Path, rev: str) -> dt.date | None:
+    """The commit date of ``rev`` (None when git cannot tell)."""
+    done = _git(root, "log", "-1", "--format=%cs", "--end-of-options", rev)
+    try:
+        return dt.date.fromisoformat(done.stdout.decode("ascii", "replace").strip())
+    except ValueError:
+        return None
+
+
+def resolve(root: Path, rev: str) -> str | None:
+    """The commit hash ``rev`` names in the repository at ``root``, or None."""
+    found = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    if found.returncode != 0:
+        return None
+    return found.stdout.decode("ascii", "replace").strip()
+
+
+def exists_at(root: Path, rev: str, rel: str) -> bool:
+    """True when ``rel`` exists at ``rev``."""
+    return _git(root, "cat-file", "-e", f"{rev}:{rel}").returncode == 0
+
+
+def renames_only(root: Path, rel: str, log: list[LogEntry]) -> list[LogEntry]:
+    """``log`` cut where ``git log --follow`` took a copy for a rename.
+
+    Git follows an identical copy of another file as if it were a rename; when the other
+    path still exists at HEAD the plan was copied, not renamed, and history before the copy
+    belongs to the other file.
+    """
+    out: list[LogEntry] = []
+    checked: dict[str, bool] = {}
+    for entry in log:
+        if entry.path != rel:
+            if entry.path not in checked:
+                checked[entry.path] = exists_at(root, "HEAD", entry.path)
+            if checked[entry.path]:
+                break
+        out.append(entry)
+    return out

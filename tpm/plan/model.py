@@ -117,6 +117,18 @@ class Settings(Item):
     kpi_trend_points: int = Field(
         6, ge=2, description="How many recent measurements a KPI trend is fitted over."
     )
+    report_period_days: int = Field(
+        7,
+        ge=1,
+        le=366,
+        description="Days a status report covers: the previous report is the plan as "
+        "committed this many days before the status date.",
+    )
+    current_baseline: str | None = Field(
+        None,
+        description="Name of the baseline variance is measured against; default: the "
+        "latest recorded one.",
+    )
 
 
 class Override(Item):
@@ -305,6 +317,29 @@ class Baseline(Item):
     milestones: list[BaselineEntry] = Field(default_factory=list, description="Per milestone.")
 
 
+class SnapshotMilestone(Item):
+    """One key milestone's forecast finish in a snapshot."""
+
+    id: str = Field(description="Milestone id.")
+    finish: dt.date = Field(description="Its forecast finish on the snapshot's date.")
+
+
+class Snapshot(Item):
+    """A ``[[snapshots]]`` entry: what one status report said, recorded by ``--record``."""
+
+    date: dt.date = Field(description="Status date of the report.")
+    rag: Rag = Field(description="Overall RAG reported.")
+    schedule: Rag | None = Field(None, description="Schedule area RAG.")
+    risks: Rag | None = Field(None, description="Risks area RAG.")
+    kpis: Rag | None = Field(None, description="KPIs area RAG.")
+    blockers: Rag | None = Field(None, description="Blockers area RAG.")
+    finish: dt.date | None = Field(None, description="Program forecast finish.")
+    p80: dt.date | None = Field(None, description="Monte Carlo P80 of the program finish.")
+    milestones: list[SnapshotMilestone] = Field(
+        default_factory=list, description="Key milestones' forecast finish."
+    )
+
+
 class Plan(Item):
     """A whole program plan: one TOML file."""
 
@@ -318,6 +353,9 @@ class Plan(Item):
     kpis: list[Kpi] = Field(default_factory=list, description="Accountability numbers.")
     decisions: list[Decision] = Field(default_factory=list, description="Decisions and asks.")
     baselines: list[Baseline] = Field(default_factory=list, description="Recorded forecasts.")
+    snapshots: list[Snapshot] = Field(
+        default_factory=list, description="What past status reports said (slip trend)."
+    )
 
     def milestone(self, milestone_id: str) -> Milestone | None:
         """Return the milestone with this id, or None."""

@@ -29,6 +29,8 @@ from tpm.plan.model import (
     Risk,
     RiskBands,
     Settings,
+    Snapshot,
+    SnapshotMilestone,
     StatusRules,
     Team,
 )
@@ -53,6 +55,8 @@ TABLES: list[tuple[str, type[BaseModel]]] = [
     ("[[decisions]]", Decision),
     ("[[baselines]]", Baseline),
     ("baseline milestones", BaselineEntry),
+    ("[[snapshots]]", Snapshot),
+    ("snapshot milestones", SnapshotMilestone),
 ]
 
 

@@ -257,7 +257,15 @@ def _is_aot(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
-_LIST_SECTIONS = ("teams", "milestones", "risks", "kpis", "decisions", "baselines")
+_LIST_SECTIONS = (
+    "teams",
+    "milestones",
+    "risks",
+    "kpis",
+    "decisions",
+    "baselines",
+    "snapshots",
+)
 _ONE_PER_LINE = ("measurements", "milestones")
 
 

@@ -105,6 +105,7 @@ class RiskView:
     mitigations: tuple[MitigationView, ...]
     next_action: MitigationView | None
     findings: tuple[Finding, ...]
+    raised: dt.date | None = None
 
     @property
     def active_mitigations(self) -> tuple[MitigationView, ...]:
@@ -339,6 +340,7 @@ def _view(
         mitigations=mitigations,
         next_action=active[0] if active else None,
         findings=(),
+        raised=risk.raised,
     )
     findings = sorted(
         _hygiene(view, as_of, on_critical, on_near),

@@ -11,8 +11,10 @@ Rules (shared by every Markdown renderer):
   other control characters are dropped; the result is stripped. A cell or a bullet never
   spans two lines.
 - ASCII punctuation that Markdown gives meaning to inline is backslash-escaped:
-  ``\\ ` * [ ] < > | & ~ ! $``. ``&`` is escaped so that ``&amp;`` shows as typed; ``$``
-  so that GitHub shows ``$x$`` as typed rather than as math.
+  ``\\ ` * [ ] < | ~ $``. The rest is escaped only where it would mean something, so
+  that a team called "QA & Release" reads the same in the raw file: ``&`` only when it starts
+  an entity (``&amp;`` shows as typed), ``!`` only before ``[`` (an image), ``>`` only at the
+  start (a quote). ``$`` is escaped so that GitHub shows ``$x$`` as typed rather than as math.
 - C1 controls, zero-width characters and bidi marks, embeddings, overrides and isolates are
   dropped (they hide or reorder text), and ``#42`` / ``GH-42`` get an invisible
   ``&#8203;`` after the ``#`` / ``-`` so that GitHub does not link an issue.
@@ -38,13 +40,14 @@ _CONTROLS = re.compile(
     r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 # Punctuation escaped everywhere, and "_" unless a letter or digit sits on both sides of it.
-# "$" is escaped because GitHub renders $...$ as math.
-_ALWAYS = re.compile(r"[\\`*\[\]<>|&~!$]")
+# "$" is escaped because GitHub renders $...$ as math; "&", "!" and ">" only where they
+# would start an entity, an image or (leading) a quote.
+_ALWAYS = re.compile(r"[\\`*\[\]<|~$]|&(?=#?\w+;)|!(?=\[)")
 # GitHub links "#42" (and "owner/repo#42", "GH-42") to an issue or pull request; a
 # zero-width space entity after "#" keeps the text and breaks the link (as Renovate does).
 _ISSUE_REF = re.compile(r"((?<!&)#|\bGH-)(?=\d)", re.IGNORECASE)
 _UNDERSCORE = re.compile(r"_(?:(?<![^\W_]_)|(?![^\W_]))")
-_LEADING = re.compile(r"^([#+\-=])|^(\d{1,9})([.)])")
+_LEADING = re.compile(r"^([#+\-=>])|^(\d{1,9})([.)])")
 
 
 def _one_line(text: str) -> str:

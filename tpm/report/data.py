@@ -118,12 +118,17 @@ class ReportData:
 
 
 def build(
-    plan: Plan, as_of: dt.date, since: dt.date | None = None, with_forecast: bool = True
+    plan: Plan,
+    as_of: dt.date,
+    since: dt.date | None = None,
+    with_forecast: bool = True,
+    runs: int | None = None,
 ) -> ReportData:
     """Analyse ``plan`` as of ``as_of`` for a report.
 
     ``since`` (the last report's date) adds each KPI's change since then; ``with_forecast``
-    False skips the Monte Carlo forecast (exports that show no percentiles).
+    False skips the Monte Carlo forecast (exports that show no percentiles); ``runs`` caps the
+    Monte Carlo runs (default :func:`report_runs`).
     """
     from tpm.forecast.run import forecast
     from tpm.schedule.scheduler import schedule
@@ -139,8 +144,8 @@ def build(
     has_risk_events = any(r.schedule_impact > 0 and r.affects for r in plan.risks)
     fc = None
     if with_forecast and live and (has_estimates or has_risk_events):
-        runs = report_runs(len(live))
-        fc = forecast(plan, as_of, runs, REPORT_SEED, graph=sched.graph, per_milestone=False)
+        n = min(runs, report_runs(len(live))) if runs else report_runs(len(live))
+        fc = forecast(plan, as_of, n, REPORT_SEED, graph=sched.graph, per_milestone=False)
     register = analyse_risks(plan, as_of, sched.critical, sched.near_critical)
     kpis = tuple(analyse_kpis(plan, as_of, since))
     blockers = _blockers(plan, sched, as_of)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tpm.plan.calendar import WorkCalendar, add_days
 from tpm.report.data import MilestoneRow, ReportData
+from tpm.report.snapshot import Point
 from tpm.status.evaluate import AREA_NAMES
 
 
@@ -216,3 +217,109 @@ def period_start(as_of: dt.date, changes: Changes | None) -> dt.date:
     if changes is not None and changes.old_as_of < as_of:
         return add_days(changes.old_as_of, 1)
     return add_days(as_of, -6)
+
+
+@dataclass(frozen=True)
+class Since:
+    """Everything the report's "since the last report" part needs, whatever the source.
+
+    With a whole older plan (``changes`` set) every list is exact; with only a recorded
+    snapshot, slips come from the key milestones it recorded, new risks from their ``raised``
+    date, and rescored or closed risks are unknown (``changes`` is None).
+    """
+
+    label: str
+    date: dt.date
+    previous: Point
+    finish: DateMove | None
+    p80_days: int | None  # working days the P80 moved (+ later)
+    slipped: tuple[DateMove, ...]
+    done: tuple[MilestoneRow, ...]
+    opened: tuple[str, ...]  # risk ids
+    rescored: tuple[RiskChange, ...]
+    closed: tuple[str, ...]
+    kpis: tuple[KpiCrossing, ...]
+    changes: Changes | None
+
+
+def since_report(
+    data: ReportData,
+    now: Point,
+    previous: Point,
+    label: str,
+    cal: WorkCalendar,
+    changes: Changes | None,
+) -> Since:
+    """Compare today's report with the previous one (a whole plan's ``changes``, or a point)."""
+    finish = None
+    if previous.finish and now.finish and previous.finish != now.finish:
+        days = cal.span(previous.finish, now.finish)
+        finish = DateMove("", "program finish", previous.finish, now.finish, days, True)
+    p80_days = None
+    if previous.p80 and now.p80:
+        p80_days = cal.span(previous.p80, now.p80)
+    if changes is not None:
+        slipped = changes.slipped
+        opened = tuple(c.id for c in changes.risks if c.kind == "opened")
+        rescored = tuple(c for c in changes.risks if c.kind == "rescored")
+        closed = tuple(c.id for c in changes.risks if c.kind == "closed")
+    else:
+        moves = []
+        for mid, old in previous.milestones.items():
+            row = data.row(mid)
+            if row is None or row.finish is None or row.finish == old:
+                continue
+            days = cal.span(old, row.finish)
+            if days > 0:
+                moves.append(DateMove(mid, row.title, old, row.finish, days, row.critical))
+        slipped = tuple(sorted(moves, key=lambda m: (-m.days, m.id)))
+        opened = tuple(
+            r.id
+            for r in data.risks.risks
+            if r.raised is not None and previous.date < r.raised <= data.as_of
+        )
+        rescored, closed = (), ()
+    done = tuple(
+        m
+        for m in data.milestones
+        if m.status == "done" and m.actual_finish and previous.date < m.actual_finish <= data.as_of
+    )
+    return Since(
+        label=label,
+        date=previous.date,
+        previous=previous,
+        finish=finish,
+        p80_days=p80_days,
+        slipped=slipped,
+        done=tuple(sorted(done, key=lambda m: (m.actual_finish or dt.date.min, m.id))),
+        opened=opened,
+        rescored=rescored,
+        closed=closed,
+        kpis=kpi_crossings_since(data, previous.date),
+        changes=changes,
+    )
+
+
+def kpi_crossings_since(data: ReportData, day: dt.date) -> tuple[KpiCrossing, ...]:
+    """KPIs whose latest colour differs from their colour on ``day`` (their own history)."""
+    out = []
+    for k in data.kpis:
+        if k.latest is None or k.rag is None:
+            continue
+        before = [p for p in k.history if p.date <= day]
+        old = before[-1] if before else None
+        if old is not None and old.rag == k.rag:
+            continue
+        if old is None and k.latest.date <= day:
+            continue
+        out.append(
+            KpiCrossing(
+                k.id,
+                k.name,
+                old.rag if old else None,
+                k.rag,
+                old.value if old else None,
+                k.latest.value,
+            )
+        )
+    return tuple(out)

@@ -274,10 +274,13 @@ _LISTS = ("es", "ef", "ls", "lf", "kind", "dur", "rem", "fixed_es", "fixed_ef", 
 
 
 def find_baseline(plan: Plan, name: str | None) -> Baseline | None:
-    """The named baseline, or the latest recorded one (the last of equal dates); None if none.
+    """The named baseline, else the plan's ``settings.current_baseline``, else the latest
+    recorded one (the last of equal dates); None if the plan has none.
 
     Raises UnknownBaseline for a name the plan does not have.
     """
+    if name is None:
+        name = plan.settings.current_baseline
     if name is not None:
         for b in plan.baselines:
             if b.name == name:

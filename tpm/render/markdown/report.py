@@ -1,311 +1,347 @@
-"""The weekly status report as GitHub-flavoured Markdown.
+"""The weekly status report as Markdown that GitHub and GitLab render: a two-minute read.
 
-Short and scannable: the overall colour and why on top, at most five TL;DR bullets, then one
-section per question a lead asks (schedule, milestones, blockers, risks, KPIs, decisions,
-changes since the last report) and a Mermaid gantt chart at the end. Every colour names the
-rule that fired. Every string that comes from the plan goes through
-:func:`tpm.render.escape.md_cell` or :func:`~tpm.render.escape.md_text`, so no title can
-break a table or inject HTML or links. No clock is read: the same snapshot gives the same
-bytes.
-
-Long plans stay readable: the milestones table and the chart show every milestone of a plan
-with up to :data:`MAX_ROWS` of them; beyond that they show the open milestones that matter
-most (critical, then near-critical, then soonest due or finishing), and say how many they
-left out.
+The order is the one leads expect of a weekly program status: the colour and its trend in the
+title, at most three bullets (the forecast and what moved it, the worst problem, the biggest
+change), the decisions needed from whom by when, the escalations with owners and next actions,
+what happened since the last report, what is due in the next two weeks (late items first) and
+the KPIs off target. No rule ids, milestone table or chart here: ``--full`` appends them
+(:func:`tpm.render.markdown.appendix.render_appendix`). Every plan string goes through
+:func:`tpm.render.escape.md_text`; no clock is read, so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-from dataclasses import replace
+from dataclasses import dataclass
 
 from tpm.plan.calendar import add_days
 from tpm.plan.model import Rag
-from tpm.render.escape import md_cell, md_cells, md_text
-from tpm.render.markdown.mermaid import render_mermaid
-from tpm.render.markdown.sections import (
-    blockers_section,
-    changes_section,
-    decisions_section,
-    kpis_section,
-    risks_section,
-)
+from tpm.render.escape import md_cell, md_text
+from tpm.render.markdown.appendix import badge, render_appendix, table
 from tpm.report.data import RECENT_DAYS, MilestoneRow, ReportData
-from tpm.report.diff import Changes, period_start
+from tpm.report.diff import Changes, Since
+from tpm.report.snapshot import Point
 from tpm.status.rules import working_days
 
-MAX_ROWS = 40
-MAX_PATH = 12
-RAG_BADGE: dict[Rag, str] = {"green": "🟢 GREEN", "amber": "🟠 AMBER", "red": "🔴 RED"}
+MAX_ESCALATIONS = 5
+MAX_DUE = 8
+MAX_KPIS = 8
+MAX_LIST = 4
+MAX_HISTORY = 6
+LETTER: dict[str, str] = {"green": "G", "amber": "A", "red": "R"}
 
 
-def badge(rag: Rag | None) -> str:
-    """A colour as a word with a coloured circle (never colour alone)."""
-    return RAG_BADGE[rag] if rag else "⚪ NO DATA"
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report knows beyond today's snapshot: the previous report and the history."""
+
+    since: Since | None = None
+    no_previous: str = ""  # why there is no previous report, when there is none
+    history: tuple[Point, ...] = ()  # earlier reports, oldest first (today's not included)
+    period_start: dt.date | None = None
+    trend: tuple[str, ...] = ()  # the slip-trend chart lines for the appendix
 
 
-def days(value: float | None, signed: bool = False) -> str:
-    """Working days for a cell: ``3``, ``+2``, ``-1.5``; ``—`` when unknown."""
-    if value is None:
-        return "—"
-    return f"{value:+g}" if signed and value != 0 else f"{value:g}"
-
-
-def date(value: dt.date | None) -> str:
-    """A date for a cell, or ``—``."""
-    return value.isoformat() if value else "—"
-
-
-def table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """A GFM table from already escaped cells (header cells are tpm's own words)."""
-    return [md_cells(header), md_cells(["---"] * len(header)), *(md_cells(r) for r in rows)]
-
-
-def render_report(data: ReportData, changes: Changes | None = None) -> str:
-    """The whole report; identical bytes for the same snapshot (and changes since the last
-    report, when there are any)."""
-    shown = shown_milestones(data)
+def render_report(
+    data: ReportData,
+    changes: Changes | None = None,
+    context: ReportContext | None = None,
+    full: bool = False,
+) -> str:
+    """The report; ``full`` appends today's detail. Identical bytes for identical inputs."""
+    ctx = context or ReportContext()
     parts = [
-        _header(data, changes),
-        _schedule(data),
-        _milestones(data, shown),
-        blockers_section(data),
-        risks_section(data, changes),
-        kpis_section(data),
-        decisions_section(data, changes),
+        _title(data, ctx),
+        _summary(data, ctx),
+        _decisions(data),
+        _escalations(data),
+        _since(data, ctx),
+        _next(data),
+        _kpis(data),
     ]
-    if changes is not None:
-        parts.append(changes_section(changes))
-    parts.append(_timeline(data, shown))
-    return "\n".join("\n".join(p) + "\n" for p in parts)
+    out: list[str] = []
+    for part in parts:
+        out += [*part, ""]
+    if full:
+        chg = changes if changes is not None else (ctx.since.changes if ctx.since else None)
+        out += render_appendix(data, chg, list(ctx.trend) or None)
+    else:
+        out.append("*Detail (rules, milestones, risks, KPIs, timeline): `tpm report --full`.*")
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
 
 
-# ---------------------------------------------------------------- 1. header and TL;DR
+# ---------------------------------------------------------------- 1. title
 
 
-def _header(data: ReportData, changes: Changes | None) -> list[str]:
-    status = data.status
-    facts = [f"**Program:** {md_text(data.program)}"]
+def _title(data: ReportData, ctx: ReportContext) -> list[str]:
+    rag = badge(data.status.rag)
+    was = ""
+    if ctx.since is not None:
+        old = ctx.since.previous.rag
+        word = "was" if old != data.status.rag else "also"
+        was = f", {word} {badge(old)} on {ctx.since.date}"
+    facts = [f"**Status date:** {data.as_of}"]
     if data.owner:
         facts.append(f"**Owner:** {md_text(data.owner)}")
-    facts.append(f"**Period:** {period_start(data.as_of, changes)} to {data.as_of}")
-    facts.append(f"**Target:** {date(data.target)}")
-    lines = [
-        f"# Status report: {md_text(data.program)}",
-        "",
-        " · ".join(facts),
-    ]
-    if data.objective:
-        lines += ["", f"*{md_text(data.objective)}*" if data.objective.strip() else ""]
-    lines += ["", f"## Overall: {badge(status.rag)}", "", md_text(status.reason), ""]
-    rows = [
-        [a.name, badge(a.rag), " · ".join(_explain(f.message, f.rule) for f in a.findings)]
-        for a in status.areas
-    ]
-    lines += table(["Area", "RAG", "Why (rule)"], rows)
-    for note in status.notes:
-        lines += ["", f"> **Note:** {md_text(note)}"]
-    lines += ["", "### TL;DR", "", *(f"- {b}" for b in tldr(data, changes))]
+    if ctx.period_start is not None:
+        facts.append(f"**Period:** {add_days(ctx.period_start, 1)} to {data.as_of}")
+    facts.append(f"**Target:** {data.target or '—'}")
+    lines = [f"# {md_text(data.program)}: {rag}{was}", "", " · ".join(facts)]
+    history = [p for p in ctx.history if p.date < data.as_of][-(MAX_HISTORY - 1) :]
+    if history:
+        dates = " ".join(p.date.strftime("%m-%d") for p in history) + " " + "now"
+        rows = []
+        for a in data.status.areas:
+            seq = [LETTER.get(p.areas.get(a.area) or "", "·") for p in history]
+            rows.append(f"{a.name} {' '.join(seq)} {LETTER[a.rag]}")
+        lines += ["", f"**RAG over the last reports ({dates}):** " + " · ".join(rows)]
     return lines
 
 
-def _explain(message: str, rule: str) -> str:
-    return f"{md_cell(message)} `{rule}`"
+# ---------------------------------------------------------------- 2. three bullets
 
 
-def tldr(data: ReportData, changes: Changes | None = None) -> list[str]:
-    """At most five bullets: finish vs target, progress, blockers, top risk, KPIs/changes."""
-    out = [_finish_line(data)]
-    out.append(
-        f"Progress: {data.done_count} of {data.total_count} milestones done "
-        f"({data.progress_weighted * 100:.0f} % by duration)."
-    )
-    if data.blockers:
-        top = data.blockers[0]
-        out.append(
-            f"{len(data.blockers)} blocker{'s' if len(data.blockers) != 1 else ''}; worst: "
-            f"{md_text(top.id)} ({top.kind}; {_slip(top.slip_days, top.hold_days)})."
-        )
-    else:
-        out.append("Nothing is blocked.")
-    if data.risks.risks:
-        r = data.risks.risks[0]
-        out.append(f"Top risk: {md_text(r.title)} (score {r.score}, {r.band}).")
-    c = changes
-    if c is not None and c.finish is not None:
-        verb = "slipped" if c.finish.days > 0 else "pulled in"
-        out.append(f"Since the last report the finish {verb} {working_days(abs(c.finish.days))}.")
-    elif data.kpis:
-        red = sum(1 for k in data.kpis if k.rag == "red")
-        amber = sum(1 for k in data.kpis if k.rag == "amber")
-        out.append(f"KPIs: {len(data.kpis) - red - amber} on target, {amber} amber, {red} red.")
-    return out[:5]
+def _summary(data: ReportData, ctx: ReportContext) -> list[str]:
+    bullets = [_forecast(data, ctx), _worst(data)]
+    change = _biggest_change(data, ctx)
+    if change:
+        bullets.append(change)
+    return [f"- {b}" for b in bullets]
 
 
-def _slip(value: float, hold: float) -> str:
-    if value <= 0:
-        return "does not move the finish yet"
-    return f"{hold:g} more days stuck move the finish {working_days(value)}"
-
-
-def _finish_line(data: ReportData) -> str:
+def _forecast(data: ReportData, ctx: ReportContext) -> str:
     if data.finish is None:
-        finished = [m.actual_finish or m.finish for m in data.milestones if m.status == "done"]
-        last = max((d for d in finished if d is not None), default=None)
-        if last is None:
-            return "No open milestones: nothing left to schedule."
-        return f"All {data.done_count} milestones are done; the last finished on {last}."
-    text = f"Forecast finish **{data.finish}**"
-    if data.target is not None and data.margin_days is not None:
+        return f"**Forecast:** all {data.done_count} milestones are done."
+    text = f"**Forecast:** finish {data.finish}"
+    f = data.forecast
+    if f is not None and f.milestones_estimated:
+        text += f", P80 {f.finish.p80}"
+        if f.on_target is not None and data.target is not None:
+            text += f", {f.on_target * 100:.0f} % chance to meet the target {data.target}"
+    elif data.target is not None and data.margin_days is not None:
         m = data.margin_days
-        ahead = f"{working_days(m)} early" if m >= 0 else f"**{working_days(-m)} late**"
-        text += f" vs target {data.target}: {ahead}"
-    if data.forecast is not None and data.forecast.milestones_estimated:
-        text += f"; P80 {data.forecast.finish.p80}"
+        text += f", {working_days(abs(m))} {'before' if m >= 0 else 'after'} the target"
+    s = ctx.since
+    if s is not None:
+        moved = []
+        if s.finish is not None:
+            moved.append(f"finish {_signed(s.finish.days)}")
+        if s.p80_days:
+            moved.append(f"P80 {_signed(s.p80_days)}")
+        if moved:
+            text += f"; since {s.date}: {', '.join(moved)}"
+            top = next((m for m in s.slipped if m.critical), None)
+            if top is not None:
+                text += f", driven by {md_text(top.id)} ({_signed(top.days)})"
+        else:
+            text += f"; unchanged since {s.date}"
     return text + "."
 
 
-# ---------------------------------------------------------------- 2. schedule
+def _signed(days: int) -> str:
+    return f"{days:+d} working day{'s' if abs(days) != 1 else ''}"
 
 
-def _schedule(data: ReportData) -> list[str]:
-    lines = ["## Schedule", ""]
-    lines.append(f"- Forecast finish: **{date(data.finish)}** · target: {date(data.target)}")
-    if data.margin_days is not None:
-        lines.append(f"- Margin to target: {days(data.margin_days, True)} working days")
-    if data.baseline_name is not None:
-        lines.append(
-            f"- Baseline {md_text(data.baseline_name)}: finish {date(data.baseline_finish)}, "
-            f"variance {days(data.variance_days, True)} working days"
-        )
-    f = data.forecast
-    if f is not None and (f.milestones_estimated or f.risks):
-        chance = "" if f.on_target is None else f"; {f.on_target * 100:.0f} % chance to meet target"
-        lines.append(
-            f"- Monte Carlo ({f.runs} runs, {f.milestones_estimated} estimated milestones, "
-            f"{len(f.risks)} risk events): P50 {f.finish.p50} · P80 {f.finish.p80} · "
-            f"P95 {f.finish.p95}{chance}"
-        )
-    else:
-        lines.append("- Monte Carlo: no three-point estimates or risk events, so no P50/P80/P95")
-    path = [md_text(i) for i in data.critical_path]
-    more = f" … and {len(path) - MAX_PATH} more" if len(path) > MAX_PATH else ""
-    lines.append(f"- Critical path: {' → '.join(path[:MAX_PATH]) + more if path else '—'}")
-    lines.append(
-        f"- Progress: {data.done_count} / {data.total_count} milestones done, "
-        f"{data.progress_weighted * 100:.0f} % weighted by duration"
-    )
+def _worst(data: ReportData) -> str:
+    status = data.status
+    if status.rag == "green":
+        return "**Worst problem:** none; every area is green."
+    area = next(a for a in status.areas if a.rag == status.rag)
+    finding = area.findings[0]
+    return f"**Worst problem ({area.name}):** {md_text(finding.message)}"
+
+
+def _biggest_change(data: ReportData, ctx: ReportContext) -> str:
+    s = ctx.since
+    if s is None:
+        return ""
+    parts = []
+    if s.previous.rag != data.status.rag:
+        parts.append(f"overall {s.previous.rag.upper()} → {data.status.rag.upper()}")
+    parts += _changed_areas(data, s.previous)
+    if s.slipped:
+        m = s.slipped[0]
+        crit = ", critical path" if m.critical else ""
+        parts.append(f"{md_text(m.id)} slipped {working_days(m.days)} ({m.old} → {m.new}{crit})")
+    elif s.opened:
+        parts.append(f"new risk {md_text(s.opened[0])}")
+    if not parts:
+        return "**Biggest change:** none: colours and dates held."
+    return f"**Biggest change:** {'; '.join(parts[:3])}."
+
+
+def _changed_areas(data: ReportData, previous: Point) -> list[str]:
+    parts = []
+    for a in data.status.areas:
+        old = previous.areas.get(a.area)
+        if old is not None and old != a.rag:
+            parts.append(f"{a.name} {old.upper()} → {a.rag.upper()}")
+    return parts
+
+
+# ---------------------------------------------------------------- 3. decisions needed
+
+
+def _decisions(data: ReportData) -> list[str]:
+    lines = ["## Decisions needed", ""]
+    if not data.asks:
+        return [*lines, "None this week."]
+    for d in data.asks[:MAX_ESCALATIONS]:
+        who = md_text(d.decided_by) or "**no one named**"
+        by = f"by **{d.needed_by}**" if d.needed_by else "no date set"
+        lines.append(f"- {md_text(d.title or d.id)}: from {who}, {by}")
+    if len(data.asks) > MAX_ESCALATIONS:
+        lines.append(f"- and {len(data.asks) - MAX_ESCALATIONS} more (`--full`)")
     return lines
 
 
-# ---------------------------------------------------------------- 3. milestones
+# ---------------------------------------------------------------- 4. escalations
 
 
-def shown_milestones(data: ReportData) -> tuple[list[MilestoneRow], int]:
-    """The rows the table and chart show (schedule order), and how many were left out."""
-    rows = [m for m in data.milestones if m.status != "cancelled"]
-    if len(rows) <= MAX_ROWS:
-        return rows, 0
-    far = dt.date.max
-    ranked = heapq.nsmallest(
-        MAX_ROWS,
-        (m for m in rows if m.status != "done"),
-        key=lambda m: (not m.critical, not m.near_critical, m.due or far, m.finish or far, m.id),
-    )
-    keep = {m.id for m in ranked}
-    return [m for m in rows if m.id in keep], len(rows) - len(keep)
-
-
-def _status_cell(m: MilestoneRow) -> str:
-    text = m.status.replace("_", " ")
-    if m.status == "in_progress":
-        text += f" {m.percent_complete:g} %"
-    return text
-
-
-def _milestones(data: ReportData, shown: tuple[list[MilestoneRow], int]) -> list[str]:
-    lines = ["## Milestones", ""]
-    since = add_days(data.as_of, -RECENT_DAYS)
-    soon = add_days(data.as_of, RECENT_DAYS)
-    done = [
-        m
-        for m in data.milestones
-        if m.status == "done" and m.actual_finish and since < m.actual_finish <= data.as_of
-    ]
-    due = [
-        m
-        for m in data.milestones
-        if m.status not in ("done", "cancelled") and m.due and data.as_of <= m.due <= soon
-    ]
-    overdue = [
-        m
-        for m in data.milestones
-        if m.status not in ("done", "cancelled") and m.due and m.due < data.as_of
-    ]
-    lines.append(f"- **Done in the last two weeks:** {_mentions(done, 'actual_finish')}")
-    lines.append(f"- **Due in the next two weeks:** {_mentions(due, 'due')}")
-    if overdue:
-        lines.append(f"- **Overdue:** {_mentions(overdue, 'due')}")
-    rows, left_out = shown
-    lines.append("")
-    if not rows:
-        return [*lines, "No milestones in the plan yet."]
-    header = ["ID", "Milestone", "Team", "Owner", "Status", "Baseline", "Forecast", "Var.", "Float"]
-    lines += table(header, [_row(data, m) for m in rows])
-    if left_out:
-        lines += [
-            "",
-            f"{left_out} more milestones are not shown (done, or neither critical nor due "
-            "soon); `tpm export --format csv` lists all of them.",
-        ]
-    lines += [
-        "",
-        "Var. = forecast minus baseline finish, Float = total float; both in working days. "
-        "⚑ = critical.",
-    ]
+def _escalations(data: ReportData) -> list[str]:
+    lines = ["## Escalations", ""]
+    ranked: list[tuple[tuple[int, float, str], list[str]]] = []
+    for b in data.blockers:
+        rank = 0 if b.critical else 2
+        why = f"{b.kind}{', critical path' if b.critical else ''}"
+        if b.slip_days > 0:
+            why += f"; finish +{b.slip_days:g} d if stuck {b.hold_days:g} more days"
+        action = (
+            md_cell(b.reason)
+            if b.kind == "blocked"
+            else "unblock " + ", ".join(md_cell(w) for w in b.waiting_on)
+        )
+        item = f"**{md_cell(b.id)}**: {md_cell(b.title)}"
+        ranked.append(((rank, -b.slip_days, b.id), [item, why, md_cell(b.owner), action]))
+    for r in data.risks.risks:
+        if r.band not in ("critical", "high") or r.status == "accepted":
+            continue
+        rank = 1 if r.band == "critical" else 3
+        why = f"risk {r.score} {r.band}, {r.status}"
+        if r.next_action is None:
+            action = "**none**: add a mitigation"
+        else:
+            due = f" (due {r.next_action.due})" if r.next_action.due else ""
+            late = " **overdue**" if r.next_action.overdue else ""
+            action = md_cell(r.next_action.action or r.next_action.id) + due + late
+        item = f"**{md_cell(r.id)}**: {md_cell(r.title)}"
+        ranked.append(((rank, -r.score, r.id), [item, why, md_cell(r.owner), action]))
+    if not ranked:
+        return [*lines, "Nothing to escalate: no blockers and no high or critical risks."]
+    ranked.sort(key=lambda x: x[0])
+    rows = [row for _, row in ranked[:MAX_ESCALATIONS]]
+    lines += table(["What", "Why", "Owner", "Next action"], rows)
+    if len(ranked) > MAX_ESCALATIONS:
+        lines += ["", f"{len(ranked) - MAX_ESCALATIONS} more in the appendix (`--full`)."]
     return lines
 
 
-def _mentions(rows: list[MilestoneRow], field: str) -> str:
-    if not rows:
+# ---------------------------------------------------------------- 5. since the last report
+
+
+def _since(data: ReportData, ctx: ReportContext) -> list[str]:
+    s = ctx.since
+    if s is None:
+        lines = ["## Since the last report", ""]
+        why = f": {md_text(ctx.no_previous)}" if ctx.no_previous else ""
+        return [*lines, f"No previous report to compare with{why}."]
+    lines = [f"## Since the last report ({s.date}, {md_text(s.label)})", ""]
+    done = [f"{md_text(m.id)} ({m.actual_finish})" for m in s.done]
+    lines.append(f"- **Done:** {_list(done)}")
+    slipped = [
+        f"{md_text(m.id)} {_signed(m.days)}{' (critical)' if m.critical else ''}" for m in s.slipped
+    ]
+    lines.append(f"- **Slipped:** {_list(slipped)}")
+    risks = [f"new {md_text(r)}" for r in s.opened]
+    risks += [f"{md_text(c.id)} {c.old_score} → {c.new_score}" for c in s.rescored]
+    risks += [f"closed {md_text(r)}" for r in s.closed]
+    unknown = "" if s.changes is not None else " (rescores need an older plan: --since)"
+    lines.append(f"- **Risks:** {_list(risks)}{unknown if not risks else ''}")
+    kpis = [f"{md_text(k.id)} {(k.old or 'no data').upper()} → {k.new.upper()}" for k in s.kpis]
+    lines.append(f"- **KPIs crossing a threshold:** {_list(kpis)}")
+    return lines
+
+
+def _list(items: list[str]) -> str:
+    if not items:
         return "none"
-    ordered = sorted(rows, key=lambda m: (getattr(m, field), m.id))
-    shown = [f"{md_text(m.title)} ({getattr(m, field)})" for m in ordered[:8]]
-    more = f" and {len(rows) - 8} more" if len(rows) > 8 else ""
-    return "; ".join(shown) + more
+    more = f" and {len(items) - MAX_LIST} more" if len(items) > MAX_LIST else ""
+    return "; ".join(items[:MAX_LIST]) + more
 
 
-def _row(data: ReportData, m: MilestoneRow) -> list[str]:
-    team = data.team_names.get(m.team, m.team) if m.team else ""
-    flag = "⚑ " if m.critical else ""
-    return [
-        md_cell(m.id),
-        flag + md_cell(m.title),
-        md_cell(team),
-        md_cell(m.owner),
-        _status_cell(m),
-        date(m.baseline_finish),
-        date(m.finish),
-        days(m.variance_days, True),
-        days(m.total_float),
+# ---------------------------------------------------------------- 6. next two weeks
+
+
+def due_soon(data: ReportData) -> list[MilestoneRow]:
+    """Open milestones due within two weeks or already overdue: late ones first, then by due
+    date (a late one is overdue, or forecast to finish after its due date)."""
+    soon = add_days(data.as_of, RECENT_DAYS)
+    rows = [
+        m
+        for m in data.milestones
+        if m.status not in ("done", "cancelled") and m.due is not None and m.due <= soon
     ]
+    return sorted(rows, key=lambda m: (not _late(data, m), m.due, m.id))
 
 
-# ---------------------------------------------------------------- 9. timeline
+def _late(data: ReportData, m: MilestoneRow) -> bool:
+    return m.due is not None and (m.due < data.as_of or (m.finish is not None and m.finish > m.due))
 
 
-def _timeline(data: ReportData, shown: tuple[list[MilestoneRow], int]) -> list[str]:
-    rows, left_out = shown
-    if not any(m.start is not None for m in rows):
-        return ["## Timeline", "", "No scheduled milestones to chart."]
-    chart = render_mermaid(replace(data, milestones_in_plan_order=_plan_order(data, rows)), True)
-    lines = ["## Timeline", ""]
-    if left_out:
-        lines += [f"The chart shows the {len(rows)} milestones of the table above.", ""]
-    return lines + chart.rstrip("\n").split("\n")
+def _next(data: ReportData) -> list[str]:
+    lines = ["## Next two weeks", ""]
+    rows = due_soon(data)
+    if not rows:
+        return [*lines, f"Nothing is due by {add_days(data.as_of, RECENT_DAYS)}."]
+    for m in rows[:MAX_DUE]:
+        if m.due is not None and m.due < data.as_of:
+            state = f"**overdue since {m.due}**"
+        elif _late(data, m):
+            state = f"**late**: forecast {m.finish}"
+        else:
+            state = f"on track: forecast {m.finish or '—'}"
+        owner = f" ({md_text(m.owner)})" if m.owner else ""
+        lines.append(f"- {m.due} **{md_text(m.id)}** {md_text(m.title)}{owner}: {state}")
+    if len(rows) > MAX_DUE:
+        lines.append(f"- and {len(rows) - MAX_DUE} more (`--full`)")
+    return lines
 
 
-def _plan_order(data: ReportData, rows: list[MilestoneRow]) -> tuple[MilestoneRow, ...]:
-    keep = {m.id for m in rows}
-    return tuple(m for m in data.milestones_in_plan_order if m.id in keep)
+# ---------------------------------------------------------------- 7. KPIs off target
+
+
+def _kpis(data: ReportData) -> list[str]:
+    lines = ["## KPIs off target", ""]
+    if not data.kpis:
+        return [*lines, "No KPIs defined."]
+    off = [k for k in data.kpis if k.rag != "green"]
+    if not off:
+        return [*lines, f"All {len(data.kpis)} KPIs are on target."]
+    order: dict[Rag | None, int] = {"red": 0, None: 1, "amber": 2}
+    off.sort(key=lambda k: (order[k.rag], k.id))
+    for k in off[:MAX_KPIS]:
+        unit = f" {md_text(k.unit)}" if k.unit else ""
+        sign = "≥" if k.direction == "higher_is_better" else "≤"
+        if k.latest is None:
+            target = f"{sign} {k.target:g}{unit}"
+            lines.append(f"- {badge(None)} {md_text(k.name)}: never measured (target {target})")
+            continue
+        extra = []
+        if k.red_streak >= 2:
+            extra.append(f"red {k.red_streak} in a row")
+        if k.trend is not None:
+            extra.append(k.trend.direction)
+        if k.stale:
+            extra.append(f"stale: last measured {k.latest.date}")
+        tail = f" ({', '.join(extra)})" if extra else ""
+        lines.append(
+            f"- {badge(k.rag)} {md_text(k.name)}: {k.latest.value:g}{unit} vs target "
+            f"{sign} {k.target:g}{unit}{tail}"
+        )
+    if len(off) > MAX_KPIS:
+        lines.append(f"- and {len(off) - MAX_KPIS} more (`--full`)")
+    on = len(data.kpis) - len(off)
+    lines += ["", f"{on} of {len(data.kpis)} KPIs on target; a KPI never measured is not."]
+    return lines

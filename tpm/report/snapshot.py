@@ -1,0 +1,109 @@
+"""What one status report said, as a small comparable record: a trend point.
+
+A report's headline numbers (the overall and per-area RAG, the forecast finish, the P80 and
+the key milestones' forecast finish) are what a lead compares week to week. The same record
+comes from three places: the report being written now, an older plan analysed again (from
+git or a file), and a ``[[snapshots]]`` entry that ``tpm report --record`` wrote into the
+plan. :class:`Point` is that record; this module converts between it, the report data and
+the plan's ``Snapshot`` model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from tpm.plan.model import Plan, Rag, Snapshot, SnapshotMilestone
+from tpm.report.data import ReportData
+from tpm.status.facts import AREAS
+
+MAX_KEY_MILESTONES = 12
+
+
+@dataclass(frozen=True)
+class Point:
+    """The headline of one report: date, colours, finish, P80 and key milestone finishes."""
+
+    date: dt.date
+    source: str  # "snapshot", "git", "file" or "now"
+    rag: Rag
+    areas: dict[str, Rag | None] = field(default_factory=dict)
+    finish: dt.date | None = None
+    p80: dt.date | None = None
+    milestones: dict[str, dt.date] = field(default_factory=dict)
+    label: str = ""  # where it came from: a commit, a file, "recorded in the plan"
+
+
+def key_milestones(plan: Plan) -> tuple[str, ...]:
+    """Milestones a trend follows by default: open ones with a due date, in plan order."""
+    return tuple(
+        m.id for m in plan.milestones if m.due is not None and m.status not in ("done", "cancelled")
+    )[:MAX_KEY_MILESTONES]
+
+
+def point_of(
+    data: ReportData, keys: tuple[str, ...], source: str = "now", label: str = ""
+) -> Point:
+    """The headline of an analysed report; ``keys`` are the milestones to keep."""
+    p80 = None
+    if data.forecast is not None and data.forecast.milestones_estimated:
+        p80 = data.forecast.finish.p80
+    wanted = set(keys)
+    return Point(
+        date=data.as_of,
+        source=source,
+        rag=data.status.rag,
+        areas={a.area: a.rag for a in data.status.areas},
+        finish=data.finish,
+        p80=p80,
+        milestones={m.id: m.finish for m in data.milestones if m.id in wanted and m.finish},
+        label=label,
+    )
+
+
+def point_from_snapshot(snap: Snapshot) -> Point:
+    """A recorded snapshot as a trend point."""
+    return Point(
+        date=snap.date,
+        source="snapshot",
+        rag=snap.rag,
+        areas={a: getattr(snap, a) for a in AREAS},
+        finish=snap.finish,
+        p80=snap.p80,
+        milestones={m.id: m.finish for m in snap.milestones},
+        label="recorded in the plan",
+    )
+
+
+def to_snapshot(point: Point) -> Snapshot:
+    """The ``[[snapshots]]`` entry ``tpm report --record`` writes for a point."""
+    return Snapshot(
+        date=point.date,
+        rag=point.rag,
+        schedule=point.areas.get("schedule"),
+        risks=point.areas.get("risks"),
+        kpis=point.areas.get("kpis"),
+        blockers=point.areas.get("blockers"),
+        finish=point.finish,
+        p80=point.p80,
+        milestones=[SnapshotMilestone(id=k, finish=v) for k, v in point.milestones.items()],
+    )
+
+
+def record(plan: Plan, point: Point) -> tuple[Plan, bool]:
+    """A copy of ``plan`` with ``point`` recorded; True when it replaced one of that date.
+
+    Snapshots stay in date order; a second report on the same status date replaces the first.
+    """
+    snap = to_snapshot(point)
+    kept = [s for s in plan.snapshots if s.date != point.date]
+    replaced = len(kept) != len(plan.snapshots)
+    kept.append(snap)
+    kept.sort(key=lambda s: s.date)
+    return plan.model_copy(update={"snapshots": kept}), replaced
+
+
+def last_before(plan: Plan, day: dt.date) -> Snapshot | None:
+    """The latest snapshot dated before ``day``, or None."""
+    earlier = [s for s in plan.snapshots if s.date < day]
+    return max(earlier, key=lambda s: s.date) if earlier else None

@@ -543,7 +543,9 @@ DIAGNOSTICS: dict[str, str] = {
     "value (with did-you-mean), empty id, nesting too deep to write back, an empty file",
     "duplicate-id": "two items of a kind share an id (mitigations: across the whole plan); the "
     "hint names the first one's line",
-    "unknown-reference": "`depends_on` or `affects` names no milestone (with did-you-mean)",
+    "unknown-reference": "`depends_on` or `affects` names no milestone (with did-you-mean); "
+    "`settings.current_baseline` names no baseline; a snapshot names a milestone the plan no "
+    "longer has (warning)",
     "self-dependency": "a milestone depends on itself",
     "cycle": "a dependency loop, shown whole (`a -> b -> c -> a`, each arrow from a "
     "predecessor to its successor); every separate loop is reported",

@@ -115,29 +115,29 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None:
         print(f"wrote {args.output}", file=sys.stderr)
     if args.record:
-        _record(args.plan, now)
+        _record(args.plan, now, args.force)
     return 0
 
 
-def _record(path: Path, now: object) -> None:
+def _record(path: Path, now: object, force: bool) -> None:
+    """Append today's snapshot to the plan's text (or replace the one of the same date)."""
     from tpm.check.load import load_plan
-    from tpm.plan.storage import StorageError, save
-    from tpm.report.snapshot import Point, record
+    from tpm.commands.common import save_edit
+    from tpm.plan import patches, storage
+    from tpm.report.snapshot import Point, record, to_snapshot
 
     assert isinstance(now, Point)
     loaded = load_plan(path)
     if loaded.plan is None or loaded.source is None:
         raise PlanError(path, "changed while the report was written; not recorded")
-    if loaded.source.sourcemap.has_comments:
-        raise PlanError(
-            path,
-            "has comments, which saving cannot keep; the snapshot was not recorded",
-            "move them into notes fields",
-        )
     new_plan, replaced = record(loaded.plan, now)
+    text = loaded.source.text.rstrip("\n") + "\n" + storage.item_text("snapshots", to_snapshot(now))
     try:
-        save(path, new_plan, loaded.source.digest)
-    except StorageError as exc:
-        raise PlanError(path, str(exc).removeprefix(f"{path}: ")) from None
+        if not replaced and patches.verified(text, new_plan):
+            storage.write_atomic(path, text, loaded.source.digest)
+        else:
+            save_edit(path, loaded, new_plan, force)
+    except storage.StorageError as exc:
+        raise PlanError(path, f"the snapshot was not recorded: {exc}") from None
     verb = "replaced the snapshot of" if replaced else "recorded a snapshot for"
     print(f"{path}: {verb} {now.date} ({now.rag.upper()})", file=sys.stderr)

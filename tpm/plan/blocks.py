@@ -38,7 +38,10 @@ Path = tuple[Segment, ...]
 
 
 def id_key(section: tuple[str, ...]) -> str:
-    """The key that identifies entries of an array of tables: ``name`` for baselines."""
+    """The key that identifies entries of an array of tables: ``name`` for baselines,
+    ``date`` for snapshots (never patched in place: they are named by position)."""
+    if section == ("snapshots",):
+        return "date"
     return "name" if section == ("baselines",) else "id"
 
 

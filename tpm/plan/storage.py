@@ -309,6 +309,11 @@ def _table(name: str, data: dict[str, Any]) -> list[str]:
     return out
 
 
+def item_text(section: str, item: BaseModel) -> str:
+    """One ``[[section]]`` entry in the canonical layout (starts with a blank line)."""
+    return "\n".join(_section_item(section, _plain(item))) + "\n"
+
+
 def _section_item(section: str, item: dict[str, Any]) -> list[str]:
     children = item.pop("mitigations", None) if section == "risks" else None
     out = ["", f"[[{section}]]", *_lines_of_table(item, _ONE_PER_LINE)]

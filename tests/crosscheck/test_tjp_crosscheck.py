@@ -305,7 +305,16 @@ DONE_EVENTS = [
     {**EVENTS[3], "status": "done", "actual_finish": dt.date(2026, 3, 9)},
     *EVENTS[4:],
 ]
+DISSOLVED = [
+    {"id": "a", "title": "A", "duration": 5},
+    {"id": "x", "title": "X", "duration": 3, "depends_on": ["a"], "status": "cancelled"},
+    {"id": "y", "title": "Y", "duration": 1, "status": "cancelled"}
+    | {"depends_on": [{"id": "a", "type": "SS", "lag": 1}]},
+    {"id": "b", "title": "B", "duration": 2, "depends_on": [{"id": "x", "lag": 2}]},
+    {"id": "c", "title": "C", "duration": 4, "depends_on": [{"id": "y", "type": "FF"}]},
+]
 CASES += [
+    pytest.param(case(DISSOLVED), dt.date(2026, 3, 2), id="cancelled-milestones-dissolve"),
     pytest.param(case(EVENTS), dt.date(2026, 3, 2), id="events-on-finishes-and-starts"),
     pytest.param(case(EVENTS), dt.date(2026, 3, 11), id="events-at-the-status-date"),
     pytest.param(case(DONE_EVENTS), dt.date(2026, 3, 10), id="done-events"),

@@ -560,6 +560,8 @@ DIAGNOSTICS: dict[str, str] = {
     "done-without-date": "a mitigation is done without `done_on`",
     "duplicate-dependency": "the same predecessor listed twice",
     "unknown-key": "a key tpm does not know: kept as is, with a did-you-mean (usually a typo)",
+    "cancelled-in-chain": "a cancelled milestone others depend on: its links are dissolved, "
+    "its predecessors now drive its successors (P6's rule)",
 }
 
 

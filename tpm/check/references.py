@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from tpm.check.cycles import dependency_loops, show_loop
 from tpm.check.diagnostics import SECTION_NOUN, Reporter, did_you_mean
+from tpm.plan.links import dissolved_links
 from tpm.plan.model import Kpi, Milestone, Plan, Risk
 from tpm.plan.sourcemap import Path
 
@@ -76,6 +77,7 @@ def cross_checks(
                 )
     _current_baseline(rep, plan)
     _cycles(rep, plan, path_of)
+    _cancelled_in_chains(rep, plan, path_of)
     _empty_ids(rep, data)
     raw_program = data.get("program")
     if isinstance(raw_program, dict) and "start" in raw_program:
@@ -276,6 +278,39 @@ def _kpi_checks(rep: Reporter, k: Kpi, p: Path) -> None:
             rep.where(p + ("amber",))
             + f"amber {k.amber} is on the wrong side of target {k.target} for {k.direction}",
             p + ("amber",),
+        )
+
+
+def _cancelled_in_chains(rep: Reporter, plan: Plan, path_of: Any) -> None:
+    """A note per cancelled milestone that others depend on: its links are dissolved."""
+    cancelled = {m.id for m in plan.milestones if m.status == "cancelled"}
+    if not cancelled:
+        return
+    successors: dict[str, list[str]] = {}
+    for m in plan.milestones:
+        if m.status != "cancelled":
+            for dep in m.depends_on:
+                if dep.id in cancelled and m.id not in successors.setdefault(dep.id, []):
+                    successors[dep.id].append(m.id)
+    links = dissolved_links(plan)
+    for i, m in enumerate(plan.milestones):
+        after = successors.get(m.id)
+        if m.status != "cancelled" or not after:
+            continue
+        drivers = sorted({d.id for s in after for d in links.get(s, []) if d.id not in cancelled})
+        shown = ", ".join(after[:5]) + (f" and {len(after) - 5} more" if len(after) > 5 else "")
+        if drivers:
+            lead = ", ".join(drivers[:5]) + (" ..." if len(drivers) > 5 else "")
+            what = f"its links are dissolved: {lead} now drive {shown}"
+        else:
+            what = f"{shown} lose their link to it (it has no live predecessor)"
+        p = path_of("milestones", i, "status")
+        rep.add(
+            "warning",
+            "cancelled-in-chain",
+            rep.where(p) + f"is cancelled; {what}",
+            p,
+            "link the successors to what they really wait for, or remove the links to it",
         )
 
 

@@ -6,7 +6,8 @@ re-schedule 10,000 milestones in a few milliseconds. Descendants (for blockers a
 are bitsets from one reverse pass, checked against networkx in the tests;
 :func:`to_networkx` builds the networkx graph on demand for such questions.
 
-Cancelled milestones are not in the graph; links to and from them are ignored.
+Cancelled milestones are not in the graph; their links are dissolved
+(:func:`tpm.plan.links.dissolved_links`): their predecessors drive their successors.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tpm.plan.links import dissolved_links
 from tpm.plan.model import Plan
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ def build_graph(plan: Plan) -> Graph:
     preds: list[list[Link]] = [[] for _ in ids]
     succs: list[list[Link]] = [[] for _ in ids]
     codes = LINK_CODE
+    links = dissolved_links(plan) if cancelled else None
     for m in plan.milestones:
         if not m.depends_on:
             continue
@@ -73,7 +76,7 @@ def build_graph(plan: Plan) -> Graph:
         if s is None or m.status == "cancelled" or ids[s] != m.id:
             continue
         into = preds[s]
-        for dep in m.depends_on:
+        for dep in m.depends_on if links is None else links[m.id]:
             p = index.get(dep.id)
             if p is None or p == s:
                 continue

@@ -190,3 +190,40 @@ def test_done_milestones_show_no_float(run_cli: Any, tmp_path: Path) -> None:
     _code, out, _err = run_cli("schedule", path, "--as-of", "2026-03-09")
     (line,) = [x for x in out.splitlines() if x.startswith("a ")]
     assert "-" not in line.split("2026-03-06", 1)[1]  # no negative float after the dates
+
+
+# ---------------------------------------------------------------- 5. cancelled milestones
+
+
+@pytest.mark.parametrize(
+    ("links", "expected"),
+    [
+        pytest.param(("FS", "FS"), (7, 9), id="fs-fs-is-fs"),
+        pytest.param(("SS", "FS"), (2, 4), id="ss-fs-is-ss"),
+        pytest.param(("FS", "FF"), (5, 7), id="fs-ff-is-ff"),
+        pytest.param(("SS", "SF"), (0, 2), id="ss-sf-is-sf"),
+    ],
+)
+def test_a_cancelled_milestone_dissolves_and_its_predecessors_drive_its_successors(
+    links: tuple[str, str], expected: tuple[float, float]
+) -> None:
+    into, out = links
+    plan = plan_of(
+        ms("a", 5),
+        ms("x", 4, ("a", into, 1), status="cancelled"),
+        ms("s", 2, ("x", out, 1)),
+    )
+    s = schedule(plan, MONDAY).milestone("s")
+    assert (s.early_start, s.early_finish) == expected
+
+
+def test_a_chain_of_cancelled_milestones_dissolves_and_the_forecast_agrees() -> None:
+    plan = plan_of(
+        ms("a", 5),
+        ms("x", 4, "a", status="cancelled"),
+        ms("y", 1, "x", status="cancelled"),
+        ms("s", 2, ("y", "FS", 2)),
+    )
+    sched = schedule(plan, MONDAY)
+    assert sched.milestone("s").early_start == 7
+    assert forecast(plan, MONDAY, runs=5).finish.p50 == sched.finish

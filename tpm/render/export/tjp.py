@@ -17,6 +17,7 @@ into TaskJuggler's resource-levelling world. The mapping:
   (``start``/``end``, ``complete 100``), started work to its actual start with its remaining
   length counted from the status date; neither keeps its links (tpm ignores them too). Work
   not started depends on a ``tpm_status_date`` milestone at the status date.
+- Cancelled milestones are dissolved as in tpm: their predecessors drive their successors.
 - Teams become parent tasks, owners ``responsible`` resources, ``due`` dates ``maxend``
   (tj3 warns when one is missed). Cancelled milestones, risks, KPIs, decisions, three-point
   estimates and the program target do not map; the header comment lists what was left out.
@@ -30,6 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from tpm.plan.calendar import WorkCalendar, add_days
+from tpm.plan.links import dissolved_links
 from tpm.plan.model import WEEKDAYS, Milestone, Plan
 from tpm.render.export.tjp_links import EPS, Links, Task, classify, last_offset, translate
 
@@ -139,7 +141,12 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
     """Export ``plan`` as of ``as_of`` to TaskJuggler 3 (see the module docstring)."""
     cal = WorkCalendar.of(plan)
     a = cal.offset(as_of)
-    live = [m for m in plan.milestones if m.status != "cancelled"]
+    links_of = dissolved_links(plan)  # cancelled milestones dissolve, as in tpm's schedule
+    live = [
+        m.model_copy(update={"depends_on": links_of[m.id]})
+        for m in plan.milestones
+        if m.status != "cancelled"
+    ]
     tasks = {m.id: classify(m, cal, a) for m in live}
     notes: list[str] = []
     links: dict[str, Links] = {}

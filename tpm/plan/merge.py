@@ -36,11 +36,12 @@ class Conflict:
 
     def describe(self) -> str:
         """``id.field: ours X, theirs Y`` (values as TOML; removed items and keys say so)."""
-        what = self.detail or f"ours {_show(self.ours)}, theirs {_show(self.theirs)}"
+        what = self.detail or f"ours {show_value(self.ours)}, theirs {show_value(self.theirs)}"
         return f"{patches.label(self.path)}: {what}"
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A value as TOML, for messages; "(absent)" for a missing one."""
     if value is MISSING:
         return "(absent)"
     if isinstance(value, dict) and value and len(value) > 3:
@@ -103,7 +104,7 @@ def combine(mine: list[Change], other: list[Change]) -> tuple[list[Change], list
             )
         elif c.index is not None:  # a list element inserted
             if any(o.index is None for o in ours_here):
-                detail = f"ours replaced it, theirs added {_show(c.new)}"
+                detail = f"ours replaced it, theirs added {show_value(c.new)}"
                 _conflict(
                     conflicts,
                     reported,
@@ -114,7 +115,7 @@ def combine(mine: list[Change], other: list[Change]) -> tuple[list[Change], list
         elif ours_here:
             o = ours_here[0]
             if o.index is not None:
-                detail = f"ours added {_show(o.new)}, theirs replaced it"
+                detail = f"ours added {show_value(o.new)}, theirs replaced it"
                 _conflict(conflicts, reported, Conflict(c.path, c.old, MISSING, c.new, detail))
             elif same(o.new, c.new):
                 continue

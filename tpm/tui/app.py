@@ -160,6 +160,15 @@ class TpmApp(DiskMixin):
         """Show a plan just read from disk (the history starts again)."""
         self._adopt(loaded, None)
 
+    def show_merged(self) -> None:
+        """Show the plan after the session merged it with the file on disk."""
+        self.engine.reset()
+        self.update_title()
+        if self.plan is None:
+            return
+        self.analysis = self.engine.quick(self.plan, self.as_of, 0)
+        self.push_analysis()
+
     def _adopt(self, loaded: Loaded, analysis: Analysis | None) -> None:
         self.session.adopt(loaded)
         if analysis is None:

@@ -2,15 +2,17 @@
 
 The :class:`~tpm.tui.session.PlanSession` does the work (check the whole plan, then write
 only if the file is still the one loaded); this mixin asks the user when that is refused:
-the file changed on disk (see the diff, then reload or keep mine), the file has comments
-(drop them?), the plan fails ``tpm check`` (say why, write nothing). While a form or prompt
+the file changed on disk (merge: others' changes listed, a per-field pick when both changed
+the same field; the diff with reload or keep mine when it cannot be merged), an edit cannot be
+patched into the file's text (rewrite canonically?), the plan fails ``tpm check`` (say why,
+write nothing). While a form or prompt
 is open the file is never reloaded: the poll waits until it closes. Mixed into
 :class:`~tpm.tui.app.TpmApp`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import ModalScreen
 
@@ -20,6 +22,7 @@ from tpm.tui.screens.modals import ConfirmScreen
 
 if TYPE_CHECKING:
     from tpm.check.load import Loaded
+    from tpm.plan.patches import Change as FieldChange
 
 
 class DiskMixin(QuickEditMixin):
@@ -36,41 +39,44 @@ class DiskMixin(QuickEditMixin):
     # ------------------------------------------------------------ saving
 
     def action_save(self) -> None:
-        """Save through the session: checked, atomic, never over someone else's edit."""
+        """Save through the session: checked, patched into the file's text (comments stay),
+        atomic; when the file changed on disk, merged with it first."""
         if self.plan is None:
             self.notify("nothing to save: the plan has errors", severity="error")
             return
         if self.session.changed_on_disk():
-            self.resolve_conflict(save_after=True)
-            return
-        if self.session.has_comments:
-            body = (
-                f"{self.session.path} has comments. tpm saves the canonical layout, which "
-                "cannot keep them (keep prose in notes fields). Save and drop the comments?"
-            )
-            choices = (("save", "Save, drop comments"), ("cancel", "Cancel"))
-            self.push_screen(
-                ConfirmScreen("Comments will be lost", body, choices, safe="cancel"),
-                lambda answer: self._write_if(answer == "save"),
-            )
+            self.merge_with_disk(save_after=True)
             return
         self._write()
 
-    def _write_if(self, wanted: bool) -> None:
-        if wanted:
-            self._write()
-
-    def _write(self) -> bool:
+    def _write(self, canonical: bool = False) -> bool:
+        from tpm.plan.patches import Unpatchable
         from tpm.plan.storage import ChangedOnDisk, StorageError
         from tpm.tui.session import InvalidPlan
 
         try:
-            self.session.save()
+            self.session.save(canonical=canonical)
         except InvalidPlan as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return False
+        except Unpatchable as exc:
+            body = (
+                f"{self.session.path}: {exc}. tpm cannot change that part of the file in "
+                "place. Rewrite the whole file in tpm's canonical layout? Its comments are "
+                "dropped."
+            )
+            choices = (("rewrite", "Rewrite, drop comments"), ("cancel", "Cancel"))
+
+            def decided(answer: str | None) -> None:
+                if answer == "rewrite":
+                    self._write(canonical=True)
+
+            self.push_screen(
+                ConfirmScreen("Cannot save in place", body, choices, safe="cancel"), decided
+            )
+            return False
         except ChangedOnDisk:
-            self.resolve_conflict(save_after=True)
+            self.merge_with_disk(save_after=True)
             return False
         except StorageError as exc:
             self.notify(str(exc), severity="error", timeout=8)
@@ -79,6 +85,50 @@ class DiskMixin(QuickEditMixin):
         self.update_title()
         self.notify(f"saved {self.session.path}", timeout=2)
         return True
+
+    def merge_with_disk(self, save_after: bool, picks: dict[Any, str] | None = None) -> None:
+        """Put the unsaved edits on top of the file as it is on disk now; list what the
+        others changed; ask per field when both changed the same one (nothing is written
+        until the user picks). Falls back to the reload / keep mine dialog when the file on
+        disk cannot be merged."""
+        from tpm.plan.storage import ChangedOnDisk
+        from tpm.tui.screens.fields import FieldConflictScreen
+        from tpm.tui.session import MergeConflicts
+
+        if self._asking:
+            return
+        try:
+            others = self.session.merge_with_disk(picks)
+        except MergeConflicts as exc:
+            self._asking = True
+            disk_now = self.session.disk_digest()
+
+            def picked(choice: dict[Any, str] | None) -> None:
+                self._asking = False
+                if choice is None:
+                    self._ignored_digest = disk_now
+                    self.notify("nothing written; your edits are kept unsaved", timeout=4)
+                    return
+                self.merge_with_disk(save_after, choice)
+
+            self.push_screen(FieldConflictScreen(exc.conflicts), picked)
+            return
+        except ChangedOnDisk:
+            self.resolve_conflict(save_after=save_after)
+            return
+        self.show_merged()
+        names = [c.label() + _what(c) for c in others]
+        listed = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        self.notify(
+            f"merged with the file on disk; others changed: {listed or 'nothing you edited'}",
+            timeout=8,
+        )
+        if save_after:
+            self._write()
+
+    def show_merged(self) -> None:
+        """Show the plan after a merge with the file on disk (defined by the App)."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------ the file on disk
 
@@ -102,7 +152,7 @@ class DiskMixin(QuickEditMixin):
             self.load()
             self.notify("the file changed on disk; reloaded it", timeout=4)
             return
-        self.resolve_conflict(save_after=False)
+        self.merge_with_disk(save_after=False)
 
     def catch_up_with_disk(self) -> None:
         """Before an edit from a closed form or prompt is applied: when the file changed on
@@ -168,7 +218,7 @@ class DiskMixin(QuickEditMixin):
     def action_reload(self) -> None:
         """Read the file again (asks first when there are unsaved edits)."""
         if self.session.dirty:
-            self.resolve_conflict(save_after=False)
+            self.merge_with_disk(save_after=False)
             return
         self.load()
         self.notify("reloaded", timeout=2)
@@ -196,3 +246,11 @@ class DiskMixin(QuickEditMixin):
 
         body = "The plan has unsaved changes."
         self.push_screen(ConfirmScreen("Unsaved changes", body, choices, safe="save"), decided)
+
+
+def _what(change: FieldChange) -> str:
+    from tpm.plan.patches import MISSING
+
+    if not change.is_item:
+        return ""
+    return " (added)" if change.old is MISSING else " (removed)" if change.new is MISSING else ""

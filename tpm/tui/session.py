@@ -25,9 +25,20 @@ from tpm.tui.history import SECTIONS, Change, History, locate
 if TYPE_CHECKING:
     from tpm.check.diagnostics import Diagnostic
     from tpm.check.load import Loaded
+    from tpm.plan.blocks import Path as ItemPath
+    from tpm.plan.merge import Conflict
     from tpm.plan.model import Milestone, Plan
+    from tpm.plan.patches import Change as FieldChange
     from tpm.plan.storage import Source
     from tpm.tui.history import Item
+
+
+class MergeConflicts(Exception):
+    """Both the file on disk and the session changed the same fields; the user must pick."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        super().__init__(", ".join(c.describe() for c in conflicts))
+        self.conflicts = conflicts
 
 
 class InvalidPlan(Exception):
@@ -68,6 +79,9 @@ class PlanSession:
         self._base: dict[str, dict[str, Item]] = {}
         self._canonical: tuple[int, dict[str, object]] | None = None
         self._cycle: dict[str, tuple[Milestone, Milestone]] = {}
+        # The file as loaded or last saved: the base that edits are patched onto.
+        self.base_plan: Plan | None = None
+        self.base_text: str | None = None
 
     # ------------------------------------------------------------ loading
 
@@ -88,6 +102,8 @@ class PlanSession:
         self.source = loaded.source if loaded.source and "#" in loaded.source.text else None
         self.history = History()
         self.plan = loaded.plan
+        self.base_plan = _snapshot(loaded.plan)
+        self.base_text = loaded.source.text if loaded.source else None
         self._canonical = None
         self._cycle.clear()
         self._rebase()
@@ -277,21 +293,105 @@ class PlanSession:
         self.digest = disk_digest
         self.history.mark_diverged()
 
-    def save(self) -> str:
-        """Check the whole plan, then write it if the file is still the one loaded.
+    def save(self, canonical: bool = False) -> str:
+        """Check the whole plan, then patch its edits into the file if it is still the one
+        loaded (comments and layout stay; see ``tpm.plan.patches``).
 
         Raises :class:`InvalidPlan` (nothing written) when the plan fails ``tpm check``,
-        ``ChangedOnDisk`` when the file changed since it was loaded, and ``StorageError``
-        when the write fails. Returns the new digest.
+        ``Unpatchable`` when an edit cannot be applied surgically (save again with
+        ``canonical=True`` to rewrite the file in the canonical layout, dropping comments),
+        ``ChangedOnDisk`` when the file changed since it was loaded (see
+        :meth:`merge_with_disk`), and ``StorageError`` when the write fails. Returns the new
+        digest.
         """
-        from tpm.plan.storage import save
+        from tpm.plan import patches
+        from tpm.plan.storage import dumps, write_atomic
 
         assert self.plan is not None
         errors = self.validate()
         if errors:
             raise InvalidPlan(errors)
-        self.digest = save(self.path, self.plan, self.digest)
+        if canonical or self.base_text is None or self.base_plan is None:
+            text = dumps(self.plan)
+        else:
+            text = patches.apply(self.base_text, patches.diff_plans(self.base_plan, self.plan))
+            if not patches.verified(text, self.plan):
+                raise patches.Unpatchable("the patched text did not read back as the plan")
+        self.digest = write_atomic(self.path, text, self.digest)
         self.source = None
+        self.base_plan, self.base_text = _snapshot(self.plan), text
         self.history.mark_saved()
         self._rebase()
         return self.digest
+
+    def merge_with_disk(self, picks: dict[ItemPath, str] | None = None) -> list[FieldChange]:
+        """Take the file as it is on disk now as the base and put the unsaved edits on top.
+
+        Edits of fields the others did not touch are kept; the others' changes are returned
+        (for a notice). When both changed the same field, :class:`MergeConflicts` is raised
+        unless ``picks`` says, for each conflict's path, "mine" or "theirs". Nothing is
+        written: the merged plan becomes the plan in memory, unsaved. Raises ChangedOnDisk
+        when the file cannot be merged (it is gone, has errors, or a layout tpm cannot patch).
+        """
+        from tpm.check.load import from_source
+        from tpm.plan import patches
+        from tpm.plan.merge import combine
+        from tpm.plan.storage import ChangedOnDisk, parse
+
+        assert self.plan is not None
+        disk = self.read()
+        if disk.plan is None or disk.source is None or self.base_plan is None:
+            raise ChangedOnDisk(f"{self.path}: the file on disk cannot be merged")
+        theirs = patches.diff_plans(self.base_plan, disk.plan)
+        mine = patches.diff_plans(self.base_plan, self.plan)
+        take, conflicts = combine(theirs, mine)
+        picks = picks or {}
+        if any(c.path not in picks for c in conflicts):
+            raise MergeConflicts(conflicts)
+        for conflict in conflicts:
+            if picks[conflict.path] == "mine":
+                take += _mine_under(conflict, mine, theirs, self.plan)
+        try:
+            text = patches.apply(disk.source.text, take)
+        except patches.Unpatchable as exc:
+            raise ChangedOnDisk(f"{self.path}: cannot merge in place: {exc}") from None
+        merged = from_source(parse(self.path, text.encode("utf-8")))
+        if merged.plan is None:
+            raise ChangedOnDisk(f"{self.path}: the merged plan does not load")
+        self.base_plan, self.base_text = _snapshot(disk.plan), disk.source.text
+        self.digest = disk.source.digest
+        self.diagnostics = merged.diagnostics
+        self.plan = merged.plan
+        self.history = History()
+        if take:
+            self.history.mark_diverged()
+        self._canonical = None
+        self._base = {s: {i.id: i for i in getattr(disk.plan, s)} for s in SECTIONS}
+        return theirs
+
+
+def _snapshot(plan: Plan | None) -> Plan | None:
+    """The plan as it is now: edits replace items in its lists in place, so the lists are
+    copied (the items are never mutated, so they are shared)."""
+    if plan is None:
+        return None
+    return plan.model_copy(update={s: list(getattr(plan, s)) for s in SECTIONS})
+
+
+def _mine_under(
+    conflict: Conflict, mine: list[FieldChange], theirs: list[FieldChange], plan: Plan
+) -> list[FieldChange]:
+    """The session's own changes at or under a conflict's path, to apply on the disk text."""
+    from tpm.plan import storage
+    from tpm.plan.patches import MISSING, Change
+
+    n = len(conflict.path)
+    own = [c for c in mine if c.path[:n] == conflict.path]
+    removed_on_disk = any(c.path == conflict.path and c.new is MISSING for c in theirs)
+    if removed_on_disk and n == 2 and not any(c.is_item for c in own):
+        # The others removed the item that I edited: mine puts my whole item back.
+        section, ident = conflict.path
+        items = getattr(plan, str(section), [])
+        item = next((i for i in items if getattr(i, ident.key, None) == ident.value), None)  # type: ignore[union-attr]
+        return [] if item is None else [Change(conflict.path, MISSING, storage._plain(item))]
+    return own

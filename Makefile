@@ -40,7 +40,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 # Benchmark (issue 7): whole-process timings, peak RSS, tj3 comparison, TUI; prints the
-# Markdown table the README quotes. SIZES=1000,10000 for a shorter run.
+# Markdown table docs/explanation/performance.md quotes. SIZES=1000,10000 for a shorter run.
 SIZES ?= 1000,10000,100000
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py --sizes $(SIZES)

@@ -15,7 +15,7 @@
    every milestone and prints tpm's speed-up over tj3.
 5. The TUI's first paint (example plan, 10,000 plan) and edit-to-repaint, through
    tests/bench/bench_tui.py when it exists.
-6. One Markdown table, with the machine it ran on, for the README.
+6. One Markdown table, with the machine it ran on, for docs/explanation/performance.md.
 
 Nothing is cached between runs but Python's bytecode of tpm (as after an install): every
 run is a new process reading the file from disk.

@@ -61,9 +61,9 @@ def errors(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity == "error"]
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, str, str]:
-    """File, then line, then code: the order diagnostics are printed in."""
-    return (d.file, d.line or 0, d.code, d.message)
+def sort_key(d: Diagnostic) -> tuple[str, int, str, bool, str]:
+    """File, then line, then code (a "... and N more" count after its kind): print order."""
+    return (d.file, d.line or 0, d.code, d.message.startswith("... and "), d.message)
 
 
 # ---------------------------------------------------------------- locating
@@ -97,6 +97,11 @@ def format_path(path: Path) -> str:
     return text
 
 
+# A plan with a million copies of one mistake gets the first hundred listed and a count, so
+# the memory and time diagnostics take are bounded whatever the input.
+MAX_PER_CODE = 100
+
+
 class Reporter:
     """Builds diagnostics with file, line, item and field filled in from a path."""
 
@@ -107,6 +112,36 @@ class Reporter:
         self.file = file
         self._map = sourcemap
         self.found: list[Diagnostic] = []
+        # Diagnostics beyond MAX_PER_CODE of one code are only counted: (severity, count).
+        self._counts: dict[str, int] = {}
+        self._dropped: dict[str, tuple[str, int]] = {}
+
+    def full(self, code: str) -> bool:
+        """Whether diagnostics of ``code`` are no longer listed (callers may skip the work)."""
+        return self._counts.get(code, 0) >= MAX_PER_CODE
+
+    def count(self, severity: str, code: str) -> None:
+        """Count one more diagnostic of ``code`` without building it (see :meth:`full`)."""
+        self._counts[code] = self._counts.get(code, 0) + 1
+        worst, n = self._dropped.get(code, (severity, 0))
+        self._dropped[code] = ("error" if "error" in (worst, severity) else severity, n + 1)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """The listed diagnostics, then one line per code saying how many more there were."""
+        out = list(self.found)
+        for code, (severity, n) in self._dropped.items():
+            lines = [d.line for d in self.found if d.code == code and d.line is not None]
+            out.append(
+                Diagnostic(
+                    severity=severity,  # type: ignore[arg-type]
+                    code=code,
+                    message=f"... and {n} more like the above (only the first {MAX_PER_CODE} "
+                    "of a kind are listed)",
+                    file=self.file,
+                    line=max(lines) if lines else None,
+                )
+            )
+        return out
 
     @property
     def map(self) -> SourceMap:
@@ -143,6 +178,10 @@ class Reporter:
         hint: str | None = None,
     ) -> None:
         """Record a diagnostic about the value at ``path`` (located through the source map)."""
+        if self.full(code):
+            self.count(severity, code)
+            return
+        self._counts[code] = self._counts.get(code, 0) + 1
         item, rest = self.split(path)
         field = ".".join(str(p) for p in rest if isinstance(p, str)) or None
         self.found.append(

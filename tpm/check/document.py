@@ -43,7 +43,8 @@ def check_document(
     if deep is not None:
         msg = f"values are nested more than {MAX_DEPTH} levels deep; tpm cannot save that"
         rep.add("error", "invalid-value", rep.where(deep) + msg, deep)
-        return Checked(None, rep.found)
+        return Checked(None, rep.diagnostics())
+    data = _dedupe_links(rep, data)
     plan: Plan | None
     try:
         plan = Plan.model_validate(data)
@@ -55,8 +56,64 @@ def check_document(
     if plan is not None:
         cross_checks(rep, plan, kept, data)
     unknown_keys(rep, data)
-    has_errors = any(d.severity == "error" for d in rep.found)
-    return Checked(None if has_errors else plan, rep.found)
+    found = rep.diagnostics()
+    has_errors = any(d.severity == "error" for d in found)
+    return Checked(None if has_errors else plan, found)
+
+
+def _dedupe_links(rep: Reporter, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with repeated plain ids in each ``depends_on`` dropped, before validation.
+
+    One warning per repeated id says how often it was listed; validating (and keeping in
+    memory) millions of copies of one dependency is what made memory grow with repetition
+    rather than with the plan. Returns a shallow copy when something was dropped.
+    """
+    milestones = data.get("milestones")
+    if not isinstance(milestones, list):
+        return data
+    copied: list[Any] | None = None
+    for i, m in enumerate(milestones):
+        deps = m.get("depends_on") if isinstance(m, dict) else None
+        if not isinstance(deps, list) or len(deps) < 2:
+            continue
+        seen: dict[str, int] = {}
+        repeats: dict[str, int] = {}
+        kept = []
+        for j, dep in enumerate(deps):
+            if isinstance(dep, str):
+                if dep in seen:
+                    repeats[dep] = repeats.get(dep, 0) + 1
+                    continue
+                seen[dep] = j
+            kept.append(dep)
+        if len(kept) > len(milestones):
+            # More distinct links than milestones: some must be unknown. Validating them all
+            # would cost memory in proportion to the list; the first ones say enough.
+            path: Path = ("milestones", i, "depends_on")
+            rep.add(
+                "error",
+                "unknown-reference",
+                rep.where(path) + f"lists {len(kept)} different milestones but the plan has "
+                f"only {len(milestones)}; only the first {len(milestones)} are checked",
+                path,
+                "remove the links to milestones that do not exist",
+            )
+            kept = kept[: len(milestones)]
+        elif not repeats:
+            continue
+        for dep, n in repeats.items():
+            at: Path = ("milestones", i, "depends_on", seen[dep])
+            times = "twice" if n == 1 else f"{n + 1} times"
+            rep.add(
+                "warning",
+                "duplicate-dependency",
+                rep.where(at) + f"{dep!r} is listed {times}",
+                at,
+            )
+        if copied is None:
+            copied = list(milestones)
+        copied[i] = {**m, "depends_on": kept}
+    return data if copied is None else {**data, "milestones": copied}
 
 
 MAX_DEPTH = 50

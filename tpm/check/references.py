@@ -181,6 +181,8 @@ def _milestone_checks(
                 rep.where(dp) + f"{m.id!r} depends on itself",
                 dp,
             )
+        elif dep.id not in ids and rep.full("unknown-reference"):
+            rep.count("error", "unknown-reference")  # skip the costly did-you-mean
         elif dep.id not in ids:
             rep.add(
                 "error",

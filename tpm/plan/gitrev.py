@@ -102,6 +102,14 @@ def read_at(plan: Path, rev: str) -> Revision:
     if found.returncode != 0:
         raise GitRevError(f"revision {rev!r} is not a commit of the repository at {root}")
     commit = found.stdout.decode("ascii", "replace").strip()
+    from tpm.plan.storage import MAX_BYTES
+
+    size = _git(root, "cat-file", "-s", f"{commit}:{rel}")
+    if size.returncode == 0 and int(size.stdout.strip() or 0) > MAX_BYTES:
+        raise GitRevError(
+            f"{rel} at revision {rev} is too large for a plan "
+            f"({int(size.stdout.strip()) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB)"
+        )
     shown = _git(root, "show", f"{commit}:{rel}")
     if shown.returncode != 0:
         raise GitRevError(f"{rel} does not exist at revision {rev} ({_first_line(shown.stderr)})")

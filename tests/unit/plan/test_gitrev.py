@@ -91,3 +91,17 @@ def test_not_a_repository(tmp_path: Path) -> None:
     plan.write_text("x")
     with pytest.raises(GitRevError, match="not inside a git repository"):
         read_at(plan, "HEAD")
+
+
+def test_a_revision_over_the_size_limit_is_refused_before_it_is_read(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tpm.plan import storage
+
+    plan = repo / "plans" / "p.toml"
+    plan.write_text("x" * 5000)
+    git(repo, "commit", "-q", "-am", "big")
+    monkeypatch.setattr(storage, "MAX_BYTES", 4000)
+    with pytest.raises(GitRevError, match=r"too large for a plan \(0\.0 MB; the limit is 0 MB\)"):
+        read_at(plan, "HEAD")
+    assert read_at(plan, "HEAD~1").raw == b"two\n"  # under the limit: read as before

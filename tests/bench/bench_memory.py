@@ -1,0 +1,111 @@
+"""Peak memory against file size: ``python tests/bench/bench_memory.py [--sizes 1,8,40]``.
+
+Not collected by pytest. For each shape and size (MB) it writes a plan, runs ``tpm check``
+(and ``tpm report`` for the realistic shape) in a fresh process and prints a Markdown table
+of the peak RSS (``os.wait4``), its ratio to the file size and the wall time. The goal
+(docs/explanation/reliability.md): peak RSS at most 40x the file size and at most 1 GiB for
+any plan under the 40 MB limit.
+
+Shapes:
+
+- ``milestones``: a realistic plan, many small milestones in a chain;
+- ``repeated-link``: one milestone whose ``depends_on`` repeats one id (the issue's attack);
+- ``unknown-links``: one milestone depending on millions of distinct unknown ids;
+- ``long-notes``: few milestones with very long notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HEAD = '[program]\nname = "bench"\nstart = 2026-03-02\nas_of = 2026-03-02\n'
+
+
+def _milestones(size: int) -> str:
+    parts = [HEAD]
+    total, i = len(HEAD), 0
+    while total < size:
+        dep = f'depends_on = ["m{i - 1}"]\n' if i else ""
+        text = f'\n[[milestones]]\nid = "m{i}"\ntitle = "Milestone {i}"\nduration = 2\n{dep}'
+        parts.append(text)
+        total += len(text)
+        i += 1
+    return "".join(parts)
+
+
+def _repeated(size: int) -> str:
+    head = HEAD + '\n[[milestones]]\nid = "a"\ntitle = "A"\nduration = 1\n'
+    head += '\n[[milestones]]\nid = "b"\ntitle = "B"\nduration = 1\ndepends_on = ['
+    return head + '"a", ' * ((size - len(head)) // 5) + "]\n"
+
+
+def _unknown(size: int) -> str:
+    head = HEAD + '\n[[milestones]]\nid = "b"\ntitle = "B"\nduration = 1\ndepends_on = ['
+    count = (size - len(head)) // 11
+    return head + "".join(f'"x{i:06d}", ' for i in range(count)) + "]\n"
+
+
+def _notes(size: int) -> str:
+    per = size // 4
+    body = "".join(
+        f'\n[[milestones]]\nid = "m{i}"\ntitle = "T"\nduration = 1\nnotes = "{"n" * per}"\n'
+        for i in range(4)
+    )
+    return HEAD + body
+
+
+SHAPES: dict[str, Callable[[int], str]] = {
+    "milestones": _milestones,
+    "repeated-link": _repeated,
+    "unknown-links": _unknown,
+    "long-notes": _notes,
+}
+
+
+def peak(argv: list[str]) -> tuple[int, float, int]:
+    """(peak RSS in bytes, seconds, exit code) of one fresh process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    return usage.ru_maxrss * 1024, time.perf_counter() - started, os.waitstatus_to_exitcode(status)
+
+
+def main() -> None:
+    """Print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,8,40", help="file sizes in MB, comma-separated")
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    args = parser.parse_args()
+    sizes = [float(s) for s in args.sizes.split(",")]
+    baseline, _t, _c = peak([sys.executable, "-c", "import tpm.check.load"])
+    print(f"Python with tpm imported: {baseline / 2**20:.0f} MB peak RSS\n")
+    print("| shape | command | file MB | peak RSS MB | RSS / file | seconds | exit |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as folder:
+        for shape in args.shapes.split(","):
+            for mb in sizes:
+                path = Path(folder) / f"{shape}-{mb:g}.toml"
+                size = int(mb * 1e6) - 200
+                path.write_text(SHAPES[shape](size), encoding="utf-8")
+                real = path.stat().st_size
+                commands = [["check"]] + ([["report"]] if shape == "milestones" else [])
+                for command in commands:
+                    argv = [sys.executable, "-m", "tpm", command[0], str(path)]
+                    rss, seconds, code = peak(argv)
+                    print(
+                        f"| {shape} | {command[0]} | {real / 1e6:.1f} | {rss / 2**20:.0f} | "
+                        f"{rss / real:.0f}x | {seconds:.1f} | {code} |",
+                        flush=True,
+                    )
+                path.unlink()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Memory and time bounded by the input: repeated links collapse early, diagnostics are capped.
+
+A plan that repeats one dependency millions of times, or one mistake thousands of times, gets
+a bounded list of diagnostics (the first MAX_PER_CODE of a kind and a count) instead of one
+object, line lookup and message per repetition.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tpm.check.diagnostics import MAX_PER_CODE
+from tpm.check.load import load_plan
+
+HEAD = '[program]\nname = "x"\nstart = 2026-03-02\n'
+
+
+def _milestone(ident: str, deps: str = "") -> str:
+    extra = f"depends_on = [{deps}]\n" if deps else ""
+    return f'\n[[milestones]]\nid = "{ident}"\ntitle = "T"\nduration = 1\n{extra}'
+
+
+def test_a_dependency_repeated_many_times_is_one_warning_and_one_link(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(HEAD + _milestone("a") + _milestone("b", '"a", ' * 50_000))
+    loaded = load_plan(path)
+    assert loaded.plan is not None
+    assert [d.id for d in loaded.plan.milestones[1].depends_on] == ["a"]
+    warnings = [d for d in loaded.diagnostics if d.code == "duplicate-dependency"]
+    assert len(warnings) == 1
+    assert "'a' is listed 50000 times" in warnings[0].message
+    assert warnings[0].line == 14
+
+
+def test_distinct_repeats_in_one_list_each_get_their_count(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(
+        HEAD + _milestone("a") + _milestone("b") + _milestone("c", '"a", "b", "a", "b", "b"')
+    )
+    loaded = load_plan(path)
+    assert loaded.plan is not None
+    assert [d.id for d in loaded.plan.milestones[2].depends_on] == ["a", "b"]
+    messages = sorted(d.message for d in loaded.diagnostics)
+    assert messages == [
+        "milestone c, field depends_on[1]: 'a' is listed twice",
+        "milestone c, field depends_on[2]: 'b' is listed 3 times",
+    ]
+
+
+def test_the_same_mistake_thousands_of_times_lists_the_first_few_and_a_count(
+    tmp_path: Path,
+) -> None:
+    n = 5000
+    body = "".join(_milestone(f"m{i}", f'"missing{i}"') for i in range(n))
+    path = tmp_path / "plan.toml"
+    path.write_text(HEAD + body)
+    loaded = load_plan(path)
+    assert loaded.plan is None
+    unknown = [d for d in loaded.diagnostics if d.code == "unknown-reference"]
+    assert len(unknown) == MAX_PER_CODE + 1
+    summary = unknown[-1]
+    assert summary.severity == "error"
+    assert summary.message == (
+        f"... and {n - MAX_PER_CODE} more like the above (only the first {MAX_PER_CODE} of a "
+        "kind are listed)"
+    )
+    assert summary.line == max(d.line or 0 for d in unknown[:-1])
+
+
+def test_more_distinct_links_than_milestones_is_one_error_not_millions(tmp_path: Path) -> None:
+    path = tmp_path / "plan.toml"
+    links = ", ".join(f'"x{i}"' for i in range(20_000))
+    path.write_text(HEAD + _milestone("a") + _milestone("b", links))
+    loaded = load_plan(path)
+    assert loaded.plan is None
+    first = [d for d in loaded.diagnostics if "different milestones" in d.message]
+    assert len(first) == 1
+    assert "lists 20000 different milestones but the plan has only 2" in first[0].message
+    assert len(loaded.diagnostics) <= 2 * MAX_PER_CODE

@@ -30,7 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "forecast": ("tpm.commands.forecast", "Monte Carlo finish dates, on-time chances, criticality"),
     "risks": ("tpm.commands.risks", "the risk register: heat map, worst first, hygiene findings"),
     "kpi": ("tpm.commands.kpi", "KPIs vs target: RAG, trend, sparkline; kpi record adds a value"),
-    "report": ("tpm.commands.report", "the status report in Markdown (--since adds changes)"),
+    "report": ("tpm.commands.report", "the weekly status report in Markdown (--full, --record)"),
+    "trend": ("tpm.commands.trend", "slip trend: forecast finish, P80 and key milestones by date"),
     "export": (
         "tpm.commands.export",
         "export as json, csv, ics (due dates), mermaid (gantt) or tjp (TaskJuggler)",

@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from syrupy.assertion import SnapshotAssertion
 
 from tpm.plan.model import Plan
 from tpm.register.risks import analyse_risks
 from tpm.render.markdown.risks import render_risks_md
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 PLAN = DATA / "risks_register.toml"
 Run = Callable[..., tuple[int, str, str]]
-
-
-def check_golden(name: str, text: str) -> None:
-    """Compare with tests/golden/NAME; TPM_UPDATE_GOLDEN=1 rewrites it (read the diff first)."""
-    path = GOLDEN / name
-    if os.environ.get("TPM_UPDATE_GOLDEN") == "1":
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
 
 
 def _walk(tokens: list[Token]) -> list[Token]:
@@ -54,19 +45,20 @@ def table_shapes(markdown: str) -> list[list[int]]:
     return tables
 
 
-def test_markdown_register_matches_golden(run_cli: Run) -> None:
-    code, out, err = run_cli("risks", PLAN, "--md")
+def test_markdown_review_matches_golden(run_cli: Run, md_snapshot: SnapshotAssertion) -> None:
+    code, out, err = run_cli("risks", PLAN, "--md", "--since", PLAN)
     assert code == 0 and err == ""
-    check_golden("risks_register.md", out)
+    assert out == md_snapshot
 
 
 def test_markdown_tables_keep_their_shape_with_hostile_titles(run_cli: Run) -> None:
     _code, out, _err = run_cli("risks", PLAN, "--md")
     shapes = table_shapes(out)
-    assert len(shapes) == 5  # heat map, register, due this week, overdue, hygiene
+    assert len(shapes) == 5  # overdue, issues, live risks, heat map, hygiene
     for rows in shapes:
         assert len(set(rows)) == 1, rows
-    assert shapes[0] == [6] * 6 and shapes[1] == [10] * 6
+    assert [rows[0] for rows in shapes] == [5, 7, 7, 6, 3]
+    assert shapes[3] == [6] * 6
 
 
 def test_terminal_register_is_the_default(run_cli: Run) -> None:

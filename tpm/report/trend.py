@@ -10,8 +10,9 @@ week is a slip nobody called. The points come from two sources, merged one per d
   commit (or the commit date): when several commits share a date, the newest one counts.
 
 Reading git is one ``git log`` and one ``git cat-file --batch``; identical versions are
-analysed once. Git points use a smaller Monte Carlo (:data:`HISTORY_RUNS`) than the report,
-enough for a P80 to a day or two.
+analysed once. The newest :data:`HISTORY_P80_POINTS` git points use a smaller Monte Carlo
+(:data:`HISTORY_RUNS`) than the report, enough for a P80 to a day or two; older git points
+have no P80 (their RAG then cannot include the P80-after-target rule).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from tpm.plan.model import Plan
 from tpm.report.snapshot import Point
 
 HISTORY_RUNS = 200
+# Git points older than the newest few are analysed without the Monte Carlo (no P80): the
+# trend of 52 weekly commits of a 1,000-milestone plan then costs at most 10x one schedule.
+HISTORY_P80_POINTS = 8
 _RANK = {"now": 3, "snapshot": 2, "file": 1, "git": 0}
 
 
@@ -100,7 +104,11 @@ class Skipped:
 
 
 def git_points(
-    plan_path: Path, keys: tuple[str, ...], until: dt.date, runs: int = HISTORY_RUNS
+    plan_path: Path,
+    keys: tuple[str, ...],
+    until: dt.date,
+    runs: int = HISTORY_RUNS,
+    p80_points: int = HISTORY_P80_POINTS,
 ) -> tuple[list[Point], list[Skipped], str | None]:
     """Points from every commit of the plan (dated on or before ``until``).
 
@@ -144,7 +152,8 @@ def git_points(
         seen_dates.add(day)
         label = f"{entry.commit[:7]} ({entry.committed})"
         try:
-            points.append(analyse_point(loaded.plan, day, keys, runs, "git", label))
+            n = runs if len(points) < p80_points else 0
+            points.append(analyse_point(loaded.plan, day, keys, n, "git", label))
         except (ValueError, OverflowError) as exc:
             skipped.append(Skipped(entry.commit, str(exc)))
     return points, skipped, None
@@ -153,8 +162,10 @@ def git_points(
 def analyse_point(
     plan: Plan, day: dt.date, keys: tuple[str, ...], runs: int, source: str, label: str
 ) -> Point:
-    """One plan analysed as of ``day``: RAG, finish, P80 (``runs`` Monte Carlo runs)."""
+    """One plan analysed as of ``day``: RAG, finish, P80 (``runs`` Monte Carlo runs; 0: no
+    forecast and no P80)."""
     from tpm.report.data import build
     from tpm.report.snapshot import point_of
 
-    return point_of(build(plan, day, runs=runs), keys, source, label)
+    analysed = build(plan, day, runs=runs or None, with_forecast=runs > 0)
+    return point_of(analysed, keys, source, label)

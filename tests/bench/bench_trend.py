@@ -1,0 +1,108 @@
+"""Benchmark: ``tpm trend`` over 52 weekly commits of a 1,000-milestone plan in git.
+
+Not collected by pytest. ``make bench`` calls :func:`history` and times ``tpm trend --json``
+next to ``tpm schedule --json`` of the same plan in the same run (goal: at most 10x). By hand:
+
+    .venv/bin/python tests/bench/bench_trend.py [--milestones 1000] [--commits 52] [--runs 3]
+
+Each commit moves the plan's ``as_of`` a week and lengthens a few milestones, so every commit
+is a different plan with its own date (nothing is deduplicated away).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def _git(repo: Path, *args: str, **env: str) -> None:
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={**os.environ, **GIT_ENV, **env},
+    )
+
+
+def history(milestones: int, commits: int, folder: Path) -> Path:
+    """A git repository with ``commits`` weekly versions of a generated plan; the plan path."""
+    from generate import generate  # tests/bench/generate.py
+
+    from tpm.plan.storage import dumps
+
+    plan = generate(milestones)
+    start = plan.program.start
+    folder.mkdir(parents=True, exist_ok=True)
+    _git(folder, "init", "-q", "-b", "main")
+    path = folder / "plan.toml"
+    items = list(plan.milestones)
+    for week in range(commits):
+        as_of = start + dt.timedelta(days=7 * (week + 1))
+        for k in range(week % 7, len(items), 97):  # a few slips every week
+            items[k] = items[k].model_copy(update={"duration": items[k].duration + 1})
+        version = plan.model_copy(
+            update={
+                "milestones": list(items),
+                "program": plan.program.model_copy(update={"as_of": as_of}),
+            }
+        )
+        path.write_text(dumps(version), encoding="utf-8")
+        stamp = f"{as_of}T12:00:00+00:00"
+        _git(folder, "add", "-A")
+        _git(
+            folder, "commit", "-qm", f"week {week}", GIT_COMMITTER_DATE=stamp, GIT_AUTHOR_DATE=stamp
+        )
+    return path
+
+
+def _time(cmd: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs + 1):  # one warm-up
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times[1:])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the history, time both commands, print a Markdown table with the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--milestones", type=int, default=1000)
+    parser.add_argument("--commits", type=int, default=52)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    tpm = [sys.executable, "-m", "tpm"]
+    with tempfile.TemporaryDirectory(prefix="tpm-trend-") as tmp:
+        path = history(args.milestones, args.commits, Path(tmp) / "repo")
+        sched = _time([*tpm, "schedule", str(path), "--json"], args.runs)
+        trend = _time([*tpm, "trend", str(path), "--json"], args.runs)
+    print("| what | median s | ratio |")
+    print("| --- | ---: | ---: |")
+    print(f"| tpm schedule --json ({args.milestones:,} milestones) | {sched:.2f} | 1.0x |")
+    print(f"| tpm trend --json ({args.commits} commits) | {trend:.2f} | {trend / sched:.1f}x |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -48,7 +48,8 @@ def table_shapes(markdown: str) -> list[list[int]]:
 def test_markdown_review_matches_golden(run_cli: Run, md_snapshot: SnapshotAssertion) -> None:
     code, out, err = run_cli("risks", PLAN, "--md", "--since", PLAN)
     assert code == 0 and err == ""
-    assert out == md_snapshot
+    # The --since label is the path as given: make it the same in every checkout.
+    assert out.replace(str(Path(PLAN).parent), "tests/data") == md_snapshot
 
 
 def test_markdown_tables_keep_their_shape_with_hostile_titles(run_cli: Run) -> None:

@@ -32,9 +32,10 @@ def test_table_shows_rag_trend_change_and_staleness(run_cli: Run, plan: Path) ->
     assert code == 0 and err == ""
     rows = {line.split(":")[0]: line for line in out.splitlines() if ": " in line}
     assert "99.2%" in rows["availability"] and "red x3" in rows["availability"]
-    assert "↘ -0.19%/wk worsening" in rows["availability"]
+    assert "↘ -0.19%/wk worse" in rows["availability"]
     assert "≤ 200 ms (amber 250)" in rows["latency"] and "amber" in rows["latency"]
-    assert "improving" in rows["latency"] and rows["latency"].endswith("█▆▄▃▁")
+    assert "↘" in rows["latency"] and "better" in rows["latency"]
+    assert rows["latency"].endswith("█▆▄▃▁")
     assert "never (STALE)" in rows["nps"]
     assert out.splitlines()[-1] == "red: availability · stale: nps"
 

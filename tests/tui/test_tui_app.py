@@ -459,7 +459,7 @@ def test_readable_at_80x24(plan_file: Path) -> None:
         text = screen_text(app)
         assert "fraud-rules" in text and "Edit" in text
         footer = text.splitlines()[-1]
-        assert footer.split()[:6] == ["?", "Help", "^s", "Save", "u", "Undo"]
+        assert footer.split()[:8] == ["1-6", "Screens", "?", "Help", "^s", "Save", "u", "Undo"]
 
     drive(plan_file, scenario, size=(80, 24))
 

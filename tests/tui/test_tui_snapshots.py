@@ -1,4 +1,4 @@
-"""SVG snapshots of the six screens at 120x40 on the fixture plan, status date fixed.
+"""SVG snapshots of the six screens at 80x24 and 120x40 on the fixture plan, status date fixed.
 
 Update with ``pytest tests/tui/test_tui_snapshots.py --snapshot-update`` and look at the
 SVGs under tests/tui/__snapshots__ before committing them.
@@ -18,8 +18,11 @@ from tpm.tui.app import build_app
 SCREENS = ["dashboard", "milestones", "timeline", "risks", "kpis", "report"]
 
 
+@pytest.mark.parametrize("size", [(80, 24), SIZE], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("key", ["1", "2", "3", "4", "5", "6"], ids=SCREENS)
-def test_screen_snapshot(key: str, snap_compare: Any, tmp_path: Path) -> None:
+def test_screen_snapshot(
+    key: str, size: tuple[int, int], snap_compare: Any, tmp_path: Path
+) -> None:
     app = build_app(FIXTURE, as_of=AS_OF, watch=False)
 
     async def run_before(pilot: Pilot[None]) -> None:
@@ -29,4 +32,4 @@ def test_screen_snapshot(key: str, snap_compare: Any, tmp_path: Path) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

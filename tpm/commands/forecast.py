@@ -7,10 +7,7 @@ import sys
 
 from tpm.commands.common import add_as_of_argument, add_plan_argument, load_or_report, status_date
 from tpm.errors import PlanError
-
-_DEFAULT_RUNS = 2000  # tpm.forecast.run.DEFAULT_RUNS; repeated so that --help imports no numpy
-_DEFAULT_SEED = 0
-_MAX_RUNS = 1_000_000
+from tpm.forecast.defaults import DEFAULT_RUNS, DEFAULT_SEED, MAX_RUNS, MIN_RUNS
 
 
 def _runs(text: str) -> int:
@@ -18,8 +15,8 @@ def _runs(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= _MAX_RUNS:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {_MAX_RUNS:,}, not {value}")
+    if not 1 <= value <= MAX_RUNS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_RUNS:,}, not {value}")
     return value
 
 
@@ -41,14 +38,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_runs,
         default=None,
         metavar="N",
-        help=f"number of simulated runs (default {_DEFAULT_RUNS})",
+        help=(
+            f"number of simulated runs (default {DEFAULT_RUNS:,}; fewer, at least {MIN_RUNS}, on "
+            "plans over 1,000 milestones: the same as the report and the TUI)"
+        ),
     )
     parser.add_argument(
         "--seed",
         type=_seed,
         default=None,
         metavar="S",
-        help=f"random seed; the same seed gives the same output (default {_DEFAULT_SEED})",
+        help=f"random seed; the same seed gives the same output (default {DEFAULT_SEED})",
     )
     parser.add_argument(
         "--method",
@@ -64,12 +64,13 @@ def run(args: argparse.Namespace) -> int:
     """Exit 0 with the forecast printed, 1 when the plan has errors or cannot be scheduled."""
     plan = load_or_report(args.plan, args.json)
     from tpm.commands.common import print_json
+    from tpm.forecast.defaults import default_runs
     from tpm.forecast.run import ForecastError, forecast
     from tpm.plan.calendar import CalendarError
     from tpm.render.text.forecast import render_text, to_json
 
-    runs = _DEFAULT_RUNS if args.runs is None else args.runs
-    seed = _DEFAULT_SEED if args.seed is None else args.seed
+    runs = default_runs(plan) if args.runs is None else args.runs
+    seed = DEFAULT_SEED if args.seed is None else args.seed
     try:
         result = forecast(plan, status_date(plan, args.as_of), runs, seed, args.method)
     except (CalendarError, ForecastError) as exc:

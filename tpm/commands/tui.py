@@ -13,12 +13,28 @@ def find_default_plan(folder: Path = Path("plans")) -> Path | None:
 
 
 def open_tui(plan: str | None) -> int:
-    """Start the app on a plan; exit 2 when no plan can be chosen."""
+    """Start the app on a plan: exit 1 when the plan is not a file (a clear error, no
+    full-screen app), 2 when no plan can be chosen or there is no terminal."""
     path = Path(plan) if plan else find_default_plan()
     if path is None:
         found = sorted(Path("plans").glob("*.toml")) if Path("plans").is_dir() else []
         names = ", ".join(str(p) for p in found) or "none found under ./plans"
         print(f"tpm: which plan? ({names}); run: tpm PLAN", file=sys.stderr)
+        return 2
+    if not path.is_file():
+        what = "is a directory, not a plan file" if path.is_dir() else "no such file"
+        print(
+            f"{path}: error[io]: {what} (start a plan with: tpm init NAME, which writes "
+            "plans/NAME.toml)",
+            file=sys.stderr,
+        )
+        return 1
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            f"tpm: the TUI needs a terminal, and this is not one; in a script or a pipe use a "
+            f"command instead, e.g. tpm check {path} or tpm report {path}",
+            file=sys.stderr,
+        )
         return 2
     from tpm.tui.app import run_app
 

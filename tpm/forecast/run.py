@@ -21,15 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tpm.forecast.defaults import DEFAULT_RUNS, DEFAULT_SEED, MAX_RUNS
 from tpm.forecast.passes import Network, Outcome, build_network, simulate
 from tpm.forecast.sampling import METHODS, Method
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Milestone, Plan
 from tpm.schedule.graph import Graph
 
-DEFAULT_RUNS = 2000
-DEFAULT_SEED = 0
-MAX_RUNS = 1_000_000
 PERCENTILES = (50, 80, 95)
 LIVE_RISK = ("open", "mitigating", "accepted")
 

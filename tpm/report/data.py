@@ -25,14 +25,6 @@ if TYPE_CHECKING:
 
 EPS = 1e-9
 
-# Runs of the report's Monte Carlo forecast: P50/P80/P95 are stable to a day or so at 1,000
-# runs. On very large plans the report caps runs x open milestones at REPORT_CELLS (never
-# fewer than REPORT_MIN_RUNS runs) to stay inside its time budget; the report says how many
-# runs it used, and `tpm forecast` runs the full forecast.
-REPORT_RUNS = 1000
-REPORT_MIN_RUNS = 200
-REPORT_CELLS = 2_000_000
-REPORT_SEED = 0
 RECENT_DAYS = 14  # "done recently" and "due in the next two weeks"
 
 
@@ -128,8 +120,9 @@ def build(
 
     ``since`` (the last report's date) adds each KPI's change since then; ``with_forecast``
     False skips the Monte Carlo forecast (exports that show no percentiles); ``runs`` caps the
-    Monte Carlo runs (default :func:`report_runs`).
+    Monte Carlo runs (default :func:`tpm.forecast.defaults.runs_for`, as `tpm forecast`).
     """
+    from tpm.forecast.defaults import DEFAULT_SEED, runs_for
     from tpm.forecast.run import forecast
     from tpm.schedule.scheduler import schedule
 
@@ -144,8 +137,9 @@ def build(
     has_risk_events = any(r.schedule_impact > 0 and r.affects for r in plan.risks)
     fc = None
     if with_forecast and live and (has_estimates or has_risk_events):
-        n = min(runs, report_runs(len(live))) if runs else report_runs(len(live))
-        fc = forecast(plan, as_of, n, REPORT_SEED, graph=sched.graph, per_milestone=False)
+        # The same runs and seed as `tpm forecast` (tpm.forecast.defaults): the same numbers.
+        n = min(runs, runs_for(len(live))) if runs else runs_for(len(live))
+        fc = forecast(plan, as_of, n, DEFAULT_SEED, graph=sched.graph, per_milestone=False)
     register = analyse_risks(plan, as_of, sched.critical, sched.near_critical)
     kpis = tuple(analyse_kpis(plan, as_of, since))
     blockers = _blockers(plan, sched, as_of)
@@ -198,11 +192,6 @@ def build(
         decisions=tuple(decided),
         asks=tuple(asks),
     )
-
-
-def report_runs(milestones: int) -> int:
-    """Monte Carlo runs for a report on a plan with this many live milestones."""
-    return max(REPORT_MIN_RUNS, min(REPORT_RUNS, REPORT_CELLS // max(1, milestones)))
 
 
 def _row(m: Milestone, s: MilestoneSchedule | None) -> MilestoneRow:

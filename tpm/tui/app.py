@@ -34,6 +34,7 @@ from tpm.tui.history import History
 from tpm.tui.screens.modals import HelpScreen
 from tpm.tui.screens.problems import LoadingScreen, ProblemsScreen
 from tpm.tui.session import PlanSession
+from tpm.tui.widgets.palette import use_theme
 from tpm.tui.widgets.text import clean
 
 if TYPE_CHECKING:
@@ -138,10 +139,18 @@ class TpmApp(DiskMixin):
         return LoadingScreen(str(self.path))
 
     def on_mount(self) -> None:
+        use_theme(self.get_css_variables())
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         # Paint the first frame ("loading …"), then read the plan in a worker.
         self.call_after_refresh(self._load_worker)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_disk)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Redraw every screen in the new theme's colours."""
+        use_theme(self.get_css_variables())
+        self.push_analysis()  # screens not shown now catch up when they are
+        self.refresh(repaint=True, layout=True)
 
     @work(thread=True, exclusive=True, group="load")
     def _load_worker(self) -> None:
@@ -320,24 +329,9 @@ class TpmApp(DiskMixin):
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        for i, (name, title, _module) in enumerate(SCREENS, 1):
-            yield SystemCommand(f"Show {title}", f"screen {i}", lambda n=name: self.action_show(n))
-        yield SystemCommand("Save", "ctrl+s: write the plan", self.action_save)
-        yield SystemCommand("Undo", "u: undo the last edit", self.action_undo)
-        yield SystemCommand("Redo", "ctrl+r: redo", self.action_redo)
-        yield SystemCommand("Reload", "ctrl+l: read the file again", self.action_reload)
-        yield SystemCommand("Help", "?: keys and how editing works", self.action_help)
-        yield from self.editing_commands()
-        yield SystemCommand("Write report", "write the status report to a file", self.write_report)
-        for binding in getattr(type(screen), "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
-                action = binding.action
-                yield SystemCommand(
-                    binding.description,
-                    f"key {binding.key} on this screen",
-                    lambda a=action, s=screen: s.run_action(a),
-                )
-        yield from super().get_system_commands(screen)
+        from tpm.tui.commands import system_commands
+
+        return system_commands(self, screen, SCREENS)
 
     def export_screenshot(self, *, title: str | None = None, simplify: bool = False) -> str:
         """An SVG screenshot that keeps its spaces in every viewer.

@@ -259,16 +259,16 @@ def test_plan_with_errors_prints_located_diagnostics(
 @pytest.mark.parametrize(
     ("milestones", "runs"),
     [
-        pytest.param(59, 1000, id="small-plan-full-runs"),
-        pytest.param(2000, 1000, id="at-the-cap"),
+        pytest.param(59, 2000, id="small-plan-full-runs"),
+        pytest.param(1000, 2000, id="at-the-cap"),
         pytest.param(4000, 500, id="capped"),
         pytest.param(100_000, 200, id="floor"),
     ],
 )
 def test_report_forecast_runs(milestones: int, runs: int) -> None:
-    from tpm.report.data import report_runs
+    from tpm.forecast.defaults import runs_for
 
-    assert report_runs(milestones) == runs
+    assert runs_for(milestones) == runs
 
 
 def test_since_file_with_errors(run_cli: RunCli, tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from tpm.render.markdown.sections import (
     kpis_section,
     risks_section,
 )
+from tpm.render.text.forecast import chance
 from tpm.report.data import RECENT_DAYS, MilestoneRow, ReportData
 from tpm.report.diff import Changes
 
@@ -118,11 +119,11 @@ def _schedule(data: ReportData) -> list[str]:
         )
     f = data.forecast
     if f is not None and (f.milestones_estimated or f.risks):
-        chance = "" if f.on_target is None else f"; {f.on_target * 100:.0f} % chance to meet target"
+        odds = "" if f.on_target is None else f"; {chance(f.on_target)} chance to meet target"
         lines.append(
             f"- Monte Carlo ({f.runs} runs, {f.milestones_estimated} estimated milestones, "
             f"{len(f.risks)} risk events): P50 {f.finish.p50} · P80 {f.finish.p80} · "
-            f"P95 {f.finish.p95}{chance}"
+            f"P95 {f.finish.p95}{odds}"
         )
     else:
         lines.append("- Monte Carlo: no three-point estimates or risk events, so no P50/P80/P95")

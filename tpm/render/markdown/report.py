@@ -18,6 +18,8 @@ from tpm.plan.calendar import add_days
 from tpm.plan.model import Rag
 from tpm.render.escape import md_cell, md_text
 from tpm.render.markdown.appendix import badge, render_appendix, table
+from tpm.render.text.forecast import chance
+from tpm.render.text.kpis import trend_label
 from tpm.report.data import RECENT_DAYS, MilestoneRow, ReportData
 from tpm.report.diff import Changes, Since
 from tpm.report.snapshot import Point
@@ -119,7 +121,7 @@ def _forecast(data: ReportData, ctx: ReportContext) -> str:
     if f is not None and f.milestones_estimated:
         text += f", P80 {f.finish.p80}"
         if f.on_target is not None and data.target is not None:
-            text += f", {f.on_target * 100:.0f} % chance to meet the target {data.target}"
+            text += f", {chance(f.on_target)} chance to meet the target {data.target}"
     elif data.target is not None and data.margin_days is not None:
         m = data.margin_days
         text += f", {working_days(abs(m))} {'before' if m >= 0 else 'after'} the target"
@@ -332,7 +334,7 @@ def _kpis(data: ReportData) -> list[str]:
         if k.red_streak >= 2:
             extra.append(f"red {k.red_streak} in a row")
         if k.trend is not None:
-            extra.append(k.trend.direction)
+            extra.append(trend_label(k))
         if k.stale:
             extra.append(f"stale: last measured {k.latest.date}")
         tail = f" ({', '.join(extra)})" if extra else ""

@@ -10,6 +10,7 @@ from tpm.plan.model import Rag
 from tpm.register.kpis import KpiStatus
 from tpm.register.risks import MitigationView
 from tpm.render.escape import md_cell, md_cells, md_text
+from tpm.render.text.kpis import trend_label
 from tpm.report.data import BlockerRow, ReportData
 from tpm.report.diff import Changes, DateMove, period_start
 from tpm.status.rules import working_days
@@ -17,7 +18,6 @@ from tpm.status.rules import working_days
 MAX_BLOCKERS = 10
 MAX_RISKS = 5
 MAX_CHANGES = 10
-_ARROW = {"improving": "↗ improving", "worsening": "↘ worsening", "flat": "→ flat"}
 _BADGE: dict[Rag, str] = {"green": "🟢 GREEN", "amber": "🟠 AMBER", "red": "🔴 RED"}
 
 
@@ -179,7 +179,7 @@ def _kpi_row(k: KpiStatus) -> list[str]:
         latest += f" ({k.latest.date})"
     if k.stale:
         latest += " stale"
-    trend = _ARROW[k.trend.direction] if k.trend else "—"
+    trend = trend_label(k) or "—"
     return [
         md_cell(k.name),
         ("≥ " if k.direction == "higher_is_better" else "≤ ") + _value(k.target, k.unit),

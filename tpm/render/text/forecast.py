@@ -7,16 +7,23 @@ milestones had estimates), because a forecast is only as good as what it assumed
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tpm.forecast.run import Forecast, MilestoneForecast, Quantiles, RiskEvent
-from tpm.forecast.sampling import Method
+if TYPE_CHECKING:  # the dashboard imports chance() before the forecast (and numpy) loads
+    from tpm.forecast.run import Forecast, MilestoneForecast, Quantiles, RiskEvent
+    from tpm.forecast.sampling import Method
 
 METHOD_NAMES: dict[Method, str] = {"pert": "PERT-beta", "triangular": "triangular"}
 
 
 def _pct(share: float) -> str:
     return f"{share * 100:.1f}%"
+
+
+def chance(share: float) -> str:
+    """A share of runs as every front end prints it: ``11.5%`` (tpm forecast, the report and
+    the TUI say the same)."""
+    return _pct(share)
 
 
 def _days(value: float) -> str:

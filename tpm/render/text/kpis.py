@@ -61,12 +61,25 @@ def trend_arrow(status: KpiStatus) -> str:
     return "↗" if status.trend.slope_per_week > 0 else "↘"
 
 
+TREND_WORDS = {"improving": "better", "worsening": "worse", "flat": "flat"}
+
+
+def trend_label(status: KpiStatus) -> str:
+    """Arrow and word, the same in ``tpm kpi``, the report and the TUI: the arrow is the way
+    the value moves, the word whether that is better or worse (``↗ worse`` for a latency
+    that rises). Empty without a trend."""
+    if status.trend is None:
+        return ""
+    return f"{trend_arrow(status)} {TREND_WORDS[status.trend.direction]}"
+
+
 def fmt_trend(status: KpiStatus) -> str:
-    """Arrow, slope per week and the direction in the KPI's terms: ``↗ +2/wk improving``."""
+    """Arrow, slope per week and better or worse: ``↗ +2/wk better``."""
     if status.trend is None:
         return "— (too few points)"
     slope = fmt_change(significant(status.trend.slope_per_week), status.unit)
-    return f"{trend_arrow(status)} {slope}/wk {status.trend.direction}"
+    word = TREND_WORDS[status.trend.direction]
+    return f"{trend_arrow(status)} {slope}/wk {word}"
 
 
 def fmt_rag(status: KpiStatus) -> str:

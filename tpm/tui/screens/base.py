@@ -9,7 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
+
+from tpm.tui.widgets.footer import FittingFooter
+from tpm.tui.widgets.palette import generation
 
 if TYPE_CHECKING:
     from tpm.schedule.scheduler import MilestoneSchedule
@@ -23,6 +26,8 @@ class PlanScreen(Screen[None]):
     # Help comes first in every footer, so it is still there when a narrow one is cut.
     # Help, Save and Undo first: a narrow footer cuts its end, never these.
     BINDINGS = [
+        # One footer entry for the six screen keys (the App binds 2-6 the same way).
+        Binding("1", "app.show('dashboard')", "Screens", key_display="1-6"),
         Binding("question_mark", "app.help", "Help"),
         Binding("ctrl+s", "app.save", "Save"),
         Binding("u", "app.undo", "Undo"),
@@ -31,6 +36,7 @@ class PlanScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._shown: Analysis | None = None
+        self._colours = -1  # palette generation last drawn with
 
     @property
     def tpm(self) -> TpmApp:
@@ -40,7 +46,7 @@ class PlanScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.body()
-        yield Footer()
+        yield FittingFooter()
 
     def body(self) -> ComposeResult:
         """The screen's own widgets."""
@@ -59,15 +65,17 @@ class PlanScreen(Screen[None]):
 
     def on_resize(self) -> None:
         # Below 110 columns the footer drops its padding so more keys fit.
-        for footer in self.query(Footer):
+        for footer in self.query(FittingFooter):
             footer.compact = self.size.width < 110
         self.tpm.update_title()  # it fits the title to the width
 
     def sync(self) -> None:
         """Show the App's latest analysis if this screen has not shown it yet."""
         analysis = self.tpm.analysis
-        if analysis is not None and analysis is not self._shown and self.is_mounted:
-            self._shown = analysis
+        if analysis is None or not self.is_mounted:
+            return
+        if analysis is not self._shown or self._colours != generation():
+            self._shown, self._colours = analysis, generation()
             self.show(analysis)
 
     def show(self, analysis: Analysis) -> None:

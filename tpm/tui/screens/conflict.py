@@ -6,6 +6,8 @@ import difflib
 
 from rich.text import Text
 
+from tpm.tui.widgets.palette import themed
+
 
 def diff_text(theirs: str, mine: str, limit: int = 400) -> Text:
     """A coloured unified diff from the file on disk to the plan in memory."""
@@ -18,9 +20,9 @@ def diff_text(theirs: str, mine: str, limit: int = 400) -> Text:
     for line in lines[:limit]:
         style = ""
         if line.startswith("+") and not line.startswith("+++"):
-            style = "green"
+            style = themed("$green")
         elif line.startswith("-") and not line.startswith("---"):
-            style = "red"
+            style = themed("$red")
         elif line.startswith("@@"):
             style = "cyan"
         out.append(line + "\n", style=style)

@@ -10,9 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 
+from tpm.render.text.forecast import chance
 from tpm.tui.analysis import Analysis
 from tpm.tui.screens.base import PlanScreen, fmt_days, with_unit
 from tpm.tui.widgets.heatmap import BAND_STYLE
+from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.rag import bar, rag_text
 from tpm.tui.widgets.text import Doc, Wrapped
 
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 
 ROWS = (("status",), ("schedule", "critical"), ("blockers", "risks"), ("kpis", "due"))
 PANELS = tuple(name for row in ROWS for name in row)
+RAG_AT = 10  # the column where every RAG word starts
+FINDINGS_WIDE, FINDINGS_NARROW = 3, 2  # findings shown per area before "+N more"
+ODDS_GREEN, ODDS_AMBER = 0.8, 0.5  # the P80 rule: under 80 % is not green
 TITLES = {
     "status": "Status",
     "schedule": "Schedule",
@@ -65,47 +70,66 @@ class DashboardScreen(PlanScreen):
 
     def _status(self, data: ReportData, analysis: Analysis) -> Doc:
         st = data.status
-        narrow = self.size.width < 110
-        out = Doc().append("Overall   ")
+        limit = FINDINGS_NARROW if self.size.width < 110 else FINDINGS_WIDE
+        out = Doc().append(f"{'Overall':<{RAG_AT - 1}}")  # the badge's word lines up too
         out.append_text(rag_text(st.rag))
         if st.override_applied:
             out.append(f"  {st.reason}")
         out.newline()
         for area in st.areas:
-            out.append(f"{area.name:<10}")
+            out.append(f"{area.name:<{RAG_AT}}")
             out.append_text(rag_text(area.rag, pad=False))
             out.newline()
-            for f in area.findings[: 1 if narrow else 2]:
+            findings = area.findings
+            # Never hide one finding behind "+1 more": the line would take the same room.
+            shown = findings if len(findings) <= limit + 1 else findings[:limit]
+            for f in shown:
                 line = Text("  • ")
                 line.append(f.message, style="dim" if f.rag == "green" else "")
                 line.append(f"  [{f.rule}]", style="dim")
                 out.line(line, 4)
+            if len(findings) > len(shown):
+                more = f"  +{len(findings) - len(shown)} more (6: the report lists them all)"
+                out.line(Text(more, style="italic"), 4)
         for note in st.notes:
             out.line(Text().append(note, style="italic"))
         return out
 
     def _schedule(self, data: ReportData, analysis: Analysis) -> Doc:
         out = Doc()
-        fc = data.forecast
-        finish = Text().append(str(data.finish or "all done"), style="bold")
-        if fc is not None and fc.milestones_estimated:
-            finish.append(f"   P80 {fc.finish.p80}")
-        out.field("Forecast", finish)
+        fc = (
+            data.forecast
+            if data.forecast is not None and data.forecast.milestones_estimated
+            else None
+        )
+        odds = fc.on_target if fc is not None else None
+        if odds is not None:
+            colour = odds_style(odds)
+        elif data.margin_days is not None:
+            colour = themed("$green") if data.margin_days >= 0 else themed("bold $red")
+        else:
+            colour = ""
+        # One line, one colour: the fixed-duration date, the P80 and the odds side by side,
+        # so "early" is never read without the chance of it.
+        headline = Text(str(data.finish or "all done"), style=f"bold {colour}".strip())
+        if fc is not None:
+            headline.append(f" · P80 {fc.finish.p80}", style=colour)
+            if odds is not None:
+                headline.append(f" · {chance(odds)} on time", style=colour)
+        out.field("Forecast", headline)
         out.field("Target", str(data.target or "none"))
         if data.margin_days is not None:
             early = data.margin_days >= 0
             word = "early" if early else "late"
-            margin = f"{fmt_days(abs(data.margin_days))} working days {word}"
-            out.field("Margin", margin, "#3fb950" if early else "bold #f85149")
-        if fc is not None and fc.milestones_estimated:
-            out.field("Range", f"P50 {fc.finish.p50} · P95 {fc.finish.p95}")
-            if fc.on_target is not None:
-                out.field("Odds", f"{fc.on_target:.0%} chance to meet the target")
+            margin = f"{fmt_days(abs(data.margin_days))} working days {word} on fixed durations"
+            out.field("Margin", margin, colour)
+        if fc is not None:
+            out.field("Range", f"P50 {fc.finish.p50} · P95 {fc.finish.p95} · {fc.runs:,} runs")
         if data.baseline_finish:
             out.field("Baseline", f"{data.baseline_finish} «{data.baseline_name}»")
             if data.variance_days:
                 late = data.variance_days > 0
-                out.field("", _signed_days(data.variance_days), "#e3b341" if late else "")
+                out.field("", _signed_days(data.variance_days), themed("$amber") if late else "")
         progress = bar(data.progress_weighted, 20)
         progress.append(f" {data.progress_weighted:.0%}")
         out.field("Progress", progress)
@@ -119,16 +143,16 @@ class DashboardScreen(PlanScreen):
         for k, item in enumerate(data.critical_path):
             if k:
                 line.append(" → ", style="dim")
-            line.append(item, style="#f85149")
+            line.append(item, style=themed("$red"))
         return Doc().line(line, 2)
 
     def _blockers(self, data: ReportData, analysis: Analysis) -> Doc | Text:
         out = Doc()
         for b in data.blockers[:5]:
             line = Text().append(
-                "● " if b.critical else "○ ", style="bold #f85149" if b.critical else ""
+                "● " if b.critical else "○ ", style=themed("bold $red") if b.critical else ""
             )
-            line.append(b.id, style="bold #f85149" if b.critical else "bold")
+            line.append(b.id, style=themed("bold $red") if b.critical else "bold")
             what = b.reason if b.kind == "blocked" else f"waits on {', '.join(b.waiting_on)}"
             line.append(f"  {what}")
             out.line(line, 2)
@@ -138,18 +162,18 @@ class DashboardScreen(PlanScreen):
             if b.critical:
                 facts += " · critical path"
             out.append(f"  {facts}\n", style="dim")
-        return out or Text("nothing is blocked", style="green")
+        return out or Text("nothing is blocked", style=themed("$green"))
 
     def _risks(self, data: ReportData, analysis: Analysis) -> Doc | Text:
         out = Doc()
         for r in data.risks.risks[:5]:
-            line = Text().append(f"{r.score:>2}", style=BAND_STYLE[r.band])
+            line = Text().append(f"{r.score:>2}", style=themed(BAND_STYLE[r.band]))
             line.append(" ")
             line.append(r.id, style="bold")
             line.append(f"  {r.title}")
             line.append(f" · {r.owner or 'no owner'}", style="dim")
             out.line(line, 3)
-        return out or Text("no live risks", style="green")
+        return out or Text("no live risks", style=themed("$green"))
 
     def _kpis(self, data: ReportData, analysis: Analysis) -> Doc | Text:
         out = Doc()
@@ -168,8 +192,8 @@ class DashboardScreen(PlanScreen):
             out.append(f"{name:<{name_w}} ")
             out.append(f"{value:>{vw}} ", style="bold")
             out.append(f"{target:<{tw}} ", style="dim")
-            out.append(f"{k.sparkline[-spark_w:]:<{spark_w}}", style="#388bfd")
-            out.append(" stale" if k.stale else "", style="bold #e3b341")
+            out.append(f"{k.sparkline[-spark_w:]:<{spark_w}}", style=themed("$blue"))
+            out.append(" stale" if k.stale else "", style=themed("bold $amber"))
             out.hang(6).newline()
         return out
 
@@ -185,17 +209,26 @@ class DashboardScreen(PlanScreen):
         for m in rows[:8]:
             when = m.due or m.finish
             late = m.due is not None and m.finish is not None and m.finish > m.due
-            line = Text().append(f"{when}  ", style="bold #f85149" if late else "")
+            line = Text().append(f"{when}  ", style=themed("bold $red") if late else "")
             line.append(m.id, style="bold")
             line.append(f"  {m.title}", style="dim")
-            line.append(f" · {m.status}", style="bold #f85149" if m.status == "blocked" else "dim")
+            line.append(
+                f" · {m.status}", style=themed("bold $red") if m.status == "blocked" else "dim"
+            )
             if late:
-                line.append(f" · LATE, forecast {m.finish}", style="bold #f85149")
+                line.append(f" · LATE, forecast {m.finish}", style=themed("bold $red"))
             out.line(line, 12)
         more = len(rows) - 8
         if more > 0:
             out.append(f"… and {more} more (milestones screen, sort by due)\n", style="dim")
         return out or Text("nothing due", style="dim")
+
+
+def odds_style(odds: float) -> str:
+    """The colour of a chance to meet the target: green from 80 %, amber from 50 %, else red."""
+    if odds >= ODDS_GREEN:
+        return themed("$green")
+    return themed("bold $amber") if odds >= ODDS_AMBER else themed("bold $red")
 
 
 def _signed_days(days: float | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from tpm.tui.analysis import Analysis, explain
+from tpm.tui.widgets.palette import themed
 
 
 def explain_text(analysis: Analysis, key: str) -> Text:
@@ -24,7 +25,7 @@ def explain_text(analysis: Analysis, key: str) -> Text:
             lag = f"{step.lag:+g}" if step.lag else ""
             link = f" via {step.link_type}{lag}"
         critical = step.total_float <= 0 and step.status != "done"
-        out.append(f"  {step.id}", style="bold #f85149" if critical else "bold")
+        out.append(f"  {step.id}", style=themed("bold $red") if critical else "bold")
         out.append(f"  float {step.total_float:g}d{link}\n", style="dim")
         out.append(f"    {step.start} → {step.finish}\n")
         if step.tied_with:

@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from tpm.check.diagnostics import Diagnostic
 from tpm.tui.formdata import FORMS
 from tpm.tui.screens.modals import ConfirmScreen
+from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import clean_text, plain
 
 Check = Callable[[dict[str, str]], list[Diagnostic]]
@@ -131,14 +132,14 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
         errors = [d for d in found if d.severity == "error"]
         text = Text()
         for d in found:
-            style = "bold red" if d.severity == "error" else "yellow"
+            style = themed("bold $red" if d.severity == "error" else "$amber")
             where = f"{d.field}: " if d.field and d.field not in d.message else ""
             text.append(f"{d.severity}[{d.code}]: {where}{d.message}", style=style)
             if d.hint:
                 text.append(f" ({d.hint})", style="dim")
             text.append("\n")
         if not found:
-            text.append("✓ valid — no problems", style="green")
+            text.append("✓ valid — no problems", style=themed("$green"))
         self.query_one("#form-diagnostics", Static).update(clean_text(text))
         self.query_one("#save", Button).disabled = bool(errors)
 

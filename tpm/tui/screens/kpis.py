@@ -7,10 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 
+from tpm.render.text.kpis import trend_label
 from tpm.tui.analysis import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit, SubItemsRequested
 from tpm.tui.screens.base import PlanScreen, missing_text, with_unit
 from tpm.tui.widgets.chart import KpiChart, Series
+from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.rag import rag_text
 from tpm.tui.widgets.vtable import Column, VTable
 
@@ -25,7 +27,6 @@ COLUMNS = (
     Column("spark", "History", 12, drop=2),
     Column("owner", "Owner", 12, drop=1, flex=True, max_width=18),
 )
-ARROWS = {"improving": "↗ better", "worsening": "↘ worse", "flat": "→ flat"}
 
 
 class KpisScreen(PlanScreen):
@@ -58,7 +59,7 @@ class KpisScreen(PlanScreen):
         rows: list[list[str | Text]] = []
         for k in analysis.kpis:
             latest = k.latest.value if k.latest else None
-            trend = ARROWS.get(k.trend.direction, "") if k.trend else ""
+            trend = trend_label(k)
             keys.append(k.id)
             rows.append(
                 [
@@ -67,8 +68,8 @@ class KpisScreen(PlanScreen):
                     with_unit(k.target, k.unit),
                     rag_text(k.rag, pad=False),
                     trend,
-                    Text("stale", style="bold #e3b341") if k.stale else "ok",
-                    Text(k.sparkline, style="#388bfd"),
+                    Text("stale", style=themed("bold $amber")) if k.stale else "ok",
+                    Text(k.sparkline, style=themed("$blue")),
                     k.owner or "—",
                 ]
             )

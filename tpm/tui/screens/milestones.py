@@ -16,6 +16,7 @@ from tpm.tui.analysis import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
 from tpm.tui.screens.base import PlanScreen, fmt_days, id_width, missing_text
 from tpm.tui.screens.explain import explain_text
+from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import Doc, Wrapped, plain
 from tpm.tui.widgets.vtable import Column, VTable
 
@@ -49,26 +50,26 @@ class Filters(TypedDict):
     critical: bool
 
 
-STATUS_STYLE = {"blocked": "bold red", "done": "dim", "cancelled": "dim strike"}
+STATUS_STYLE = {"blocked": "bold $red", "done": "dim", "cancelled": "dim strike"}
 ANY = "*"
 
 
 class MilestonesScreen(PlanScreen):
     """Every milestone with its forecast dates, float and critical marker."""
 
-    BINDINGS = [
+    BINDINGS = [  # footer order: what a TPM does most comes first (a narrow footer cuts the end)
+        Binding("e", "edit", "Edit"),
+        Binding("s", "quick('cycle')", "Status"),
         Binding("slash", "search", "Search"),
+        Binding("x", "quick('done')", "Done today"),
         Binding("c", "toggle_critical", "Critical"),
         Binding("o", "sort", "Sort"),
+        Binding("a", "add", "Add"),
+        Binding("b", "quick('blocked')", "Blocked"),
         Binding("O", "reverse", "Reverse", show=False),
         Binding("escape", "clear", "Clear filters", show=False),
-        Binding("e", "edit", "Edit"),
-        Binding("a", "add", "Add"),
         Binding("delete", "delete", "Delete", show=False),
-        Binding("s", "quick('cycle')", "Status"),
         Binding("p", "quick('percent')", "% complete", show=False),
-        Binding("x", "quick('done')", "Done today"),
-        Binding("b", "quick('blocked')", "Blocked"),
         Binding("v", "toggle_detail", "Details", show=False),
     ]
 
@@ -301,7 +302,7 @@ def _cells(m: Milestone, sched: Schedule | None) -> tuple[list[str], str]:
         "● CP" if crit else "",
         str(m.due or ""),
     ]
-    return cells, "bold #f85149" if crit else STATUS_STYLE.get(m.status, "")
+    return cells, themed("bold $red") if crit else themed(STATUS_STYLE.get(m.status, ""))
 
 
 def _sort_value(
@@ -335,9 +336,9 @@ def detail_text(analysis: Analysis, key: str) -> Doc:
     out.field("id", m.id)
     out.field("team", m.team or "—")
     out.field("owner", m.owner or "—")
-    out.field("status", m.status, STATUS_STYLE.get(m.status, ""))
+    out.field("status", m.status, themed(STATUS_STYLE.get(m.status, "")))
     if m.status == "blocked":
-        out.field("blocked", m.blocked_reason or "—", "bold red")
+        out.field("blocked", m.blocked_reason or "—", themed("bold $red"))
         if m.blocked_since:
             out.field("since", str(m.blocked_since))
     out.field("done", f"{fmt_days(m.percent_complete)}%")
@@ -347,12 +348,12 @@ def detail_text(analysis: Analysis, key: str) -> Doc:
         out.field("finish", str(t.finish))
         crit = Text("—" if m.status == "done" else f"{fmt_days(t.total_float)}d")
         if t.critical:
-            crit.append("  ● CRITICAL", style="bold #f85149")
+            crit.append("  ● CRITICAL", style=themed("bold $red"))
         out.field("float", crit)
     if m.due:
         late = t is not None and t.finish > m.due
         due = f"{m.due}{'  (forecast late)' if late else ''}"
-        out.field("due", due, "bold red" if late else "")
+        out.field("due", due, themed("bold $red") if late else "")
     if m.actual_start or m.actual_finish:
         out.field("actual", f"{m.actual_start or '?'} → {m.actual_finish or '…'}")
     out.heading("predecessors")

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tpm.check.diagnostics import Diagnostic
+from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import clean_text, plain
 
 
@@ -31,10 +32,12 @@ class ProblemsScreen(Screen[None]):
     def _text(self) -> Text:
         errors = [d for d in self.diagnostics if d.severity == "error"]
         out = Text()
-        out.append(f"This plan has {len(errors)} error(s); fix them in your editor.\n", "bold red")
+        out.append(
+            f"This plan has {len(errors)} error(s); fix them in your editor.\n", themed("bold $red")
+        )
         out.append("tpm reloads the file when it changes (or press ctrl+l).\n\n", style="dim")
         for d in self.diagnostics:
-            style = "red" if d.severity == "error" else "yellow"
+            style = themed("$red" if d.severity == "error" else "$amber")
             out.append(d.render() + "\n", style=style)
         return out
 

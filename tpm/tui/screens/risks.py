@@ -15,6 +15,7 @@ from tpm.tui.analysis import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit, SubItemsRequested
 from tpm.tui.screens.base import PlanScreen, id_width, missing_text
 from tpm.tui.widgets.heatmap import BAND_STYLE, HeatMap
+from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import Doc, Wrapped
 from tpm.tui.widgets.vtable import Column, VTable
 
@@ -104,13 +105,15 @@ class RisksScreen(PlanScreen):
             rows.append(
                 [
                     str(r.score),
-                    Text(r.band, style=BAND_STYLE[r.band]),
+                    Text(r.band, style=themed(BAND_STYLE[r.band])),
                     r.id,
                     r.title,
                     r.owner or "—",
                     r.status,
                     action,
-                    Text(str(r.reviewed or "never"), style="bold #e3b341" if r.stale else ""),
+                    Text(
+                        str(r.reviewed or "never"), style=themed("bold $amber") if r.stale else ""
+                    ),
                 ]
             )
             styles.append("")
@@ -126,12 +129,12 @@ class RisksScreen(PlanScreen):
         text = Doc().heading(f"Hygiene ({len(register.findings)})")
         for f in register.findings:
             line = Text()
-            line.append("• ", style="#e3b341")
+            line.append("• ", style=themed("$amber"))
             line.append(f.risk_id, style="bold")
             line.append(f": {f.message}")
             text.line(line, 2)
         if not register.findings:
-            text.append("no findings\n", style="green")
+            text.append("no findings\n", style=themed("$green"))
         self.query_one("#risk-hygiene", Wrapped).update(text)
 
     def show_detail(self, key: str | None) -> None:
@@ -144,15 +147,15 @@ class RisksScreen(PlanScreen):
             return
         out = Doc().line(Text().append(r.title, style="bold"))
         score = Text(f"P{r.probability} x I{r.impact} = {r.score} ")
-        score.append(f" {r.band} ", style=BAND_STYLE[r.band])
+        score.append(f" {r.band} ", style=themed(BAND_STYLE[r.band]))
         out.field("score", score)
         residual = Text(f"{r.residual_score} ")
-        residual.append(f" {r.residual_band} ", style=BAND_STYLE[r.residual_band])
+        residual.append(f" {r.residual_band} ", style=themed(BAND_STYLE[r.residual_band]))
         out.field("residual", residual)
         out.field("owner", r.owner or "—")
         out.field("status", r.status)
         out.field("response", r.response or "—")
-        out.field("reviewed", str(r.reviewed or "never"), "bold #e3b341" if r.stale else "")
+        out.field("reviewed", str(r.reviewed or "never"), themed("bold $amber") if r.stale else "")
         if r.trigger:
             out.field("trigger", r.trigger)
         if r.affects:
@@ -164,7 +167,7 @@ class RisksScreen(PlanScreen):
             out.append(f" [{m.status}]\n", style="dim")
             out.line(Text(f"  {m.action}"), 2)
             out.append(f"  {m.owner or 'no owner'} · due {m.due or '—'}")
-            out.append(" OVERDUE\n" if m.overdue else "\n", style="bold red")
+            out.append(" OVERDUE\n" if m.overdue else "\n", style=themed("bold $red"))
         if not r.mitigations:
             out.append("none (m adds one)\n", style="dim")
         widget.update(out)

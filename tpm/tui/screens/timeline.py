@@ -23,6 +23,7 @@ from tpm.tui.widgets.gantt import (
     Gantt,
     GanttRow,
 )
+from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import clean_text
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class TimelineScreen(PlanScreen):
             label = f"{word} «{baseline_name}»" if word == "baseline" and wide else word
             if len(out.plain) + len(mark) + len(label) + 3 > room:
                 break  # the rest would be cut off: the help (?) explains every mark
-            out.append(f" {mark}", style=colour)
+            out.append(f" {mark}", style=themed(colour))
             out.append(f" {label} ", style="dim")
         if problem:
             out = Text(f"{problem} — bars appear when the schedule is available.")
@@ -165,20 +166,20 @@ class TimelineScreen(PlanScreen):
         out.append(m.id, style="bold")
         out.append(f"  {m.title}", style="")
         out.append(f" · {m.team or 'no team'} · {m.owner or 'no owner'} · ", style="dim")
-        out.append(m.status, style="bold red" if m.status == "blocked" else "")
+        out.append(m.status, style=themed("bold $red") if m.status == "blocked" else "")
         out.append(f" {fmt_days(m.percent_complete)}%", style="dim")
         if sched is not None and key in sched.graph.index:
             t = sched.milestone(key)
             tail = "done" if t.status == "done" else f"float {fmt_days(t.total_float)}d"
             out.append(f" · {t.start} → {t.finish} · {tail}")
             if t.critical:
-                out.append(" · CRITICAL", style=f"bold {CRITICAL}")
+                out.append(" · CRITICAL", style=themed(f"bold {CRITICAL}"))
             base = analysis.plan.baselines[-1] if analysis.plan.baselines else None
             entry = next((b for b in base.milestones if b.id == key), None) if base else None
             if entry is not None and entry.finish != t.finish:
                 days = (t.finish - entry.finish).days
                 word = "later" if days > 0 else "earlier"
-                out.append(f" · {abs(days)} days {word} than baseline", style="#e3b341")
+                out.append(f" · {abs(days)} days {word} than baseline", style=themed("$amber"))
         widget.update(clean_text(out, True))
 
     def action_zoom(self) -> None:

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
+from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import clean_text
 
-LINE = "#58a6ff"
-TARGET = "#3fb950"
-AMBER = "#e3b341"
+LINE = "$blue"
+TARGET = "$green"
+AMBER = "$amber"
 AXIS = "dim"
 
 # Braille dot bits for (x, y) inside one cell, x 0..1, y 0..3.
@@ -183,11 +184,11 @@ def draw(s: Series, width: int, height: int) -> Text:
         if value is None:
             continue
         r = row_of(value)
-        grid[r] = [(char, style)] * cols
+        grid[r] = [(char, themed(style))] * cols
         tag = f" {word} {fmt_value(value, _decimals(value), s.unit)} "
         if len(tag) < cols // 2:
             for j, ch in enumerate(tag):
-                grid[r][cols - len(tag) + j] = (ch, f"bold {style}")
+                grid[r][cols - len(tag) + j] = (ch, themed(f"bold {style}"))
     _plot(grid, s.points, low, high, rows, cols)
 
     out = Text()
@@ -195,12 +196,12 @@ def draw(s: Series, width: int, height: int) -> Text:
     latest_day, latest = s.points[-1]
     out.append(f"  latest {fmt_value(latest, _decimals(latest), s.unit)}", style="bold")
     out.append(f" on {latest_day:%d %b}   ", style="dim")
-    out.append("⣀⡠", style=LINE)
+    out.append("⣀⡠", style=themed(LINE))
     out.append(" measured  ", style="dim")
-    out.append("─", style=TARGET)
+    out.append("─", style=themed(TARGET))
     out.append(" target  ", style="dim")
     if s.amber is not None:
-        out.append("┄", style=AMBER)
+        out.append("┄", style=themed(AMBER))
         out.append(" amber", style="dim")
     out.append("\n")
     tick_rows: dict[int, str] = {}
@@ -256,7 +257,7 @@ def _plot(
     for r in range(rows):
         for c in range(cols):
             if bits[r][c]:
-                grid[r][c] = (chr(0x2800 + bits[r][c]), f"bold {LINE}")
+                grid[r][c] = (chr(0x2800 + bits[r][c]), themed(f"bold {LINE}"))
 
 
 def _x_axis(s: Series, axis_w: int, cols: int) -> Text:

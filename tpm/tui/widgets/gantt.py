@@ -27,17 +27,18 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import clean
 
 ZOOMS: dict[str, float] = {"fit": 0.0, "day": 1.0, "week": 7.0, "month": 30.0}
 MIN_STEP = 1 / 6  # at most six cells per day, however short the program
 
-CRITICAL = "#f85149"
-OTHER = "#388bfd"
-DONE = "#6e7681"
-BLOCKED = "#e3b341"
-GHOST = "#8b949e"
-NOW = "#e3b341"
+CRITICAL = "$red"
+OTHER = "$blue"
+DONE = "$grey"
+BLOCKED = "$amber"
+GHOST = "$grey"
+NOW = "$amber"
 
 FILL = {"critical": "█", "other": "▓", "done": "░", "blocked": "╳"}
 EVENT = {"critical": "◆", "other": "◇", "done": "◇", "blocked": "◆"}
@@ -343,7 +344,7 @@ class Gantt(ScrollView, can_focus=True):
             yield Segment(f" {label}"[: width - 1].ljust(width), style + Style(bold=True))
             return
         mark = {"critical": "●", "blocked": "✖", "done": "✓"}.get(r.kind, " ")
-        mark_style = style + Style(color=COLOUR[r.kind], bold=True)
+        mark_style = style + Style(color=themed(COLOUR[r.kind]), bold=True)
         yield Segment(f" {mark} ", mark_style)
         text = clean(r.label, True)[: self.id_width].ljust(self.id_width)
         room = width - 3 - self.id_width
@@ -385,7 +386,7 @@ class Gantt(ScrollView, can_focus=True):
             if 0 <= now < span:
                 segments = [
                     Segment("".join(chars[:now]), style),
-                    Segment("▼", base + Style(color=NOW, bold=True)),
+                    Segment("▼", base + Style(color=themed(NOW), bold=True)),
                     Segment("".join(chars[now + 1 :]), style),
                 ]
         frozen = frozenset(grid)
@@ -396,8 +397,8 @@ class Gantt(ScrollView, can_focus=True):
         self, r: GanttRow, x0: int, span: int, base: Style, grid: frozenset[int], cursor: bool
     ) -> list[Segment]:
         now = self._col(self.as_of) - x0 if self.as_of else -1
-        grid_style = base + Style(color=GHOST, dim=True)
-        now_style = base + Style(color=NOW)
+        grid_style = base + Style(color=themed(GHOST), dim=True)
+        now_style = base + Style(color=themed(NOW))
         cells: list[tuple[str, Style]] = []
         a = b = ba = bb = -(10**9)
         kind = r.kind
@@ -407,8 +408,8 @@ class Gantt(ScrollView, can_focus=True):
             if r.baseline:
                 ba = self._col(r.baseline[0]) - x0
                 bb = max(ba, self._col(r.baseline[1], 1) - 1 - x0)
-        bar_style = base + Style(color=COLOUR[kind])
-        ghost_style = base + Style(color=GHOST)
+        bar_style = base + Style(color=themed(COLOUR[kind]))
+        ghost_style = base + Style(color=themed(GHOST))
         for k in range(span):
             if a <= k <= b:
                 ch = EVENT[kind] if r.event else FILL[kind]

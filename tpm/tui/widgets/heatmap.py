@@ -11,11 +11,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tpm.tui.widgets.palette import themed
+
 BAND_STYLE = {
-    "low": "black on #3fb950",
-    "medium": "black on #e3b341",
-    "high": "black on #f0883e",
-    "critical": "white on #da3633",
+    "low": "$on-green on $green",
+    "medium": "$on-amber on $amber",
+    "high": "$on-orange on $orange",
+    "critical": "$on-red on $red",
 }
 CELL_W = 7
 
@@ -70,7 +72,7 @@ class HeatMap(Widget, can_focus=True):
             for i in range(1, 6):
                 band, ids = self.cells.get((p, i), ("low", ()))
                 label = f"{len(ids)}" if ids else "·"
-                style = BAND_STYLE.get(band, "")
+                style = themed(BAND_STYLE.get(band, ""))
                 if (p, i) == self.chosen:
                     label = f"[{label}]"
                 if (p, i) == self.cursor and self.has_focus:

@@ -1,0 +1,75 @@
+"""One answer everywhere: `tpm forecast`, `tpm kpi`, the report and the TUI agree on the
+example plan's forecast numbers and on every KPI's trend arrow and word."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from tuihelp import ready, settle
+
+from tpm.tui.app import TpmApp, build_app
+from tpm.tui.widgets.text import Wrapped
+from tpm.tui.widgets.vtable import VTable
+
+TREND = re.compile(r"([↗↘→])(?: [^/]*/wk)? (better|worse|flat)\b")
+
+
+def test_cli_report_and_tui_agree(run_cli: Any, example_plan: Path, tmp_path: Path) -> None:
+    plan = tmp_path / "example.toml"
+    shutil.copy(example_plan, plan)
+    code, out, _ = run_cli("forecast", plan, "--json")
+    assert code == 0
+    fc = json.loads(out)
+    p50, p80, p95 = fc["finish"]["p50"], fc["finish"]["p80"], fc["finish"]["p95"]
+    odds = f"{fc['on_target'] * 100:.1f}%"
+
+    code, report, _ = run_cli("report", plan)
+    assert code == 0
+    assert f"P80 {p80}, {odds} chance to meet the target" in report
+    code, report, _ = run_cli("report", plan, "--full")
+    assert code == 0
+    assert f"P50 {p50} · P80 {p80} · P95 {p95}; {odds} chance to meet target" in report
+
+    code, kpi_text, _ = run_cli("kpi", plan)
+    assert code == 0
+    cli_trends: dict[str, tuple[str, str]] = {}
+    for line in kpi_text.splitlines():
+        match = TREND.search(line)
+        if match and ": " in line:
+            cli_trends[line.split(":")[0]] = (match.group(1), match.group(2))
+    assert len(cli_trends) == 8  # every KPI of the example has a trend
+
+    code, kpi_json, _ = run_cli("kpi", plan, "--json")
+    names = {k["id"]: k["name"] for k in json.loads(kpi_json)["kpis"]}
+    for ident, trend in cli_trends.items():
+        row = next(line for line in report.splitlines() if line.startswith(f"| {names[ident]} |"))
+        assert f"| {trend[0]} {trend[1]} |" in row, ident
+
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await settle(app, pilot)
+        schedule = app.screen.query_one("#dash-schedule", Wrapped).plain
+        assert f"P80 {p80} · {odds} on time" in schedule
+        assert f"P50 {p50} · P95 {p95}" in schedule
+        await pilot.press("5")
+        await settle(app, pilot)
+        table = app.screen.query_one("#kpi-table", VTable)
+        tui_trends = {}
+        for row, key in enumerate(table.keys):
+            cells, _style = table.row_cells(row)
+            arrow, word = str(cells[4]).split()
+            tui_trends[key] = (arrow, word)
+        assert tui_trends == cli_trends
+
+    async def run() -> None:  # the plan's own status date, as the CLI uses
+        app = build_app(plan, watch=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(app, pilot)
+            await scenario(app, pilot)
+
+    asyncio.run(run())

@@ -1,0 +1,134 @@
+"""What users expect of a Textual app: a footer that fits, a palette without duplicates or
+stock text, colours from the theme, and a dashboard that never hides a finding."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.color import Color
+from textual.pilot import Pilot
+from textual.widgets._footer import FooterKey
+from tuihelp import drive, settle
+
+from tpm.tui.app import TpmApp
+from tpm.tui.widgets.footer import FittingFooter
+from tpm.tui.widgets.text import Wrapped
+
+TUI = Path(__file__).resolve().parents[2] / "tpm" / "tui"
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_footer_shows_whole_keys_and_the_screen_keys(plan_file: Path, width: int) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        for screen in "123456":
+            await pilot.press(screen)
+            await settle(app, pilot)
+            footer = app.screen.query_one(FittingFooter)
+            keys = list(footer.query(FooterKey))
+            palette = keys[-1]
+            assert "palette" in str(palette.description)
+            assert keys[0].key_display == "1-6" and keys[0].description == "Screens"
+            for key in keys[:-1]:  # every label ends before the palette key begins
+                assert key.region.right <= palette.region.x, (screen, key.description)
+                assert key.region.width >= len(key.key_display) + len(key.description) + 1
+
+    drive(plan_file, scenario, size=(width, 24))
+
+
+def test_palette_lists_each_command_once_in_tpm_words(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        for screen in "123456":
+            await pilot.press(screen)
+            await settle(app, pilot)
+            commands = list(app.get_system_commands(app.screen))
+            titles = [c.title for c in commands]
+            assert len(titles) == len(set(titles)), titles
+            stock = {c.help for c in App.get_system_commands(app, app.screen)}
+            assert not stock & {c.help for c in commands}
+            assert {"Show Dashboard", "Save", "Undo", "Theme", "Quit"} <= set(titles)
+            # "Add" on a screen is the app's "Add milestone": never listed twice.
+            assert not any(t.endswith(": Add") for t in titles)
+
+    drive(plan_file, scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_dashboard_never_hides_a_finding_without_saying_so(
+    plan_file: Path, size: tuple[int, int]
+) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await settle(app, pilot)
+        assert app.analysis is not None and app.analysis.report is not None
+        shown = app.screen.query_one("#dash-status", Wrapped).plain
+        flat = " ".join(shown.split())
+        hidden_somewhere = False
+        for area in app.analysis.report.status.areas:
+            missing = [f for f in area.findings if f"[{f.rule}]" not in flat]
+            if missing:
+                hidden_somewhere = True
+                assert f"+{len(missing)} more" in flat, area.name
+        assert hidden_somewhere == ("more (6:" in flat)
+        # The RAG words line up under each other.
+        columns = {
+            line.index(word)
+            for line in shown.splitlines()
+            for word in ("GREEN", "AMBER", "RED")
+            if word in line and not line.startswith(" ")
+        }
+        assert len(columns) == 1, shown
+
+    drive(plan_file, scenario, size=size)
+
+
+def test_headline_shows_forecast_p80_and_odds_coloured_by_the_odds(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await settle(app, pilot)
+        assert app.analysis is not None
+        data = app.analysis.report
+        panel = app.screen.query_one("#dash-schedule", Wrapped)
+        text = panel._text(200)
+        line = next(t for t in text.split() if t.plain.startswith("Forecast"))
+        odds = data.forecast.on_target
+        assert f"{data.finish} · P80 {data.forecast.finish.p80} · {odds * 100:.1f}% on time" in (
+            line.plain
+        )
+        role = "success" if odds >= 0.8 else "warning" if odds >= 0.5 else "error"
+        want = Color.parse(app.get_css_variables()[role]).hex6.lower()
+        colours = {str(s.style).split()[-1].lower() for s in line.spans if s.start >= 10}
+        assert colours == {want}
+        assert "early" not in line.plain  # the margin line says early, in the same colour
+
+    drive(plan_file, scenario)
+
+
+def test_colours_come_from_the_theme(plan_file: Path) -> None:
+    literals = [
+        f"{path.relative_to(TUI)}: {m.group(0)}"
+        for path in TUI.rglob("*.py")
+        for m in re.finditer(r"#[0-9a-fA-F]{6}\b", path.read_text(encoding="utf-8"))
+    ]
+    assert literals == []
+
+    def badge_colour(app: TpmApp) -> str:
+        strips = app.screen._compositor.render_strips()
+        for strip in strips:
+            for segment in strip:
+                if segment.text.strip() in ("RED", "AMBER", "GREEN") and segment.style.bgcolor:
+                    return segment.style.bgcolor.triplet.hex.lower()  # type: ignore[union-attr]
+        raise AssertionError("no RAG badge on screen")
+
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await settle(app, pilot)
+        rag = app.analysis.report.status.rag  # type: ignore[union-attr]
+        role = {"red": "error", "amber": "warning", "green": "success"}[rag]
+        for theme in ("textual-dark", "textual-light", "nord"):
+            app.theme = theme
+            await settle(app, pilot)
+            await pilot.pause(0.1)
+            want = Color.parse(app.get_css_variables()[role]).hex6.lower()
+            assert badge_colour(app) == want, theme
+
+    drive(plan_file, scenario)

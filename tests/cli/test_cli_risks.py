@@ -45,8 +45,13 @@ def table_shapes(markdown: str) -> list[list[int]]:
     return tables
 
 
-def test_markdown_review_matches_golden(run_cli: Run, md_snapshot: SnapshotAssertion) -> None:
-    code, out, err = run_cli("risks", PLAN, "--md", "--since", PLAN)
+def test_markdown_review_matches_golden(
+    run_cli: Run, md_snapshot: SnapshotAssertion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Relative paths: the review names the older plan; a golden must not hold a checkout's path.
+    monkeypatch.chdir(DATA.parent.parent)
+    plan = PLAN.relative_to(DATA.parent.parent)
+    code, out, err = run_cli("risks", plan, "--md", "--since", plan)
     assert code == 0 and err == ""
     # The --since label is the path as given: make it the same in every checkout.
     assert out.replace(str(Path(PLAN).parent), "tests/data") == md_snapshot

@@ -132,3 +132,21 @@ def test_colours_come_from_the_theme(plan_file: Path) -> None:
             assert badge_colour(app) == want, theme
 
     drive(plan_file, scenario)
+
+
+def test_timeline_marks_the_program_target(plan_file: Path) -> None:
+    from tpm.tui.widgets.gantt import Gantt
+
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await pilot.press("3")
+        await settle(app, pilot)
+        gantt = app.screen.query_one(Gantt)
+        assert app.plan is not None and gantt.target == app.plan.program.target
+        column = gantt.label_width + gantt._col(gantt.target) - int(gantt.scroll_x)
+        lines = ["".join(s.text for s in gantt.render_line(y)) for y in range(1, gantt.size.height)]
+        marks = [line[column] for line in lines if len(line) > column]
+        assert marks.count("┃") >= len(gantt.rows) // 2  # each row where no bar covers it
+        legend = "".join(s.text for s in app.screen.query_one("#tl-legend").render_line(0))
+        assert "┃ target" in legend
+
+    drive(plan_file, scenario)

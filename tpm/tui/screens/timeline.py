@@ -19,6 +19,7 @@ from tpm.tui.widgets.gantt import (
     GHOST,
     NOW,
     OTHER,
+    TARGET,
     ZOOMS,
     Gantt,
     GanttRow,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 LEGEND = (
     ("█", "critical", CRITICAL),
+    ("┃", "target", TARGET),
     ("▓", "other", OTHER),
     ("░", "done", DONE),
     ("╳", "blocked", BLOCKED),
@@ -119,7 +121,7 @@ class TimelineScreen(PlanScreen):
         if sched is not None:
             ghost = [d for pair in baseline.values() for d in pair]
             span = (min([sched.start, *ghost]), max([sched.finish, *ghost]))
-        gantt.show(rows, analysis.as_of, span, fill)
+        gantt.show(rows, analysis.as_of, span, fill, analysis.plan.program.target)
         self._legend(problem, baseline_name)
         self.show_detail(gantt.current_key)
 

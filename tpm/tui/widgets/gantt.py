@@ -39,6 +39,7 @@ DONE = "$grey"
 BLOCKED = "$amber"
 GHOST = "$grey"
 NOW = "$amber"
+TARGET = "$red"
 
 FILL = {"critical": "█", "other": "▓", "done": "░", "blocked": "╳"}
 EVENT = {"critical": "◆", "other": "◇", "done": "◇", "blocked": "◆"}
@@ -165,6 +166,7 @@ class Gantt(ScrollView, can_focus=True):
         self.origin = dt.date(2000, 1, 3)
         self.end = self.origin
         self.as_of: dt.date | None = None
+        self.target: dt.date | None = None
         self.fill: Fill | None = None
         self.id_width = 12
         self._filled: dict[int, GanttRow] = {}
@@ -177,11 +179,14 @@ class Gantt(ScrollView, can_focus=True):
         as_of: dt.date | None,
         span: tuple[dt.date, dt.date] | None = None,
         fill: Fill | None = None,
+        target: dt.date | None = None,
     ) -> None:
         """Display rows over ``span`` (default: every date in the rows). With ``fill``, the
-        rows carry only keys and labels and are completed when drawn."""
+        rows carry only keys and labels and are completed when drawn. ``target`` (the
+        program's target date) is marked ``┃`` in every row, where no bar covers it."""
         self.rows = list(rows)
         self.as_of = as_of
+        self.target = target
         self.fill = fill
         self._filled = {}
         self._scale_cache = None
@@ -192,6 +197,8 @@ class Gantt(ScrollView, can_focus=True):
             dates += [d for r in self.rows if r.baseline for d in r.baseline]
         if as_of:
             dates.append(as_of)
+        if target:
+            dates.append(target)
         if dates:
             first, last = min(dates), max(dates)
             pad = max((last - first).days // 40, 2)
@@ -397,6 +404,8 @@ class Gantt(ScrollView, can_focus=True):
         self, r: GanttRow, x0: int, span: int, base: Style, grid: frozenset[int], cursor: bool
     ) -> list[Segment]:
         now = self._col(self.as_of) - x0 if self.as_of else -1
+        goal = self._col(self.target) - x0 if self.target else -1
+        goal_style = base + Style(color=themed(TARGET), bold=True)
         grid_style = base + Style(color=themed(GHOST), dim=True)
         now_style = base + Style(color=themed(NOW))
         cells: list[tuple[str, Style]] = []
@@ -416,6 +425,8 @@ class Gantt(ScrollView, can_focus=True):
                 cells.append((ch, bar_style))
             elif k == now:
                 cells.append(("│", now_style))
+            elif k == goal:
+                cells.append(("┃", goal_style))
             elif ba <= k <= bb:
                 ch = "◇" if r.event else "├" if k == ba else "┤" if k == bb else "─"
                 cells.append((ch, ghost_style))

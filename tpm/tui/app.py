@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import gc
 import importlib
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -195,6 +196,7 @@ class TpmApp(DiskMixin):
         gc.freeze()
         if self.current_mode not in self.MODES:
             self.switch_mode("dashboard")
+            self.offer_recovery()
         self.push_analysis()
 
     def switch_screen_to_problems(self) -> None:
@@ -378,6 +380,23 @@ def build_app(path: Path, as_of: dt.date | None = None, watch: bool = True) -> T
 
 
 def run_app(path: Path, as_of: dt.date | None = None) -> int:
-    """Run the app until the user quits."""
-    build_app(path, as_of).run()
-    return 0
+    """Run the app until the user quits; 1 when it stopped on an error (see :func:`finish`)."""
+    app = build_app(path, as_of)
+    app.run()
+    return finish(app)
+
+
+def finish(app: TpmApp) -> int:
+    """The exit code of an app that has stopped. After a crash it is 1, and unsaved edits
+    are kept in a recovery file that the next start offers to restore."""
+    code = app.return_code or 0
+    if code == 0:
+        return 0
+    kept = app.keep_after_crash()
+    if kept is not None:
+        print(
+            f"tpm: the TUI stopped on an error; your unsaved edits are kept in {kept}.\n"
+            f"     Run tpm {app.path} again to restore them.",
+            file=sys.stderr,
+        )
+    return code

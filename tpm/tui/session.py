@@ -232,6 +232,33 @@ class PlanSession:
         """Remember where a run of status-key presses started (see :meth:`cycle_origin`)."""
         self._cycle[result.id] = (origin, result)
 
+    def restore(self, recovered: Plan, base_digest: str | None) -> int:
+        """Re-apply unsaved edits kept after a crash (``recovered``: the plan as it was in
+        memory then) as undoable edits on the plan as loaded now; returns how many items
+        changed. When the file changed since those edits were made, the next save asks first
+        (as for any change on disk)."""
+        assert self.plan is not None
+        count = 0
+        for section in SECTIONS:
+            now = {item.id: item for item in getattr(self.plan, section)}
+            kept = {item.id for item in getattr(recovered, section)}
+            for item in getattr(recovered, section):
+                old = now.get(item.id)
+                if old is None:
+                    self.add(f"restored {item.id}", section, item)
+                elif old != item:
+                    self.replace(f"restored {item.id}", section, item.id, item)
+                else:
+                    continue
+                count += 1
+            for key in now:
+                if key not in kept:
+                    self.delete(f"restored the deletion of {key}", section, key)
+                    count += 1
+        if base_digest != self.digest:
+            self.keep_mine(base_digest)
+        return count
+
     # ------------------------------------------------------------ checking
 
     def canonical_data(self) -> dict[str, object]:

@@ -153,20 +153,13 @@ def test_escape_on_a_form_with_typed_values_asks_first(plan_file: Path) -> None:
 
 
 def test_destructive_dialogs_focus_the_safe_choice(plan_file: Path) -> None:
-    plan_file.write_text("# owned by the payments TPM\n" + plan_file.read_text())
-
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
         await pilot.press("2")
         await settle(app, pilot)
-        await pilot.press("s", "ctrl+s")
+        await pilot.press("s")
         await settle(app, pilot)
-        assert isinstance(app.screen, ConfirmScreen) and "comments" in screen_text(app)
-        assert focused_button(app) == "cancel"
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert "# owned by" in plan_file.read_text()
         plan_file.write_text(plan_file.read_text() + "\n# a teammate's edit\n")
-        app.poll_disk()
+        app.resolve_conflict(save_after=False)  # reload (drops mine) or keep mine (theirs)
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmScreen) and "changed on disk" in screen_text(app)
         assert focused_button(app) == "later"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path as PathLike
 from typing import Any
 
@@ -264,19 +264,37 @@ def apply(text: str, changes: list[Change], layout: Layout | None = None) -> str
             splices.extend(_key_splices(layout, change, n))
     for path, group in inserts.items():
         splices.extend(_insert_splices(layout, path, group, len(changes)))
+    _keep_blank_lines_at_inserts(text, splices)
     splices.sort(key=lambda s: (s.start, s.end > s.start, s.order))  # inserts first
     first_newline = text.find("\n")
     crlf = first_newline > 0 and text[first_newline - 1] == "\r"
     out: list[str] = []
     pos = 0
     for s in splices:
-        if s.start < pos:
-            raise Unpatchable("two changes overlap in the file; rewrite it canonically")
-        out.append(text[pos : s.start])
+        start = s.start
+        if start < pos:
+            # Two adjacent removals may both take the blank line between them: that is one
+            # blank line removed once, not an overlap.
+            if s.text or text[start:pos].strip():
+                raise Unpatchable("two changes overlap in the file; rewrite it canonically")
+            start = pos
+        out.append(text[pos:start])
         out.append(s.text.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else s.text)
         pos = s.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _keep_blank_lines_at_inserts(text: str, splices: list[_Splice]) -> None:
+    """A removal that took the blank line before its block gives it back when an insertion
+    lands at that block's start (a new first item where the old first item goes)."""
+    points = [s.start for s in splices if s.start == s.end]
+    for n, s in enumerate(splices):
+        if s.text or s.start == s.end:
+            continue
+        inside = [p for p in points if s.start < p < s.end and not text[s.start : p].strip()]
+        if inside:
+            splices[n] = replace(s, start=max(inside))
 
 
 def _where(path: Path) -> str:

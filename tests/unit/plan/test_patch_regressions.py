@@ -1,0 +1,45 @@
+"""Patch cases hypothesis found: each once failed to save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tpm.check.load import from_source
+from tpm.plan import patches, storage
+from tpm.plan.model import Milestone, Plan
+
+TEXT = """# generated plan
+[program]
+name = "P"  # c1
+start = 2026-03-02  # c2
+
+[[milestones]]
+id = "m0"  # c5
+title = "M0"  # c6
+duration = 0
+
+[[milestones]]
+id = "m1"  # c11
+title = "M1"  # c12
+duration = 0
+
+[[kpis]]
+id = "nps"  # c17
+name = "NPS"
+target = 40
+"""
+
+
+def _load(text: str) -> Plan:
+    plan = from_source(storage.parse(Path("p.toml"), text.encode())).plan
+    assert plan is not None
+    return plan
+
+
+def test_replacing_every_item_of_a_section_keeps_the_text_around_it() -> None:
+    old = _load(TEXT)
+    new = old.model_copy(update={"milestones": [Milestone(id="o4", title="New", duration=1)]})
+    out = patches.apply(TEXT, patches.diff_plans(old, new))
+    assert _load(out) == new
+    assert out.startswith(TEXT[: TEXT.index("[[milestones]]")])  # the blank line stays
+    assert "# c1" in out and "# c17" in out and "# c5" not in out

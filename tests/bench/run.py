@@ -385,6 +385,10 @@ def main(argv: list[str] | None = None) -> int:
             print("TUI ...", file=sys.stderr)
             results += bench_tui(plans, work, args.runs)
     print(table(results, baselines, machine))
+    save = load_module("bench_save")
+    if save is not None and 10_000 in sizes:
+        print("one-field save vs full rewrite ...", file=sys.stderr)
+        save.main(["--milestones", "10000", "--repeat", str(args.runs)])
     return 0
 
 

@@ -1,0 +1,96 @@
+"""Benchmark: a one-field save against a full canonical rewrite (issue 14's speed goal).
+
+Not collected by pytest. ``python tests/bench/bench_save.py [--milestones 10000] [--repeat 7]``
+
+On a seeded plan (tests/bench/generate.py) it times, in one process and after a warm-up:
+
+- full rewrite: ``storage.dumps(plan)`` and the atomic write, what a save did before patches;
+- one-field save: the diff of the plan before and after one milestone's duration changed
+  (``patches.diff_plans``), applying it to the file's text (``patches.apply``: the layout
+  scan and the splice) and the same atomic write;
+- the read-back check the CLI writers add (``patches.verified``: parse and validate the
+  whole result), shown on its own.
+
+It prints the medians and the ratio one-field / full (the goal: at most 0.10).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+
+from generate import generate  # noqa: E402
+
+from tpm.plan import patches, storage  # noqa: E402
+
+GOAL = 0.10
+
+
+def median_time(run: Callable[[], object], repeat: int) -> float:
+    """Median wall-clock seconds of ``repeat`` runs after one warm-up."""
+    run()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(milestones: int, repeat: int) -> dict[str, float]:
+    """Seconds of each way to save, and the ratio."""
+    plan = generate(milestones)
+    text = storage.dumps(plan)
+    new = plan.model_copy(update={"milestones": list(plan.milestones)})
+    middle = len(new.milestones) // 2
+    new.milestones[middle] = new.milestones[middle].model_copy(update={"duration": 99})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.toml"
+        path.write_text(text, encoding="utf-8")
+
+        def full() -> None:
+            storage.write_atomic(path, storage.dumps(new), storage.current_digest(path))
+
+        def one_field() -> None:
+            patched = patches.apply(text, patches.diff_plans(plan, new))
+            storage.write_atomic(path, patched, storage.current_digest(path))
+
+        patched = patches.apply(text, patches.diff_plans(plan, new))
+        assert patched.count("\n") == text.count("\n")
+        out = {
+            "full": median_time(full, repeat),
+            "one_field": median_time(one_field, repeat),
+            "verify": median_time(lambda: patches.verified(patched, new), repeat),
+        }
+    out["ratio"] = out["one_field"] / out["full"]
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--milestones", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    r = measure(args.milestones, args.repeat)
+    verdict = "meets" if r["ratio"] <= GOAL else "misses"
+    print(f"| save of a {args.milestones:,}-milestone plan | median |")
+    print("|---|---|")
+    print(f"| full canonical rewrite (dumps + atomic write) | {r['full'] * 1000:.0f} ms |")
+    print(f"| one-field save (diff + patch + atomic write) | {r['one_field'] * 1000:.0f} ms |")
+    print(f"| read-back check of the CLI writers (parse + validate) | {r['verify'] * 1000:.0f} ms |")
+    print(f"| ratio one-field / full | {r['ratio']:.3f} ({verdict} the goal of {GOAL:.2f}) |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|")
     print(f"| full canonical rewrite (dumps + atomic write) | {r['full'] * 1000:.0f} ms |")
     print(f"| one-field save (diff + patch + atomic write) | {r['one_field'] * 1000:.0f} ms |")
-    print(f"| read-back check of the CLI writers (parse + validate) | {r['verify'] * 1000:.0f} ms |")
+    print(
+        f"| read-back check of the CLI writers (parse + validate) | {r['verify'] * 1000:.0f} ms |"
+    )
     print(f"| ratio one-field / full | {r['ratio']:.3f} ({verdict} the goal of {GOAL:.2f}) |")
     return 0
 

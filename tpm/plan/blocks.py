@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tpm.plan.sourcemap import parse_key
@@ -80,17 +80,63 @@ class Block:
     last: int = 0  # just after the last key line (or the header), once scanned
 
 
-@dataclass
+_UNKNOWN: Any = object()
+
+
 class Layout:
-    """All blocks of a text, in order."""
+    """All blocks of a text, in order.
 
-    text: str
-    blocks: list[Block]
-    _index: dict[Path, int] = field(default_factory=dict)
+    A text without multi-line strings is mapped lazily: only the header positions are found
+    up front (one regular expression), and an item is located by searching for its id line,
+    so a one-field save of a 10,000-milestone plan parses a handful of headers, not all.
+    ``blocks`` builds the full list on first use.
+    """
 
-    def __post_init__(self) -> None:
-        for i, b in enumerate(self.blocks):
-            self._index.setdefault(b.path, i)
+    def __init__(
+        self, text: str, blocks: list[Block] | None, lazy: tuple[str, list[int]] | None = None
+    ) -> None:
+        self.text = text
+        self._blocks = blocks
+        self._lazy = lazy  # (the text padded with a newline at each end, header starts)
+        self._index: dict[Path, int] | None = None
+        self._at: dict[int, Block] = {}
+
+    @property
+    def blocks(self) -> list[Block]:
+        """Every block, the root region first."""
+        if self._blocks is None:
+            assert self._lazy is not None
+            padded, starts = self._lazy
+            root = self.root()
+            blocks = [root] + [self._block_at(i) for i in range(len(starts))]
+            ids: dict[int, str] = {}
+            for m in _ID_LINE.finditer(padded):
+                i = bisect.bisect_right(starts, m.start())
+                block = blocks[i]
+                if i > 0 and block.array and id_key(block.names) == m.group(1):
+                    ids.setdefault(i, m.group(2))
+            self._blocks = blocks
+            _resolve_paths(self, ids)
+        return self._blocks
+
+    def _indexed(self) -> dict[Path, int]:
+        if self._index is None:
+            blocks = self.blocks  # built first: building resets the index
+            index: dict[Path, int] = {}
+            for i, b in enumerate(blocks):
+                index.setdefault(b.path, i)
+            self._index = index
+        return self._index
+
+    def root(self) -> Block:
+        """The region before the first header."""
+        if self._blocks is not None:
+            return self._blocks[0]
+        if -1 not in self._at:
+            assert self._lazy is not None
+            starts = self._lazy[1]
+            self._at[-1] = Block((), False, (), 0, 0, starts[0] if starts else len(self.text))
+        return self._at[-1]
 
     def keys(self, block: Block) -> list[KeyLine]:
         """The key lines of a block (scanned once)."""
@@ -113,19 +159,101 @@ class Layout:
 
     def block(self, path: Path) -> Block | None:
         """The block whose header names exactly ``path``, or None."""
-        i = self._index.get(path)
+        if not path:
+            return self.root()
+        if self._blocks is None:
+            found = self._find(path)
+            if found is not _UNKNOWN:
+                return found[1] if found else None
+        i = self._indexed().get(path)
         return None if i is None else self.blocks[i]
 
     def item_span(self, path: Path) -> tuple[int, int] | None:
         """Start and end of an item's block plus its sub-blocks (a risk's mitigations)."""
-        first = self._index.get(path)
+        if self._blocks is None:
+            found = self._find(path)
+            if found is not _UNKNOWN:
+                if not found:
+                    return None
+                i, block = found
+                last = block
+                j = i + 1
+                while j < len(self._lazy[1]) if self._lazy else False:
+                    names = self._block_at(j).names
+                    if names[0] != path[0] or len(names) < 2:
+                        break
+                    last = self._block_at(j)
+                    j += 1
+                return block.start, self.end(last)
+        first = self._indexed().get(path)
         if first is None:
             return None
-        last = first
+        last_i = first
         n = len(path)
-        while last + 1 < len(self.blocks) and self.blocks[last + 1].path[:n] == path:
-            last += 1
-        return self.blocks[first].start, self.end(self.blocks[last])
+        blocks = self.blocks
+        while last_i + 1 < len(blocks) and blocks[last_i + 1].path[:n] == path:
+            last_i += 1
+        return blocks[first].start, self.end(blocks[last_i])
+
+    def has_under(self, path: Path) -> bool:
+        """True when some block's path starts with ``path`` (e.g. [[kpis.measurements]])."""
+        n = len(path)
+        return any(b.path[:n] == path for b in self.blocks)
+
+    # ---------------------------------------------------------- the lazy lookups
+
+    def _block_at(self, i: int) -> Block:
+        """The block of the i-th header (its path is filled in by the lookup)."""
+        found = self._at.get(i)
+        if found is None:
+            assert self._lazy is not None
+            padded, starts = self._lazy
+            m = _HEADER.match(padded, starts[i])
+            assert m is not None  # every bracket line matched when the layout was made
+            names = tuple(part.strip() for part in m.group(2).split("."))
+            limit = starts[i + 1] if i + 1 < len(starts) else len(self.text)
+            eol = min(m.end(), len(self.text))
+            found = Block(names, m.group(1) == "[[", names, starts[i], eol, limit)
+            self._at[i] = found
+        return found
+
+    def _find(self, path: Path) -> Any:
+        """(header index, block), None when surely absent, or _UNKNOWN to look eagerly."""
+        assert self._lazy is not None
+        padded, starts = self._lazy
+        if len(path) == 2 and isinstance(path[0], str) and isinstance(path[1], ItemId):
+            ident = path[1]
+            if ident.key == "#" or any(ch in ident.value for ch in "\\\"'\n"):
+                return _UNKNOWN
+            value = re.escape(ident.value)
+            pattern = re.compile(
+                rf"\n[ \t]*{ident.key}[ \t]*=[ \t]*(?:\"{value}\"|'{value}')[ \t]*(?:#[^\n]*)?\r?\n"
+            )
+            for m in pattern.finditer(padded):
+                i = bisect.bisect_right(starts, m.start()) - 1
+                if i < 0:
+                    continue
+                block = self._block_at(i)
+                line = self.key(block, ident.key)
+                if block.names == (path[0],) and block.array and line and line.start == m.start():
+                    block.path = path
+                    return i, block
+            return None
+        if len(path) == 3 and isinstance(path[1], ItemId) and isinstance(path[2], str):
+            item = self._find(path[:2])
+            if not item or item is _UNKNOWN:
+                return item
+            j = item[0] + 1
+            while j < len(starts):
+                block = self._block_at(j)
+                if block.names[0] != path[0] or len(block.names) < 2:
+                    return None
+                if block.names == (path[0], path[2]) and not block.array:
+                    block.path = path
+                    return j, block
+                j += 1
+            return None
+        return _UNKNOWN
 
 
 class LayoutError(Exception):
@@ -147,28 +275,15 @@ def scan_layout(text: str) -> Layout:
         return _full_scan(text)
     # The patterns start at a newline (fast to find); the padded text gives every line one.
     padded = "\n" + text + "\n"
-    headers = list(_HEADER.finditer(padded))
-    if sum(1 for _ in _BRACKET_LINE.finditer(padded)) != len(headers):
-        return _full_scan(text)  # a quoted header name, or a nested array on its own line
-    # Positions in padded text: a header match starts at the newline before its line.
-    blocks = [Block((), False, (), 0, 0, headers[0].start() if headers else len(text))]
-    for n, m in enumerate(headers):
-        if len(m.group(1)) != len(m.group(3)):
-            return _full_scan(text)
-        names = tuple(part.strip() for part in m.group(2).split("."))
-        limit = headers[n + 1].start() if n + 1 < len(headers) else len(text)
-        eol = min(m.end(), len(text))  # m.end() is at the newline ending the header line
-        blocks.append(Block(names, m.group(1) == "[[", (), m.start(), eol, limit))
-    layout = Layout(text, blocks)
-    starts = [b.start for b in blocks]
-    ids: dict[int, str] = {}
-    for m in _ID_LINE.finditer(padded):
-        i = bisect.bisect_right(starts, m.start()) - 1
-        block = blocks[i]
-        if i > 0 and block.array and id_key(block.names) == m.group(1):
-            ids.setdefault(i, m.group(2))
-    _resolve_paths(layout, ids)
-    return layout
+    starts = [m.start() for m in _BRACKET_LINE.finditer(padded)]
+    match = _HEADER.match
+    for start in starts:
+        m = match(padded, start)
+        if m is None or len(m.group(1)) != len(m.group(3)):
+            return _full_scan(text)  # a quoted header name, or a nested array on its own line
+    # A header match starts at the newline before its line: its index in padded is the
+    # line's offset in text.
+    return Layout(text, None, (padded, starts))
 
 
 def _full_scan(text: str) -> Layout:
@@ -238,7 +353,8 @@ def _resolve_paths(layout: Layout, ids: dict[int, str]) -> None:
     """Name each block by its path, array entries by their ids."""
     arrays: dict[tuple[str, ...], Path] = {}  # header names -> path of the latest entry
     counts: dict[Path, int] = {}
-    for i, block in enumerate(layout.blocks[1:], start=1):
+    assert layout._blocks is not None
+    for i, block in enumerate(layout._blocks[1:], start=1):
         path: list[Segment] = []
         for depth, name in enumerate(block.names):
             prefix = block.names[: depth + 1]
@@ -262,8 +378,7 @@ def _resolve_paths(layout: Layout, ids: dict[int, str]) -> None:
             else:
                 path.append(name)
         block.path = tuple(path)
-    layout._index.clear()
-    layout.__post_init__()
+    layout._index = None
 
 
 def _string_value(text: str, line: KeyLine) -> str | None:

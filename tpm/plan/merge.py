@@ -183,7 +183,7 @@ def _verbatim(layout: Layout, change: Change) -> Change:
         if span is None:
             return change
         return _replace(change, layout.text[span[0] : span[1]])
-    block = layout.block(change.path[:-1]) if len(change.path) > 1 else layout.blocks[0]
+    block = layout.block(change.path[:-1])
     key = change.path[-1]
     line = layout.key(block, key) if block is not None and isinstance(key, str) else None
     if line is None or isinstance(change.new, dict) and block is None:
@@ -231,8 +231,8 @@ def _marked(layout: Layout, theirs_layout: Layout, c: Conflict, size: int) -> tu
         at = _end_of_section(layout, path[:-1])
         return at, at, "\n" + _markers("", theirs_text, size)
     table, key = path[:-1], path[-1]
-    block = layout.block(table) if table else layout.blocks[0]
-    theirs_block = theirs_layout.block(table) if table else theirs_layout.blocks[0]
+    block = layout.block(table)
+    theirs_block = theirs_layout.block(table)
     assert isinstance(key, str)
     their_line = theirs_layout.key(theirs_block, key) if theirs_block is not None else None
     theirs_text = theirs_layout.text[their_line.start : their_line.end] if their_line else ""

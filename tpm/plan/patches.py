@@ -302,8 +302,6 @@ def _where(path: Path) -> str:
 
 
 def _table_block(layout: Layout, path: Path) -> Block | None:
-    if not path:
-        return layout.blocks[0]
     return layout.block(path)
 
 
@@ -327,8 +325,7 @@ def _key_splices(layout: Layout, change: Change, order: int) -> list[_Splice]:
                 raise Unpatchable(f"{_where(change.path)} is a table that became a value")
         if sub is not None:
             return _table_splices(layout, change, sub, order)
-        n = len(change.path)
-        if any(b.path[:n] == change.path for b in layout.blocks):
+        if layout.has_under(change.path):
             raise Unpatchable(
                 f"{_where(change.path)} is written as [[{'.'.join(_names(change.path))}]] tables"
             )
@@ -432,7 +429,7 @@ def _section_position(layout: Layout, path: Path) -> int:
     """Where a new top-level table or first item of a section goes, in canonical order."""
     order = _field_order(())
     rank = _rank(order, str(path[0]))
-    at = layout.end(layout.blocks[0])
+    at = layout.end(layout.root())
     for block in layout.blocks[1:]:
         if _rank(order, block.names[0]) <= rank:
             at = max(at, layout.end(block))

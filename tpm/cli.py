@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trend": ("tpm.commands.trend", "slip trend: forecast finish, P80 and key milestones by date"),
     "export": (
         "tpm.commands.export",
-        "export as json, csv, ics (due dates), mermaid (gantt) or tjp (TaskJuggler)",
+        "export as json, csv, ics, mermaid, tjp (TaskJuggler), graphml or dot (the graph)",
     ),
     "merge": ("tpm.commands.merge", "merge BASE OURS THEIRS by item id and field (git driver)"),
     "git-setup": ("tpm.commands.git_setup", "make git merge plans/*.toml with tpm merge"),

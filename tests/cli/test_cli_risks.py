@@ -81,7 +81,9 @@ def test_terminal_register_is_the_default(run_cli: Run) -> None:
     assert second.index("key-person") == first.index("data-loss")
     order = [line.split()[1] for line in lines if line[:3].strip().rstrip(".").isdigit()]
     assert order == ["vendor-api", "data-loss", "key-person", "outage", "docs-late"]
-    assert "    near-critical path: docs" in out  # key-person ties data-loss; exposure decides
+    assert (
+        "    affects near-critical milestone docs" in out
+    )  # key-person ties data-loss; exposure decides
     assert "Key person leaves [x](javascript:alert(1))" in out  # one line per title
     assert "Stale (not reviewed within 14 days): data-loss, key-person" in out
 

@@ -97,7 +97,7 @@ def test_schedule_text_names_finish_margin_path_and_flags(run_cli: Any, plan_fil
     assert "finish   2026-03-06" in out
     assert "margin +5 days (early)" in out
     assert "critical path: a -> b -> d" in out
-    assert "near-critical (float <= 5): c" in out
+    assert "near-critical (float 0 to 5): c" in out
     assert "baseline none" in out
 
 
@@ -138,8 +138,12 @@ def test_dates_past_year_9999_are_a_clear_error(run_cli: Any, tmp_path: Path) ->
 def test_why_explains_and_suggests_for_unknown_ids(run_cli: Any, plan_file: Path) -> None:
     code, out, _err = run_cli("why", plan_file, "d")
     assert code == 0
-    assert "Driving chain (from the program start):" in out
-    assert "To pull it in: move b -> d (FS 0) earlier" in out
+    assert "Driving chain, from the program start:" in out
+    assert "To pull it in, finish b sooner (b -> d, FS)." in out
+    assert "It can start up to 2 working days earlier; then c holds it." in out
+    # b ends the program too: moving the link into d does not bring the finish in.
+    assert "The program finish does not come in" in out
+    assert "drives it" not in out and "from the after" not in out
     code, out, _err = run_cli("why", plan_file, "d", "--json")
     data = json.loads(out)
     assert [s["id"] for s in data["chain"]] == ["a", "b", "d"]

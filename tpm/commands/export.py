@@ -28,7 +28,8 @@ from tpm.plan.calendar import CalendarError
 from tpm.plan.model import Plan
 
 # name -> (module, renderer, input). The input is "report" (the snapshot with the forecast),
-# "report-quick" (without it: the format shows no forecast) or "plan" (renderer(plan, as_of)).
+# "report-quick" (without it: the format shows no forecast), "plan" (renderer(plan, as_of))
+# or "graph" (the networkx graph of the schedule: tpm.schedule.network.schedule_graph).
 # Order is the order of --help.
 FORMATS: dict[str, tuple[str, str, str]] = {
     "json": ("tpm.render.export.json", "render_json", "report"),
@@ -36,6 +37,8 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "ics": ("tpm.render.export.ics", "render_ics", "report-quick"),
     "mermaid": ("tpm.render.markdown.mermaid", "render_mermaid", "report-quick"),
     "tjp": ("tpm.render.export.tjp", "render_tjp", "plan"),
+    "graphml": ("tpm.render.export.graph", "render_graphml", "graph"),
+    "dot": ("tpm.render.export.graph", "render_dot", "graph"),
 }
 
 
@@ -45,6 +48,15 @@ def exporter(name: str) -> Callable[[Plan, dt.date], str]:
     render = getattr(importlib.import_module(module), function)
     if needs == "plan":
         return cast(Callable[[Plan, dt.date], str], render)
+    if needs == "graph":
+
+        def export_graph(plan: Plan, as_of: dt.date) -> str:
+            from tpm.schedule.network import schedule_graph
+            from tpm.schedule.scheduler import schedule
+
+            return cast(str, render(schedule_graph(schedule(plan, as_of))))
+
+        return export_graph
 
     def export(plan: Plan, as_of: dt.date) -> str:
         from tpm.report.data import build
@@ -62,7 +74,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-f",
         required=True,
         choices=list(FORMATS),
-        help="json (report data), csv (milestones), ics (due dates), mermaid (gantt)",
+        help="json (report data), csv (milestones), ics (due dates), mermaid (gantt), tjp "
+        "(TaskJuggler), graphml (yEd, Gephi) or dot (Graphviz): the dependency graph",
     )
     add_as_of_argument(parser)
     add_output_argument(parser)

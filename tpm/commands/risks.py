@@ -46,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
     from tpm.schedule.scheduler import critical_sets
 
     as_of = status_date(plan, args.as_of)
-    critical, near, why_not = critical_sets(plan, as_of)
+    critical, near, late, why_not = critical_sets(plan, as_of)
     if why_not:
         print(f"{args.plan}: note: critical-path exposure not checked: {why_not}", file=sys.stderr)
-    register = analyse_risks(plan, as_of, critical, near)
+    register = analyse_risks(plan, as_of, critical, near, late)
     if args.json:
         print_json(register.to_json())
     elif args.md:
@@ -77,7 +77,7 @@ def _review(plan: Plan, args: argparse.Namespace, as_of: dt.date, register: Risk
         )
     old = None
     if previous.plan is not None:
-        critical, near, _ = critical_sets(previous.plan, previous.as_of)
-        old = analyse_risks(previous.plan, previous.as_of, critical, near)
+        critical, near, late, _ = critical_sets(previous.plan, previous.as_of)
+        old = analyse_risks(previous.plan, previous.as_of, critical, near, late)
     rv = review(register, old, previous.as_of, previous.label)
     return render_risk_review(rv, plan.program.name)

@@ -383,20 +383,18 @@ def _event_side(
 
 
 def _backward(net: Network, f: Floats, dur: Floats, es: Floats, ef: Floats) -> Ints:
-    """Late dates as tpm.schedule.cpm.Cpm._late, and how many runs each row was critical in.
+    """How many runs each row was critical in: on a chain of driving links to the finish.
 
-    Reuses the matrices: ``dur`` becomes each row's span EF - ES and then its total float,
-    ``es`` becomes LS and ``ef`` becomes LF.
+    Late dates as tpm.schedule.cpm.Cpm._late but against the program finish only: due dates
+    are left out, so a zero float means "on a critical path" (tpm.schedule.network), never
+    "misses its own due date". Reuses the matrices: ``dur`` becomes each row's span EF - ES
+    and then its total float, ``es`` becomes LS and ``ef`` becomes LF.
     """
     np.subtract(ef, es, out=dur)
     late, slack = np.empty(dur.shape[1]), np.empty(dur.shape[1])
     fixed = net.fixed_start
     for i in reversed(net.order):
-        d = net.due[i] if net.kind[i] != DONE else None  # a missed due on done work is history
-        if d is not None:
-            np.minimum(f, d, out=late)
-        else:
-            late[:] = f
+        late[:] = f
         for s, code, lag in net.succs[i]:
             if fixed[s] is not None or net.kind[s] == DONE:
                 continue  # a started or done successor is not driven by its links

@@ -52,7 +52,7 @@ class MilestoneForecast:
     due: dt.date | None
     finish: Quantiles | None  # only for milestones with a due date
     on_time: float | None  # share of runs finishing on or before the due date
-    criticality: float  # share of runs in which it was critical (total float <= 0)
+    criticality: float  # share of runs in which it was on a critical path
 
 
 @dataclass(frozen=True)

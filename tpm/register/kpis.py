@@ -14,7 +14,9 @@ status date (measurements dated after it are ignored, as if not yet taken):
   amber band (target to amber threshold), or, without an amber band, smaller than 1% of the
   KPI's size (the largest of |target| and the window's |values|);
 - the change since the previous measurement and, optionally, since a date (the last report);
-- staleness: no measurement within ``cadence_days`` before the status date.
+- staleness: no measurement within ``cadence_days`` before the status date; a KPI never
+  measured is stale once ``cadence_days`` have passed since the program start (a new plan is
+  not stale on its first day).
 """
 
 from __future__ import annotations
@@ -165,7 +167,13 @@ def _history(kpi: Kpi, as_of: dt.date) -> list[Measurement]:
     return sorted((m for m in kpi.measurements if m.date <= as_of), key=lambda m: m.date)
 
 
-def analyse_kpi(kpi: Kpi, as_of: dt.date, trend_points: int, since: dt.date | None) -> KpiStatus:
+def analyse_kpi(
+    kpi: Kpi,
+    as_of: dt.date,
+    trend_points: int,
+    since: dt.date | None,
+    program_start: dt.date | None = None,
+) -> KpiStatus:
     """The status of one KPI (see :func:`analyse_kpis`)."""
     history = tuple(
         Point(m.date, m.value, rag_of(m.value, kpi), m.note) for m in _history(kpi, as_of)
@@ -205,7 +213,7 @@ def analyse_kpi(kpi: Kpi, as_of: dt.date, trend_points: int, since: dt.date | No
         since=since,
         change_since=change_since,
         trend=trend_of([(p.date, p.value) for p in window], kpi),
-        stale=days is None or days > kpi.cadence_days,
+        stale=_stale(days, as_of, kpi.cadence_days, program_start),
         days_since_measured=days,
         red_streak=streak,
         recent=tuple(p.value for p in window),
@@ -219,4 +227,14 @@ def analyse_kpis(plan: Plan, as_of: dt.date, since: dt.date | None = None) -> li
     measurement on or before that date.
     """
     points = plan.settings.kpi_trend_points
-    return [analyse_kpi(k, as_of, points, since) for k in sorted(plan.kpis, key=lambda k: k.id)]
+    start = plan.program.start
+    return [
+        analyse_kpi(k, as_of, points, since, start) for k in sorted(plan.kpis, key=lambda k: k.id)
+    ]
+
+
+def _stale(days: int | None, as_of: dt.date, cadence: int, program_start: dt.date | None) -> bool:
+    """Not measured within the cadence; never measured counts from the program start."""
+    if days is None:
+        return program_start is None or (as_of - program_start).days > cadence
+    return days > cadence

@@ -28,7 +28,7 @@ from tpm.plan.model import Mitigation, Plan, Risk, RiskBands
 
 Band = Literal["low", "medium", "high", "critical"]
 BANDS: tuple[Band, ...] = ("low", "medium", "high", "critical")
-Exposure = Literal["critical", "near-critical", "none"]
+Exposure = Literal["critical", "late", "near-critical", "none"]
 
 HEAT_MAP_STATUSES: frozenset[str] = frozenset({"open", "mitigating", "accepted"})
 LIVE_STATUSES: frozenset[str] = HEAT_MAP_STATUSES | {"occurred"}
@@ -47,7 +47,7 @@ HYGIENE_CODES: tuple[str, ...] = (
     "no-milestone",
 )
 _CODE_ORDER = {code: i for i, code in enumerate(HYGIENE_CODES)}
-_EXPOSURE_RANK: dict[Exposure, int] = {"critical": 2, "near-critical": 1, "none": 0}
+_EXPOSURE_RANK: dict[Exposure, int] = {"critical": 3, "late": 2, "near-critical": 1, "none": 0}
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,15 @@ class RiskView:
     residual_band: Band
     affects: tuple[str, ...]
     exposure: Exposure
+    """The worst of what it affects: on a critical path, late, near-critical, or none."""
     exposed_milestones: tuple[str, ...]
+    """Every affected milestone that is critical, late or near-critical (in that order)."""
+    on_critical_path: tuple[str, ...]
+    """Affected milestones on a critical path."""
+    late_milestones: tuple[str, ...]
+    """Affected milestones off the critical path with negative float (a due date is missed)."""
+    near_critical_milestones: tuple[str, ...]
+    """Affected milestones off the critical path with float 0 to near_critical_days."""
     trigger: str
     follow_up: str
     proximity: dt.date | None
@@ -224,16 +232,18 @@ def analyse_risks(
     as_of: dt.date,
     critical: frozenset[str] = frozenset(),
     near_critical: frozenset[str] = frozenset(),
+    late: frozenset[str] = frozenset(),
 ) -> RiskRegister:
     """Score, band, map and check every risk of ``plan`` as of ``as_of``.
 
-    ``critical`` and ``near_critical`` are milestone ids from the schedule (pass none to skip
-    the exposure check). The result is deterministic: the same inputs give equal results.
+    ``critical``, ``near_critical`` and ``late`` are milestone ids from the schedule
+    (``Schedule.critical`` ...; pass none to skip the exposure check). The result is
+    deterministic: the same inputs give equal results.
     """
     bands = plan.settings.risk_bands
     cadence = plan.settings.review_cadence_days
     views = [
-        _view(r, as_of, bands, cadence, critical, near_critical)
+        _view(r, as_of, bands, cadence, (critical, late, near_critical))
         for r in plan.risks
         if r.status in LIVE_STATUSES
     ]
@@ -294,8 +304,7 @@ def _view(
     as_of: dt.date,
     bands: RiskBands,
     cadence: int,
-    critical: frozenset[str],
-    near_critical: frozenset[str],
+    sets: tuple[frozenset[str], frozenset[str], frozenset[str]],
 ) -> RiskView:
     score = risk.probability * risk.impact
     rp, ri = residual(risk)
@@ -306,9 +315,14 @@ def _view(
         )
     )
     active = [m for m in mitigations if m.status in ACTIVE_MITIGATION]
-    on_critical = tuple(sorted(set(risk.affects) & critical))
-    on_near = tuple(sorted((set(risk.affects) & near_critical) - critical))
-    exposure: Exposure = "critical" if on_critical else "near-critical" if on_near else "none"
+    critical, late, near_critical = sets
+    affects = set(risk.affects)
+    on_critical = tuple(sorted(affects & critical))
+    on_late = tuple(sorted((affects & late) - critical))
+    on_near = tuple(sorted((affects & near_critical) - critical - late))
+    exposure: Exposure = (
+        "critical" if on_critical else "late" if on_late else "near-critical" if on_near else "none"
+    )
     reviewed = risk.last_reviewed or risk.raised
     review_due = add_days(reviewed, cadence) if reviewed else None
     stale = review_due is None or review_due < as_of
@@ -329,7 +343,10 @@ def _view(
         residual_band=band_of(rp * ri, bands),
         affects=tuple(risk.affects),
         exposure=exposure,
-        exposed_milestones=on_critical + on_near,
+        exposed_milestones=on_critical + on_late + on_near,
+        on_critical_path=on_critical,
+        late_milestones=on_late,
+        near_critical_milestones=on_near,
         trigger=risk.trigger,
         follow_up=risk.follow_up,
         proximity=risk.proximity,
@@ -343,15 +360,13 @@ def _view(
         raised=risk.raised,
     )
     findings = sorted(
-        _hygiene(view, as_of, on_critical, on_near),
+        _hygiene(view, as_of),
         key=lambda f: (_CODE_ORDER[f.code], f.mitigation_id or ""),
     )
     return replace(view, findings=tuple(findings))
 
 
-def _hygiene(
-    v: RiskView, as_of: dt.date, on_critical: tuple[str, ...], on_near: tuple[str, ...]
-) -> list[Finding]:
+def _hygiene(v: RiskView, as_of: dt.date) -> list[Finding]:
     out: list[Finding] = []
 
     def add(code: str, message: str, mitigation_id: str | None = None) -> None:
@@ -376,10 +391,8 @@ def _hygiene(
                 f" (due {m.due.isoformat()})",
                 m.id,
             )
-    if on_critical:
-        add("exposure", "affects critical milestone" + _plural_ids(on_critical))
-    elif on_near:
-        add("exposure", "affects near-critical milestone" + _plural_ids(on_near))
+    if v.exposure != "none":
+        add("exposure", "affects " + exposure_text(v))
     if v.stale:
         if v.reviewed is None:
             add("stale", "never reviewed and has no raised date")
@@ -395,8 +408,18 @@ def _hygiene(
     return out
 
 
-def _plural_ids(ids: tuple[str, ...]) -> str:
-    return ("s " if len(ids) > 1 else " ") + ", ".join(ids)
+def exposure_text(v: RiskView) -> str:
+    """``milestone a on the critical path; late milestones b, c; near-critical milestone d``."""
+    parts = []
+    for ids, head, tail in (
+        (v.on_critical_path, "", " on the critical path"),
+        (v.late_milestones, "late ", ""),
+        (v.near_critical_milestones, "near-critical ", ""),
+    ):
+        if ids:
+            word = "milestones" if len(ids) > 1 else "milestone"
+            parts.append(f"{head}{word} {', '.join(ids)}{tail}")
+    return "; ".join(parts)
 
 
 def _jsonable(value: Any) -> Any:

@@ -18,6 +18,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from tpm.schedule.blockers import Blocker
+from tpm.schedule.cpm import EPS
 from tpm.schedule.scheduler import MilestoneSchedule, Schedule
 from tpm.schedule.why import Explanation
 
@@ -49,6 +50,7 @@ def schedule_data(sched: Schedule, with_milestones: bool = True) -> dict[str, An
         "critical_path": list(sched.critical_path),
         "critical_paths": [list(p) for p in sched.critical_paths],
         "paths_capped": sched.paths_capped,
+        "late": sorted(sched.late),
         "near_critical_days": num(sched.near_critical_days),
         "near_critical": sorted(sched.near_critical),
         "baseline": None
@@ -98,6 +100,11 @@ def _d(value: dt.date | None) -> str:
     return "null" if value is None else '"' + value.isoformat() + '"'
 
 
+def _late(status: str, total_float: float) -> bool:
+    """Late: not done and negative total float (a due date is missed); see Schedule.late."""
+    return status != "done" and total_float < -EPS
+
+
 def _row_json(row: tuple[Any, ...]) -> str:
     (ident, title, team, status, duration, remaining, es, ef, ls, lf, tf, ff, critical, near,
      start, finish, late_finish, due, base_start, base_finish, variance) = row  # fmt: skip
@@ -109,7 +116,8 @@ def _row_json(row: tuple[Any, ...]) -> str:
         f'"critical": {_BOOL[critical]}, '
         f'"start": {_d(start)}, "finish": {_d(finish)}, "title": {q(title)}, '
         f'"team": {q(team)}, "status": {q(status)}, "remaining": {_n(remaining)}, '
-        f'"near_critical": {_BOOL[near]}, "late_finish_date": {_d(late_finish)}, '
+        f'"near_critical": {_BOOL[near]}, "late": {_BOOL[_late(status, tf)]}, '
+        f'"late_finish_date": {_d(late_finish)}, '
         f'"due": {_d(due)}, "baseline_start": {_d(base_start)}, '
         f'"baseline_finish": {_d(base_finish)}, '
         f'"variance_days": {"null" if variance is None else int(variance)}}}'
@@ -141,6 +149,7 @@ def _row_data(row: tuple[Any, ...]) -> dict[str, Any]:
         "status": status,
         "remaining": num(remaining),
         "near_critical": near,
+        "late": _late(status, tf),
         "late_finish_date": late_finish.isoformat(),
         "due": iso(due),
         "baseline_start": iso(base_start),
@@ -206,7 +215,9 @@ def why_data(e: Explanation) -> dict[str, Any]:
         "total_float": num(e.total_float),
         "free_float": num(e.free_float),
         "critical": e.critical,
+        "late": e.late,
         "origin": e.origin,
+        "origin_id": e.origin_id or None,
         "chain": [
             {
                 "id": s.id,
@@ -218,6 +229,7 @@ def why_data(e: Explanation) -> dict[str, Any]:
                 "early_finish": num(s.early_finish),
                 "total_float": num(s.total_float),
                 "status": s.status,
+                "critical": s.critical,
                 "tied_with": list(s.tied_with),
             }
             for s in e.chain
@@ -226,8 +238,13 @@ def why_data(e: Explanation) -> dict[str, Any]:
         if pull is None
         else {
             "links": [{"id": p, "type": t, "lag": num(lag)} for p, t, lag in pull.links],
+            "moves": [
+                {"id": m.id, "type": m.type, "lag": num(m.lag), "action": m.action or None}
+                for m in pull.moves
+            ],
             "gain_days": num(pull.gain_days),
             "then_driven_by": pull.then_driven_by,
+            "finish_gain_days": num(pull.finish_gain_days),
         },
     }
 
@@ -269,6 +286,7 @@ def blockers_data(sched: Schedule, found: list[Blocker]) -> dict[str, Any]:
                         "type": h.type,
                         "lag": num(h.lag),
                         "cross_team": h.cross_team,
+                        "off_plan": h.off_plan or None,
                     }
                     for h in b.waiting_on
                 ],

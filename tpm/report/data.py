@@ -140,7 +140,7 @@ def build(
         # The same runs and seed as `tpm forecast` (tpm.forecast.defaults): the same numbers.
         n = min(runs, runs_for(len(live))) if runs else runs_for(len(live))
         fc = forecast(plan, as_of, n, DEFAULT_SEED, graph=sched.graph, per_milestone=False)
-    register = analyse_risks(plan, as_of, sched.critical, sched.near_critical)
+    register = analyse_risks(plan, as_of, sched.critical, sched.near_critical, sched.late)
     kpis = tuple(analyse_kpis(plan, as_of, since))
     blockers = _blockers(plan, sched, as_of)
     finish = sched.finish if any(m.status != "done" for m in live) else None

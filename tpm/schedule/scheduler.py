@@ -7,8 +7,10 @@ Public API (used by the CLI, the TUI, the report and the risk engine; keep it st
   date), ``finish`` (date), ``finish_offset``, ``target``, ``margin_days`` (working days
   from finish to target, positive = early, None without a target), ``critical_path`` (the
   driving chain, first of ``critical_paths``), ``critical_paths`` (every tied chain, at
-  most ``max_paths``), ``paths_capped``, ``near_critical`` (frozenset of ids: not critical,
-  float <= ``near_critical_days``), ``critical`` (frozenset of ids), ``milestones``
+  most ``max_paths``), ``paths_capped``, ``critical`` (frozenset of ids on a critical path:
+  see :mod:`tpm.schedule.network`), ``late`` (not done, negative float: a due date is
+  missed; may also be critical), ``near_critical`` (not critical, float 0 to
+  ``near_critical_days``), ``milestones``
   (``dict[str, MilestoneSchedule]`` in plan order, cancelled ones left out), ``cancelled``
   (ids), ``calendar`` (the :class:`~tpm.plan.calendar.WorkCalendar`), ``baseline``
   (:class:`BaselineVariance` or None). ``sched.milestone(id)`` gets one milestone without
@@ -40,8 +42,9 @@ from typing import Any
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Baseline, BaselineEntry, Milestone, Plan
-from tpm.schedule.cpm import DONE, EPS, INF, Cpm, critical_paths, free_float
+from tpm.schedule.cpm import DONE, EPS, Cpm, free_float
 from tpm.schedule.graph import Graph, build_graph
+from tpm.schedule.network import critical_chains, critical_nodes
 
 MAX_PATHS = 20
 """Default cap on the number of tied critical paths listed."""
@@ -120,7 +123,7 @@ class Schedule:
 
     @cached_property
     def _paths(self) -> tuple[tuple[tuple[str, ...], ...], bool]:
-        paths, capped = critical_paths(self.cpm(), self.max_paths)
+        paths, capped = critical_chains(self.cpm(), self.max_paths)
         ids = self.graph.ids
         return tuple(tuple(ids[i] for i in p) for p in paths), capped
 
@@ -141,20 +144,44 @@ class Schedule:
         return paths[0] if paths else ()
 
     @cached_property
+    def _on_path(self) -> frozenset[int]:
+        return critical_nodes(self.cpm())
+
+    @cached_property
     def critical(self) -> frozenset[str]:
-        """Ids with total float <= 0 (done milestones never are)."""
-        return self._floating(-INF, EPS)
+        """Ids on a critical path: a chain of driving links to the program finish (never done)."""
+        ids = self.graph.ids
+        return frozenset(ids[i] for i in self._on_path)
+
+    @cached_property
+    def late(self) -> frozenset[str]:
+        """Ids not done with negative total float: they (or work they drive) miss a due date.
+
+        A late milestone may also be critical; one that is not is never called critical.
+        """
+        kind, lf, ef, ids = self._cpm.kind, self._cpm.lf, self._cpm.ef, self.graph.ids
+        return frozenset(
+            ids[i] for i in range(len(ids)) if kind[i] != DONE and lf[i] - ef[i] < -EPS
+        )
 
     @cached_property
     def near_critical(self) -> frozenset[str]:
-        """Ids not critical but with total float <= ``near_critical_days`` (not done)."""
-        return self._floating(EPS, self.near_critical_days + EPS)
+        """Ids not critical, not done, with total float in 0..``near_critical_days``."""
+        return self._floating(-EPS, self.near_critical_days + EPS)
 
     def _floating(self, above: float, up_to: float) -> frozenset[str]:
-        """Ids of milestones not done whose total float is in (above, up_to]."""
-        kind, lf, ef, ids = self._cpm.kind, self._cpm.lf, self._cpm.ef, self.graph.ids
+        """Ids off the critical path, not done, with total float in (above, up_to]."""
+        kind, lf, ef, ids, on = (
+            self._cpm.kind,
+            self._cpm.lf,
+            self._cpm.ef,
+            self.graph.ids,
+            self._on_path,
+        )
         return frozenset(
-            ids[i] for i in range(len(ids)) if kind[i] != DONE and above < lf[i] - ef[i] <= up_to
+            ids[i]
+            for i in range(len(ids))
+            if kind[i] != DONE and above < lf[i] - ef[i] <= up_to and i not in on
         )
 
     def milestone(self, milestone_id: str) -> MilestoneSchedule:
@@ -182,12 +209,13 @@ class Schedule:
         near_limit = self.near_critical_days + EPS
         finish_date, finish_offset, side_l = cal.finish_date, cal.finish_offset, c.side
         dates = self._dates
+        on_path = self._on_path
         for i in range(first, len(items) if last is None else last):
             m = items[i]
             es, ef, ls, lf = es_l[i], ef_l[i], ls_l[i], lf_l[i]
             total = lf - ef
             done = kind_l[i] == DONE
-            critical = not done and total <= EPS
+            critical = i in on_path
             start, finish = dates(i)
             entry = entries.get(m.id) if entries else None
             yield (
@@ -204,7 +232,7 @@ class Schedule:
                 total,
                 free_float(graph, es_l, ef_l, fixed_l, project, i),
                 critical,
-                not done and not critical and total <= near_limit,
+                not done and not critical and -EPS < total <= near_limit,
                 start,
                 finish,
                 cal.event_date(lf, side_l[i] == 1) if m.duration == 0 else finish_date(lf, ls),
@@ -432,8 +460,10 @@ def schedule(
     return Scheduler(plan, as_of, baseline=baseline, max_paths=max_paths).current
 
 
-def critical_sets(plan: Plan, as_of: dt.date) -> tuple[frozenset[str], frozenset[str], str]:
-    """Critical and near-critical milestone ids, for the risk register's exposure.
+def critical_sets(
+    plan: Plan, as_of: dt.date
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], str]:
+    """Critical, near-critical and late milestone ids, for the risk register's exposure.
 
     Returns empty sets and a reason when the schedule cannot be computed (the dates leave
     the calendar's range); the risk register is still useful then, only without
@@ -442,5 +472,5 @@ def critical_sets(plan: Plan, as_of: dt.date) -> tuple[frozenset[str], frozenset
     try:
         result = schedule(plan, as_of)
     except ValueError as exc:  # CalendarError, GraphError: tpm check reports these
-        return frozenset(), frozenset(), f"the schedule cannot be computed ({exc})"
-    return result.critical, result.near_critical, ""
+        return frozenset(), frozenset(), frozenset(), f"the schedule cannot be computed ({exc})"
+    return result.critical, result.near_critical, result.late, ""

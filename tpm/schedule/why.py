@@ -7,7 +7,12 @@ actual start, or a done milestone. Ties are reported at each step; the chain fol
 first in plan order.
 
 ``pull_in`` names the link(s) into the milestone that would have to move to bring it
-earlier, and by how much at most before something else drives it (``gain_days``).
+earlier, what can move on each (finish or start the predecessor sooner, shorten a lag), how
+far the milestone can come in before something else holds it (``gain_days``) and how far
+the program finish would then come in (``finish_gain_days``, from a re-run of the forward
+pass). It never promises a gain that cannot happen: a done predecessor cannot finish sooner
+and a lag at or below zero cannot be shortened, so a driving link with both is ``stuck`` and
+the gain is 0.
 """
 
 from __future__ import annotations
@@ -42,6 +47,21 @@ class Step:
     lag: float | None
     tied_with: tuple[str, ...]
     """Other predecessors that drive this step's start just as hard."""
+    critical: bool = False
+    """On a critical path (Schedule.critical)."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """One driving link into the milestone and what can move on it."""
+
+    id: str
+    """The predecessor."""
+    type: str
+    lag: float
+    action: str
+    """``finish sooner``, ``start sooner`` (SS/SF links), ``shorten the lag``, both joined
+    with ``or``, or "" when nothing can move (a done predecessor and no positive lag)."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +71,19 @@ class PullIn:
     links: tuple[tuple[str, str, float], ...]
     """(predecessor, type, lag) of every driving link into the milestone."""
     gain_days: float
-    """Working days it can come in by moving those links before the next constraint binds."""
+    """Working days it can come in by moving those links before the next constraint binds;
+    at most the lag of a link from a done predecessor, 0 when a driving link cannot move."""
     then_driven_by: str
     """What would drive it next: a milestone id, 'status date' or 'program start'."""
+    moves: tuple[Move, ...] = ()
+    """Each driving link and what can move on it (same order as ``links``)."""
+    finish_gain_days: float = 0.0
+    """Working days the program finish comes in if the milestone comes in ``gain_days``."""
+
+    @property
+    def stuck(self) -> tuple[str, ...]:
+        """Predecessors whose driving link cannot move (done, no positive lag)."""
+        return tuple(m.id for m in self.moves if not m.action)
 
 
 @dataclass(frozen=True)
@@ -68,12 +98,18 @@ class Explanation:
     total_float: float
     free_float: float
     critical: bool
+    """On a critical path (Schedule.critical)."""
+    late: bool
+    """Not done with negative total float: it (or work it drives) misses a due date."""
     origin: str
-    """What starts the chain: 'program start', 'status date', 'actual start' or 'after X (done)'."""
+    """What starts the chain: 'program start', 'status date', 'actual start' (of the first
+    step) or 'done predecessor' (``origin_id``, the first step, is done)."""
     chain: tuple[Step, ...]
     """From the head of the chain to the milestone itself (last)."""
     pull_in: PullIn | None
     """None when no link drives it (it starts at its origin)."""
+    origin_id: str = ""
+    """The first step's id when the origin is an actual start or a done predecessor."""
 
 
 def explain(plan: Plan, sched: Schedule, milestone_id: str) -> Explanation:
@@ -97,12 +133,13 @@ def explain(plan: Plan, sched: Schedule, milestone_id: str) -> Explanation:
         first = drivers[0]
         chain[-1] = (current, first, chain[-1][2])
         if cpm.kind[first[0]] == DONE:
-            origin = f"after {ids[first[0]]} (done)"
+            origin = "done predecessor"
             chain.append((first[0], None, ()))
             current = None
         else:
             current = first[0]
     chain.reverse()
+    on_path = sched.critical
     steps = []
     for i, incoming, tied in chain:
         # ``incoming`` is the driving link into this node from the previous step.
@@ -120,6 +157,7 @@ def explain(plan: Plan, sched: Schedule, milestone_id: str) -> Explanation:
                 link_type=None if incoming is None else LINK_NAME[incoming[1]],
                 lag=None if incoming is None else incoming[2],
                 tied_with=tied,
+                critical=m.id in on_path,
             )
         )
     me = sched.milestone(milestone_id)
@@ -132,9 +170,11 @@ def explain(plan: Plan, sched: Schedule, milestone_id: str) -> Explanation:
         total_float=me.total_float,
         free_float=me.free_float,
         critical=me.critical,
+        late=me.status != "done" and me.total_float < -EPS,
         origin=origin,
         chain=tuple(steps),
         pull_in=_pull_in(cpm, node, ids),
+        origin_id=ids[chain[0][0]] if origin in ("actual start", "done predecessor") else "",
     )
 
 
@@ -184,4 +224,39 @@ def _pull_in(cpm: Cpm, s: int, ids: tuple[str, ...]) -> PullIn | None:
         if value > best + EPS:
             best, by = value, ids[p]
     links = tuple((ids[p], LINK_NAME[code], lag) for p, code, lag in drivers)
-    return PullIn(links=links, gain_days=round(cpm.es[s] - best, 6), then_driven_by=by)
+    moves = tuple(
+        Move(ids[p], LINK_NAME[code], lag, _action(cpm, p, code, lag)) for p, code, lag in drivers
+    )
+    gain = max(0.0, cpm.es[s] - best)
+    for m in moves:
+        if "sooner" not in m.action and m.lag < gain:  # done: at most its lag can go
+            gain, by = max(0.0, m.lag), m.id
+    return PullIn(
+        links=links,
+        gain_days=round(gain, 6),
+        then_driven_by=by,
+        moves=moves,
+        finish_gain_days=round(_finish_gain(cpm, s, cpm.es[s] - gain), 6) if gain else 0.0,
+    )
+
+
+def _action(cpm: Cpm, p: int, code: int, lag: float) -> str:
+    """What can move on a driving link from p: "" when nothing can."""
+    options = []
+    if cpm.kind[p] != DONE:
+        options.append("finish sooner" if code in (FS, FF) else "start sooner")
+    if lag > EPS:
+        options.append("shorten the lag")
+    return " or ".join(options)
+
+
+def _finish_gain(cpm: Cpm, s: int, es: float) -> float:
+    """How far the program finish comes in if node s (not started) could start at ``es``.
+
+    Works on ``cpm``, a private copy (Schedule.cpm()): pins s's start and re-runs the
+    forward pass from it.
+    """
+    before = cpm.finish
+    cpm.fixed_es[s] = es
+    cpm.forward(cpm.graph.position[s], (s,))
+    return max(0.0, before - max(cpm.ef, default=0.0))

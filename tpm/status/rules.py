@@ -130,20 +130,21 @@ def _critical_unmitigated(f: Facts, rules: StatusRules) -> Finding | None:
 
 
 def _critical_open(f: Facts, rules: StatusRules) -> Finding | None:
-    ids = sorted(
-        r.id
+    live = sorted(
+        (r.id, r.status)
         for r in f.risks
         if r.band == "critical"
         and (r.status == "accepted" or (r.status in _LIVE and r.active_mitigation))
     )
-    if not ids:
+    if not live:
         return None
+    # Each risk says its own status: an occurred risk is neither mitigating nor accepted.
     return Finding(
         "risks.critical-open",
         "amber",
-        f"{_plural(len(ids), 'critical risk')} still open (mitigating or accepted): "
-        f"{_listing(ids)}.",
-        tuple(ids),
+        f"{_plural(len(live), 'critical risk')} not closed: "
+        f"{_listing([f'{i} ({status})' for i, status in live])}.",
+        tuple(i for i, _status in live),
     )
 
 
@@ -257,7 +258,7 @@ def _blockers_many(f: Facts, rules: StatusRules) -> Finding | None:
     return Finding(
         "blockers.critical-many",
         "red",
-        f"{_plural(len(ids), 'critical-path milestone')} blocked or waiting "
+        f"{_plural(len(ids), 'milestone')} on the critical path blocked or waiting "
         f"(red at {rules.blockers_red_count}): {_listing(ids)}.",
         tuple(ids),
     )
@@ -270,7 +271,8 @@ def _blockers_critical(f: Facts, rules: StatusRules) -> Finding | None:
     return Finding(
         "blockers.critical",
         "amber",
-        f"{_plural(len(ids), 'critical-path milestone')} blocked or waiting: {_listing(ids)}.",
+        f"{_plural(len(ids), 'milestone')} on the critical path blocked or waiting: "
+        f"{_listing(ids)}.",
         tuple(ids),
     )
 
@@ -331,7 +333,8 @@ RULES: tuple[Rule, ...] = (
         "risks.critical-open",
         "risks",
         "amber",
-        "a critical risk is being mitigated, or was accepted",
+        "a critical risk is not closed but has an active mitigation (open, mitigating or "
+        "occurred), or was accepted",
         _critical_open,
     ),
     Rule(
@@ -387,14 +390,15 @@ RULES: tuple[Rule, ...] = (
         "blockers.critical-many",
         "blockers",
         "red",
-        "at least `blockers_red_count` (default 3) critical milestones are blocked or waiting",
+        "at least `blockers_red_count` (default 3) milestones on the critical path are blocked "
+        "or waiting",
         _blockers_many,
     ),
     Rule(
         "blockers.critical",
         "blockers",
         "amber",
-        "a critical milestone is blocked or waiting (fewer than `blockers_red_count`)",
+        "a milestone on the critical path is blocked or waiting (fewer than `blockers_red_count`)",
         _blockers_critical,
     ),
     Rule(
@@ -431,11 +435,16 @@ def green_finding(area: Area, f: Facts, rules: StatusRules) -> Finding:
     if area == "kpis":
         if not f.kpis:
             return Finding("kpis.on-target", "green", "No KPIs defined.")
-        return Finding(
-            "kpis.on-target",
-            "green",
-            f"All {_plural(len(f.kpis), 'KPI')} at target and measured within their cadence.",
-        )
+        unmeasured = sum(1 for k in f.kpis if not k.rags)
+        measured = len(f.kpis) - unmeasured
+        if not measured:
+            text = f"{_plural(unmeasured, 'KPI')}, not measured yet (still within the cadence)."
+        else:
+            text = f"All {_plural(measured, 'KPI')} at target and measured within their cadence"
+            if unmeasured:
+                text += f"; {unmeasured} not measured yet (still within the cadence)"
+            text += "."
+        return Finding("kpis.on-target", "green", text)
     if not f.blockers:
         return Finding("blockers.clear", "green", "Nothing is blocked.")
     return Finding(

@@ -157,7 +157,7 @@ def _risks(plan: Plan, as_of: dt.date, sched: Schedule | None) -> RiskRegister:
 
     if sched is None:
         return analyse_risks(plan, as_of)
-    return analyse_risks(plan, as_of, sched.critical, sched.near_critical)
+    return analyse_risks(plan, as_of, sched.critical, sched.near_critical, sched.late)
 
 
 def markdown(data: ReportData) -> str:

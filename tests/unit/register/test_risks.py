@@ -165,16 +165,37 @@ def test_closed_risks_are_not_in_the_register_and_have_no_findings() -> None:
     assert register.risks == () and register.findings == () and register.closed == ("x",)
 
 
-def test_exposure_message_names_the_milestones() -> None:
+def test_exposure_message_names_each_milestone_with_its_own_word() -> None:
+    # Only a and b are on the critical path: c (near-critical) and d (late against a due
+    # date) are never called critical.
     register = analyse_risks(
-        _plan(_risk(affects=["a", "b", "c"])),
+        _plan(_risk(affects=["a", "b", "c", "d"])),
         AS_OF,
         critical=frozenset({"a", "b"}),
         near_critical=frozenset({"c"}),
+        late=frozenset({"b", "d"}),
     )
     view = register.risks[0]
-    assert view.exposure == "critical" and view.exposed_milestones == ("a", "b", "c")
-    assert [f.message for f in view.findings] == ["affects critical milestones a, b"]
+    assert view.exposure == "critical" and view.exposed_milestones == ("a", "b", "d", "c")
+    assert view.on_critical_path == ("a", "b")
+    assert (view.late_milestones, view.near_critical_milestones) == (("d",), ("c",))
+    assert [f.message for f in view.findings] == [
+        "affects milestones a, b on the critical path; late milestone d; near-critical milestone c"
+    ]
+
+
+def test_a_late_milestone_ranks_between_critical_and_near_critical_exposure() -> None:
+    plan = _plan(
+        _risk("near", p=3, i=4, affects=["c"]),
+        _risk("late", p=3, i=4, affects=["d"]),
+        _risk("crit", p=3, i=4, affects=["b"]),
+    )
+    register = analyse_risks(plan, AS_OF, frozenset({"b"}), frozenset({"c"}), frozenset({"d"}))
+    assert [(r.id, r.exposure) for r in register.risks] == [
+        ("crit", "critical"),
+        ("late", "late"),
+        ("near", "near-critical"),
+    ]
 
 
 def test_register_order_score_then_exposure_then_id() -> None:

@@ -1,4 +1,4 @@
-"""Blockers: blocked and waiting milestones, ranked by critical, slip, downstream, age."""
+"""Blockers: blocked and waiting milestones, ranked by finish slip, downstream reach, age."""
 
 from __future__ import annotations
 
@@ -57,7 +57,9 @@ def test_waiting_milestone_due_now_on_an_unfinished_predecessor_of_another_team(
     found = _found(plan)
     assert set(found) == {"w"}  # "free" has float left, so it need not start yet
     w = found["w"]
-    assert w.kind == "waiting" and w.reason == "waiting on p"  # type: ignore[attr-defined]
+    # p started on Monday with no progress: two days in, it runs two days over its plan.
+    assert w.kind == "waiting"  # type: ignore[attr-defined]
+    assert w.reason == "waiting on p (running 2 working days over its duration)"  # type: ignore[attr-defined]
     assert w.cross_team  # type: ignore[attr-defined]
     [holder] = w.waiting_on  # type: ignore[attr-defined]
     assert (holder.id, holder.team, holder.status, holder.type) == ("p", "api", "in_progress", "FS")
@@ -71,7 +73,7 @@ def test_started_predecessor_does_not_hold_a_start_to_start_successor() -> None:
     assert _found(plan) == {}
 
 
-def test_ranking_critical_then_slip_then_downstream_then_age() -> None:
+def test_ranking_slip_then_downstream_then_age() -> None:
     plan = plan_of(
         ms("old", 1, status="blocked", blocked_reason="r", blocked_since=dt.date(2026, 1, 1)),
         ms("big", 1, status="blocked", blocked_reason="r", blocked_since=MONDAY),
@@ -85,6 +87,80 @@ def test_ranking_critical_then_slip_then_downstream_then_age() -> None:
     assert order == ["crit", "big", "old"]
     ages = {b.id: b.age_days for b in blockers(plan, sched, WED)}
     assert ages == {"crit": None, "big": 2, "old": 62}
+
+
+def test_a_blocker_that_costs_nothing_never_outranks_one_that_costs_days() -> None:
+    # "due" is blocked with negative float against its own due date, but the program
+    # finish does not wait on it: 0 days of slip. "slow" has 1 day of float: stuck 5 more
+    # days, it moves the finish by 4. It ranks first even though "due" has negative float.
+    plan = plan_of(
+        ms("due", 1, status="blocked", blocked_reason="r", due=dt.date(2026, 3, 3)),
+        ms("slow", 11, status="blocked", blocked_reason="r"),
+        ms("long", 12),
+    )
+    found = blockers(plan, schedule(plan, WED), WED)
+    assert [(b.id, b.slip_days, b.critical) for b in found] == [
+        ("slow", 4, False),
+        ("due", 0, False),
+    ]
+    assert found[1].total_float < 0
+
+
+@pytest.mark.parametrize(
+    ("predecessor", "why"),
+    [
+        pytest.param({}, None, id="on-plan-not-a-blocker"),
+        pytest.param({"status": "blocked", "blocked_reason": "vendor"}, "blocked", id="blocked"),
+        pytest.param({"due": dt.date(2026, 3, 3)}, "overdue: due 2026-03-03", id="overdue"),
+        pytest.param(
+            {"due": dt.date(2026, 3, 5)},
+            "will miss its due date 2026-03-05",
+            id="will-miss-its-due-date",
+        ),
+        pytest.param(
+            {"status": "in_progress", "actual_start": dt.date(2026, 2, 23)},
+            "running 7 working days over its duration",
+            id="running-over",
+        ),
+    ],
+)
+def test_waiting_only_when_the_predecessor_is_off_its_own_plan(
+    predecessor: dict[str, object], why: str | None
+) -> None:
+    # w must start now (its due date leaves it no float) and waits on p (3 days of work).
+    plan = plan_of(
+        ms("p", 3, **predecessor),  # type: ignore[arg-type]
+        ms("w", 2, "p", due=dt.date(2026, 3, 5)),
+        start=dt.date(2026, 2, 23),
+    )
+    found = {b.id: b for b in blockers(plan, schedule(plan, WED), WED)}
+    waiting = found.get("w")
+    if why is None:
+        assert waiting is None
+        return
+    assert waiting is not None and waiting.kind == "waiting"
+    assert waiting.reason == f"waiting on p ({why})"
+    assert waiting.waiting_on[0].off_plan == why
+
+
+def test_a_predecessor_behind_its_baseline_makes_the_wait_abnormal() -> None:
+    from tpm.plan.model import Baseline, BaselineEntry
+
+    plan = plan_of(ms("p", 3), ms("w", 2, "p", due=dt.date(2026, 3, 5)))
+    on_plan = blockers(plan, schedule(plan, WED), WED)
+    assert on_plan == []
+    entry = BaselineEntry(id="p", start=MONDAY, finish=MONDAY)
+    base = Baseline(name="b", recorded=MONDAY, finish=MONDAY, milestones=[entry])
+    late = plan.model_copy(update={"baselines": [base]})
+    [w] = blockers(late, schedule(late, WED), WED)
+    assert w.reason.startswith("waiting on p (") and "behind its baseline" in w.reason
+
+
+def test_a_fresh_starter_plan_has_no_blocker() -> None:
+    from tpm.commands.init import starter_plan
+
+    plan = starter_plan("demo", MONDAY)
+    assert blockers(plan, schedule(plan, MONDAY), MONDAY) == []
 
 
 def test_nothing_blocked_gives_an_empty_list() -> None:

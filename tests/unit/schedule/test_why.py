@@ -55,7 +55,8 @@ def test_chain_stops_at_a_done_predecessor_and_at_an_actual_start() -> None:
     )
     sched = schedule(plan, dt.date(2026, 3, 3))
     e = explain(plan, sched, "s")
-    assert e.origin == "after d (done)" and [s.id for s in e.chain] == ["d", "s"]
+    assert (e.origin, e.origin_id) == ("done predecessor", "d")
+    assert [s.id for s in e.chain] == ["d", "s"]
     assert explain(plan, sched, "p").origin == "actual start"
 
 
@@ -65,3 +66,69 @@ def test_unknown_or_cancelled_ids_are_not_scheduled() -> None:
     for ident in ("nope", "x"):
         with pytest.raises(NotScheduled):
             explain(plan, sched, ident)
+
+
+def _why_text(plan, as_of: dt.date, ident: str) -> str:  # type: ignore[no-untyped-def]
+    from tpm.render.text.schedule import render_why
+
+    return render_why(explain(plan, schedule(plan, as_of), ident))
+
+
+def test_a_done_predecessor_with_no_lag_promises_no_gain() -> None:
+    # d finished on Wednesday, after the status date (Tuesday): s waits for it through a
+    # link with no lag. Nothing on that link can move, so why promises no gain.
+    wed = dt.date(2026, 3, 4)
+    plan = plan_of(
+        ms("d", 3, status="done", actual_start=MONDAY, actual_finish=wed),
+        ms("s", 2, "d"),
+    )
+    e = explain(plan, schedule(plan, dt.date(2026, 3, 3)), "s")
+    assert e.pull_in is not None
+    assert e.pull_in.stuck == ("d",) and e.pull_in.gain_days == 0
+    assert e.pull_in.finish_gain_days == 0
+    text = _why_text(plan, dt.date(2026, 3, 3), "s")
+    assert "d is done and the link has no lag" in text
+    assert "earlier" not in text and "comes in by" not in text
+    assert "Driving chain, from d, which is done:" in text
+
+
+def test_a_done_predecessor_with_a_lag_offers_only_the_lag() -> None:
+    wed = dt.date(2026, 3, 4)
+    plan = plan_of(
+        ms("d", 3, status="done", actual_start=MONDAY, actual_finish=wed),
+        ms("s", 2, ("d", "FS", 2)),
+    )
+    e = explain(plan, schedule(plan, dt.date(2026, 3, 3)), "s")
+    assert e.pull_in is not None
+    [move] = e.pull_in.moves
+    assert move.action == "shorten the lag"
+    # s starts on day 3 + lag 2 = 5 and the status date is day 1, but only the lag can go:
+    # it gains 2 days, not 4.
+    assert e.pull_in.gain_days == 2 and e.pull_in.then_driven_by == "d"
+    text = _why_text(plan, dt.date(2026, 3, 3), "s")
+    assert "To pull it in, shorten the lag (d -> s, FS +2; d is done)." in text
+    assert "finish d sooner" not in text
+    assert "It can start up to 2 working days earlier; then d holds it." in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "finish_gain"),
+    [
+        pytest.param({}, 3, id="critical-finish-comes-in"),
+        pytest.param({"long": 20}, 0, id="off-the-path-finish-does-not-move"),
+    ],
+)
+def test_the_finish_gain_is_what_the_program_finish_really_gains(
+    extra: dict[str, int], finish_gain: float
+) -> None:
+    items = [ms("a", 5), ms("b", 2), ms("s", 4, "a", "b")]
+    items += [ms(k, v) for k, v in extra.items()]
+    plan = plan_of(*items)
+    e = explain(plan, schedule(plan, MONDAY), "s")
+    assert e.pull_in is not None and e.pull_in.gain_days == 3
+    assert e.pull_in.finish_gain_days == finish_gain
+    text = _why_text(plan, MONDAY, "s")
+    if finish_gain:
+        assert "The program finish then comes in by up to 3 working days." in text
+    else:
+        assert "The program finish does not move: it is not on the critical path." in text

@@ -67,7 +67,16 @@ def _action(m: MitigationView | None) -> str:
 def _exposure(r: RiskView) -> str:
     if r.exposure == "none":
         return ""
-    return f"{r.exposure}: " + ", ".join(md_cell(m) for m in r.exposed_milestones)
+    parts = [
+        f"{word}: " + ", ".join(md_cell(m) for m in ids)
+        for word, ids in (
+            ("critical path", r.on_critical_path),
+            ("late", r.late_milestones),
+            ("near-critical", r.near_critical_milestones),
+        )
+        if ids
+    ]
+    return "; ".join(parts)
 
 
 def _status(r: RiskView) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from tpm.register.risks import Band, MitigationView, RiskRegister, RiskView
+from tpm.register.risks import Band, MitigationView, RiskRegister, RiskView, exposure_text
 from tpm.render.markdown.risks import PROBABILITY_WORDS, summary_line
 
 BAND_LETTER: dict[Band, str] = {"low": "L", "medium": "M", "high": "H", "critical": "C"}
@@ -89,7 +89,7 @@ def _risk_block(n: int, r: RiskView, as_of: dt.date) -> list[str]:
     )
     lines = [head, f"    {one_line(r.title)}"]
     if r.exposure != "none":
-        lines.append(f"    {r.exposure} path: {', '.join(r.exposed_milestones)}")
+        lines.append(f"    affects {exposure_text(r)}")
     if r.next_action is not None:
         lines.append(f"    next: {_mitigation(r.next_action, as_of)}")
     else:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from tpm.schedule.blockers import Blocker
 from tpm.schedule.scheduler import Schedule
-from tpm.schedule.why import Explanation
+from tpm.schedule.why import Explanation, Move
 
 SHOWN_PATHS = 5
 """Tied critical paths listed in the text output (all of them are in --json)."""
@@ -17,6 +17,14 @@ SHOWN_STEPS = 30
 """Steps of a ``why`` chain shown: the head and the last ones (all of them are in --json)."""
 SHOWN_LINKS = 5
 SHOWN_IDS = 12
+SHOWN_ON = 3
+"""Predecessors listed in the "on" column of ``tpm blockers`` before "+N more"."""
+
+
+def bounded(ids: Sequence[str], limit: int = SHOWN_ON) -> str:
+    """``a, b, c +2 more``: at most ``limit`` ids, then how many are left out."""
+    shown = ", ".join(ids[:limit])
+    return shown + (f" +{len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def chain(ids: Sequence[str]) -> str:
@@ -87,9 +95,12 @@ def render_schedule(sched: Schedule) -> str:
             out.append(f"  {k}. " + chain(path))
         if len(paths) > SHOWN_PATHS:
             out.append(f"  ... {len(paths) - SHOWN_PATHS} more in --json")
+    late = sorted(sched.late, key=lambda i: sched.graph.index[i])
+    if late:
+        out.append("late (negative float: a due date is missed): " + ", ".join(late))
     near = sorted(sched.near_critical, key=lambda i: sched.graph.index[i])
     limit = days(sched.near_critical_days)
-    out.append(f"near-critical (float <= {limit}): " + (", ".join(near) or "none"))
+    out.append(f"near-critical (float 0 to {limit}): " + (", ".join(near) or "none"))
     if sched.cancelled:
         out.append("cancelled: " + ", ".join(sched.cancelled))
     out.append("")
@@ -111,7 +122,7 @@ def render_schedule(sched: Schedule) -> str:
     ]
     rows = []
     for m in sched.milestones.values():
-        flag = "critical" if m.critical else ("near" if m.near_critical else "")
+        flag = "critical" if m.critical else ("near-critical" if m.near_critical else "")
         if m.total_float < -1e-9 and m.status != "done":
             flag += " late"
         rows.append(
@@ -146,17 +157,38 @@ _ORIGIN_ALONE = {
 }
 
 
+def _state(e: Explanation) -> str:
+    if e.status == "done":
+        return "done"
+    if e.critical:
+        return "critical" + (f", late: float {days(e.total_float)}" if e.late else "")
+    if e.late:
+        return f"late: float {days(e.total_float)}, not on the critical path"
+    return f"float {days(e.total_float)}"
+
+
+def chain_head(e: Explanation) -> str:
+    """``Driving chain, from the program start:`` and its variants, in plain words."""
+    if e.origin == "done predecessor":
+        return f"Driving chain, from {e.origin_id}, which is done:"
+    if e.origin == "actual start":
+        return f"Driving chain, from {e.origin_id}, which has started:"
+    return f"Driving chain, from the {e.origin}:"
+
+
 def render_why(e: Explanation) -> str:
     """The ``tpm why`` explanation: the driving chain and the link to move."""
-    state = "critical" if e.critical else f"float {days(e.total_float)}"
-    out = [f"{e.id}: {e.title}", f"  {e.status}, starts {e.start}, finishes {e.finish} ({state})"]
+    out = [
+        f"{e.id}: {e.title}",
+        f"  {e.status}, starts {e.start}, finishes {e.finish} ({_state(e)})",
+    ]
     out.append("")
     if e.status == "done":
         out.append("It is done: it sits at its actual dates.")
     elif len(e.chain) == 1:
         out.append(_ORIGIN_ALONE.get(e.origin, f"Nothing drives its start but the {e.origin}."))
     else:
-        out.append(f"Driving chain (from the {e.origin}):")
+        out.append(chain_head(e))
         rows = []
         steps = list(e.chain)
         if len(steps) > SHOWN_STEPS:
@@ -181,23 +213,62 @@ def render_why(e: Explanation) -> str:
             )
         headers = ["milestone", "link in", "start", "finish", "float", "status", "tied with"]
         out.append(table(headers, rows, right={4}))
-    out.append("")
-    pull = e.pull_in
     if e.status == "done":
-        out.pop()  # the blank line before the pull-in advice
-    elif pull is None:
-        out.append("To pull it in: no link to move; shorten it or add people.")
-    else:
-        shown = [f"{p} -> {e.id} ({t} {signed(lag)})" for p, t, lag in pull.links[:SHOWN_LINKS]]
-        if len(pull.links) > SHOWN_LINKS:
-            shown.append(f"{len(pull.links) - SHOWN_LINKS} more tied links")
-        links = " and ".join(shown)
-        out.append(
-            f"To pull it in: move {links} earlier (finish the predecessor sooner or shorten "
-            f"the lag); it gains up to {days(pull.gain_days)} working days before "
-            f"{pull.then_driven_by} drives it."
-        )
+        return "\n".join(out)
+    out.append("")
+    out.extend(pull_in_advice(e))
     return "\n".join(out)
+
+
+def _move(m: Move, target: str) -> str:
+    """``finish a sooner or shorten the lag (a -> b, FS +2)``."""
+    verbs = []
+    if "finish sooner" in m.action:
+        verbs.append(f"finish {m.id} sooner")
+    if "start sooner" in m.action:
+        verbs.append(f"start {m.id} sooner")
+    if "shorten the lag" in m.action:
+        verbs.append("shorten the lag")
+    lag = f" {signed(m.lag)}" if m.lag else ""
+    done = f"; {m.id} is done" if "sooner" not in m.action else ""
+    return " or ".join(verbs) + f" ({m.id} -> {target}, {m.type}{lag}{done})"
+
+
+def pull_in_advice(e: Explanation) -> list[str]:
+    """What to move to bring the milestone in, and what it gains: start and program finish."""
+    pull = e.pull_in
+    if pull is None:
+        return ["To pull it in: no link holds it; shorten it or add people."]
+    shown = pull.moves[:SHOWN_LINKS]
+    more = len(pull.moves) - len(shown)
+    tail = f" (and {more} more tied links)" if more else ""
+    if pull.stuck:
+        stuck = ", ".join(pull.stuck[:SHOWN_LINKS])
+        return [
+            f"To pull it in: its links cannot move: {stuck} is done and the link has no lag "
+            "to shorten. Change or remove that dependency, or shorten the work after it."
+        ]
+    steps = [_move(m, e.id) for m in shown]
+    verb = "all of" if len(pull.moves) > 1 else ""
+    out = [f"To pull it in, {verb + ': ' if verb else ''}" + "; ".join(steps) + tail + "."]
+    by = pull.then_driven_by
+    holder = (
+        f"{by} holds it" if by not in ("status date", "program start") else f"the {by} holds it"
+    )
+    gain = days(pull.gain_days)
+    if pull.gain_days <= 0:
+        out.append(f"It cannot start earlier: {holder} just as hard.")
+        return out
+    out.append(f"It can start up to {gain} working days earlier; then {holder}.")
+    if pull.finish_gain_days > 0:
+        out.append(
+            f"The program finish then comes in by up to {days(pull.finish_gain_days)} working days."
+        )
+    elif e.critical:
+        out.append("The program finish does not come in: other work finishes just as late.")
+    else:
+        out.append("The program finish does not move: it is not on the critical path.")
+    return out
 
 
 def render_blockers(sched: Schedule, found: Sequence[Blocker]) -> str:
@@ -208,7 +279,7 @@ def render_blockers(sched: Schedule, found: Sequence[Blocker]) -> str:
     hold = days(found[0].hold_days)
     rows = []
     for rank, b in enumerate(found, start=1):
-        waits = ", ".join(h.id + (" (other team)" if h.cross_team else "") for h in b.waiting_on)
+        waits = bounded([h.id + (" (other team)" if h.cross_team else "") for h in b.waiting_on])
         rows.append(
             [
                 str(rank),

@@ -18,22 +18,19 @@ def explain_text(analysis: Analysis, key: str) -> Text:
         data = explain(analysis.plan, analysis.schedule, key)
     except Exception as exc:  # the engine could not explain this one; say so
         return Text(f"cannot explain: {exc}", style="dim")
-    out = Text(f"starts from the {data.origin}\n" if " " in data.origin else f"{data.origin}\n")
+    from tpm.render.text.schedule import chain_head, pull_in_advice
+
+    out = Text(chain_head(data).removeprefix("Driving chain, ").rstrip(":") + "\n")
     for step in data.chain:
         link = ""
         if step.link_type:
             lag = f"{step.lag:+g}" if step.lag else ""
             link = f" via {step.link_type}{lag}"
-        critical = step.total_float <= 0 and step.status != "done"
-        out.append(f"  {step.id}", style=themed("bold $red") if critical else "bold")
+        out.append(f"  {step.id}", style=themed("bold $red") if step.critical else "bold")
         out.append(f"  float {step.total_float:g}d{link}\n", style="dim")
         out.append(f"    {step.start} → {step.finish}\n")
         if step.tied_with:
             out.append(f"    tied with {', '.join(step.tied_with)}\n", style="dim")
-    if data.pull_in is not None:
-        moves = ", ".join(
-            f"{p} {t}{lag:+g}" if lag else f"{p} {t}" for p, t, lag in data.pull_in.links
-        )
-        out.append(f"to pull it in move {moves}: up to {data.pull_in.gain_days:g} days", "italic")
-        out.append(f", then {data.pull_in.then_driven_by} drives it\n", style="italic")
+    if data.status != "done":
+        out.append(" ".join(pull_in_advice(data)) + "\n", style="italic")
     return out

@@ -226,6 +226,35 @@ def bench_tj3(size: int, plan: Path, work: Path, args: argparse.Namespace) -> li
     return [export, tj3]
 
 
+def bench_trend(work: Path, runs: int, limit: float) -> list[Result]:
+    """tpm trend over 52 weekly commits of a 1,000-milestone plan vs one tpm schedule --json
+    of the same plan, in the same run (goal: at most 10x; see bench_trend.py)."""
+    module = load_module("bench_trend")
+    if module is None:
+        return [Result("tpm trend (52 commits)", 1000, [], note="n/a")]
+    print("tpm trend on 52 commits of 1,000 ...", file=sys.stderr)
+    path = module.history(1000, 52, work / "trend-repo")
+    sched = measure(
+        "tpm schedule --json (trend plan)",
+        1000,
+        [*TPM, "schedule", str(path), "--json"],
+        work,
+        runs,
+        limit,
+    )
+    trend = measure(
+        "tpm trend --json (52 commits)",
+        1000,
+        [*TPM, "trend", str(path), "--json"],
+        work,
+        runs,
+        limit,
+    )
+    if sched.times and trend.times:
+        trend.note = f"{trend.median / sched.median:.1f}x one tpm schedule --json (goal <= 10x)"
+    return [sched, trend]
+
+
 def bench_tui(plans: dict[int, Path], work: Path, runs: int) -> list[Result]:
     """First paint and edit-to-repaint through engineer F's bench_tui.py."""
     module = load_module("bench_tui")
@@ -386,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
                     if r.what.startswith("tj3") and r.times and sched.times:
                         r.note = f"tpm schedule is {r.median / sched.median:.0f}x faster; {r.note}"
                 results += tj3_rows
+        if 1000 in plans:
+            results += bench_trend(work, args.runs, args.limit)
         if not tj3:
             results.append(Result("tj3", None, [], note="skipped: tj3 is not installed"))
         if args.no_tui:

@@ -578,6 +578,10 @@ DIAGNOSTICS: dict[str, str] = {
     "done-without-date": "a mitigation is done without `done_on`",
     "duplicate-dependency": "the same predecessor listed twice",
     "unknown-key": "a key tpm does not know: kept as is, with a did-you-mean (usually a typo)",
+    "actual-after-status-date": "`actual_start` or `actual_finish` after the status date "
+    "(`tpm check --as-of`, the plan's `as_of`, else today)",
+    "out-of-sequence": "work started before an FS predecessor finished or an SS predecessor "
+    "started",
     "cancelled-in-chain": "a cancelled milestone others depend on: its links are dissolved, "
     "its predecessors now drive its successors (P6's rule)",
 }

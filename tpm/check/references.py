@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from tpm.check.cycles import dependency_loops, show_loop
 from tpm.check.diagnostics import SECTION_NOUN, Reporter, did_you_mean
+from tpm.check.progress import progress_checks
 from tpm.plan.links import dissolved_links
 from tpm.plan.model import Kpi, Milestone, Plan, Risk
 from tpm.plan.sourcemap import Path
@@ -78,6 +79,8 @@ def cross_checks(
     _current_baseline(rep, plan)
     _cycles(rep, plan, path_of)
     _cancelled_in_chains(rep, plan, path_of)
+    if plan.program.as_of is not None and not kept_partial(kept, plan):
+        progress_checks(rep, plan, plan.program.as_of)
     _empty_ids(rep, data)
     raw_program = data.get("program")
     if isinstance(raw_program, dict) and "start" in raw_program:
@@ -281,6 +284,13 @@ def _kpi_checks(rep: Reporter, k: Kpi, p: Path) -> None:
             + f"amber {k.amber} is on the wrong side of target {k.target} for {k.direction}",
             p + ("amber",),
         )
+
+
+def kept_partial(kept: dict[str, list[int]], plan: Plan) -> bool:
+    """True when some milestones were dropped as invalid (indices no longer match the file)."""
+    return kept.get("milestones", list(range(len(plan.milestones)))) != list(
+        range(len(plan.milestones))
+    )
 
 
 def _cancelled_in_chains(rep: Reporter, plan: Plan, path_of: Any) -> None:

@@ -227,3 +227,24 @@ def test_a_chain_of_cancelled_milestones_dissolves_and_the_forecast_agrees() -> 
     sched = schedule(plan, MONDAY)
     assert sched.milestone("s").early_start == 7
     assert forecast(plan, MONDAY, runs=5).finish.p50 == sched.finish
+
+
+# ---------------------------------------------------------------- 4. actuals after the status date
+
+
+def test_check_warns_about_actual_dates_after_the_status_date_and_out_of_sequence_work(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    plan = plan_of(
+        ms("a", 5),
+        ms("b", 2, "a", status="in_progress", actual_start=MONDAY),
+        ms("c", 1, status="done", actual_start=MONDAY, actual_finish=dt.date(2026, 3, 20)),
+    )
+    path = tmp_path / "p.toml"
+    path.write_text(dumps(plan), encoding="utf-8")
+    code, out, _err = run_cli("check", path, "--json", "--as-of", "2026-03-04")
+    assert code == 0
+    found = {(w["code"], w["item"], w["field"]) for w in json.loads(out)["warnings"]}
+    assert ("actual-after-status-date", "milestone c", "actual_finish") in found
+    assert ("out-of-sequence", "milestone b", "depends_on") in found
+    assert all(w["line"] for w in json.loads(out)["warnings"])

@@ -150,9 +150,10 @@ def _worst(data: ReportData) -> str:
     status = data.status
     if status.rag == "green":
         return "**Worst problem:** none; every area is green."
-    area = next(a for a in status.areas if a.rag == status.rag)
-    finding = area.findings[0]
-    return f"**Worst problem ({area.name}):** {md_text(finding.message)}"
+    area = next((a for a in status.areas if a.rag == status.rag and a.findings), None)
+    if area is None:  # the colour comes from an override, not from an area's rule
+        return f"**Worst problem:** {md_text(status.reason)}"
+    return f"**Worst problem ({area.name}):** {md_text(area.findings[0].message)}"
 
 
 def _biggest_change(data: ReportData, ctx: ReportContext) -> str:

@@ -174,14 +174,17 @@ def test_timeline_fits_the_program_span(plan_file: Path, size: tuple[int, int]) 
         sched = app.analysis.schedule  # type: ignore[union-attr]
         for day in (sched.start, sched.finish, AS_OF, dt.date(2026, 5, 22)):  # + baseline
             assert gantt.covers(day)
-        used = gantt._col(sched.finish) / gantt.view_cells
+        # The span runs to the later of the finish and the program target (marked too).
+        last = max(sched.finish, gantt.target or sched.finish)
+        assert gantt.covers(last)
+        used = gantt._col(last) / gantt.view_cells
         assert used > 0.85  # the span fills the width, not a corner of it
         text = screen_text(app)
         assert "▼" in text and "├" in text and "Apr" in text and "May" in text
         assert_status_mark_clear(text)
         await pilot.resize_terminal(size[0] + 40, size[1])
         await settle(app, pilot)
-        assert gantt._col(sched.finish) / gantt.view_cells > 0.85  # fitted again
+        assert gantt._col(last) / gantt.view_cells > 0.85  # fitted again
         assert_status_mark_clear(screen_text(app))
         await pilot.press("z")  # day: scrolls, the status date in view
         await pilot.pause()

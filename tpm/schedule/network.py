@@ -10,7 +10,7 @@ working-day, link-type CPM). What a user reads as a *graph* answer comes from he
   critical. Found by one walk back from the finishing milestones (cheap enough for every
   edit in the TUI, so no networkx import there).
 - :func:`critical_chains`: every parallel critical chain, each from its first milestone to
-  the program finish, as the simple paths of the networkx graph of driving links.
+  the program finish: the simple paths of the graph of driving links, walked depth-first.
 - :func:`schedule_graph`: the whole plan as a networkx graph with every milestone's dates,
   float and words as attributes, for the graphml and dot exports.
 
@@ -89,20 +89,30 @@ def critical_chains(cpm: Cpm, cap: int) -> tuple[list[list[int]], bool]:
     """Every critical chain, from its first milestone to the program finish; at most ``cap``.
 
     Order: by finishing milestone (plan order), then depth-first with predecessors in plan
-    order. Returns the chains and whether there were more than ``cap``.
+    order: the order of networkx's ``all_simple_paths`` over :func:`driving_graph` (a test
+    holds them equal). Walked here without networkx, whose import alone costs more than the
+    TUI's whole first paint. Returns the chains and whether there were more than ``cap``.
     """
-    import networkx as nx
-
-    ends, back = driving_graph(cpm)
-    heads = {n for n in back if back.out_degree(n) == 0}
+    ends, tight = driving_links(cpm)
+    preds = {node: list(dict.fromkeys(ps)) for node, ps in tight.items()}
 
     def chains() -> Iterator[list[int]]:
         for end in ends:
-            if end in heads:
+            path = [end]
+            if not preds[end]:
                 yield [end]
                 continue
-            for path in nx.all_simple_paths(back, end, heads):
-                yield path[::-1]
+            stack = [iter(preds[end])]
+            while stack:
+                step = next(stack[-1], None)
+                if step is None:
+                    stack.pop()
+                    path.pop()
+                elif preds[step]:
+                    path.append(step)
+                    stack.append(iter(preds[step]))
+                else:
+                    yield [step, *path[::-1]]
 
     found = list(islice(chains(), cap + 1))
     return found[:cap], len(found) > cap

@@ -100,3 +100,22 @@ def test_critical_chains_are_networkx_paths_of_the_driving_links(seed: int) -> N
     assert len(sched.critical_paths) == len(expected)
     for path in sched.critical_paths:
         assert sched.milestone(path[-1]).early_finish == sched.finish_offset
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_critical_chains_come_in_networkx_order_and_are_capped(seed: int) -> None:
+    import networkx as nx
+
+    from tpm.schedule.network import critical_chains, driving_graph
+
+    cpm = schedule(_random_plan(seed), MONDAY, max_paths=10_000).cpm()
+    ends, back = driving_graph(cpm)
+    heads = {n for n in back if back.out_degree(n) == 0}
+    expected = [
+        path[::-1]
+        for end in ends
+        for path in ([[end]] if end in heads else nx.all_simple_paths(back, end, heads))
+    ]
+    assert critical_chains(cpm, 10_000) == (expected, False)
+    if len(expected) > 1:
+        assert critical_chains(cpm, len(expected) - 1) == (expected[:-1], True)

@@ -456,7 +456,7 @@ def _item_splice(layout: Layout, change: Change, order: int) -> _Splice:
                 anchor[1], anchor[1], _prefix_newline(layout.text, anchor[1]) + "\n" + body, order
             )
     first = next((b for b in layout.blocks if b.path[: len(section)] == section), None)
-    if first is None and change.after is not None:
+    if first is None and _written_as_value(layout, section):
         raise Unpatchable(
             f"{_where(section)} entries are not written as [[{_where(section)}]] tables"
         )
@@ -473,6 +473,16 @@ def _item_splice(layout: Layout, change: Change, order: int) -> _Splice:
     at = _section_position(layout, section)
     lead = _prefix_newline(layout.text, at) + ("\n" if at > 0 else "")
     return _Splice(at, at, lead + body, order)
+
+
+def _written_as_value(layout: Layout, section: Path) -> bool:
+    """Whether the section is a plain key (``milestones = [...]``), not [[tables]].
+
+    A section with no tables at all (every entry removed on one side of a merge) is not:
+    its first new entry goes where the canonical layout puts the section.
+    """
+    parent = layout.block(section[:-1])
+    return parent is not None and any(k.key[0] == section[-1] for k in layout.keys(parent))
 
 
 def _render_item(section: Path, item: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tpm.check.load import from_source
@@ -207,8 +207,48 @@ def by_id(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _every_milestone_removed_on_our_side() -> Case:
+    """Found by hypothesis (issue 14): ours removes every milestone, theirs adds one after a
+    removed one; the merge said "milestones entries are not written as [[milestones]] tables"."""
+    plan = Plan(
+        program=Program(name="P", start=START),
+        milestones=[Milestone(id=f"m{i}", title=f"M{i}", duration=0) for i in range(2)],
+        kpis=[
+            Kpi(
+                id="nps",
+                name="NPS",
+                target=40,
+                measurements=[
+                    Measurement(date=START, value=31),
+                    Measurement(date=START + dt.timedelta(7), value=33),
+                ],
+            )
+        ],
+    )
+    text = (
+        '# generated plan\n[program]\nname = "P"  # c1\nstart = 2026-03-02  # c2\n\n'
+        '[[milestones]]\nid = "m0"  # c5\ntitle = "M0"  # c6\nduration = 0  # c7\n'
+        'status = "planned"  # c8\n\n[[milestones]]\nid = "m1"  # c11\ntitle = "M1"  # c12\n'
+        'duration = 0  # c13\nstatus = "planned"  # c14\n\n[[kpis]]\nid = "nps"  # c17\n'
+        'name = "NPS"  # c18\ntarget = 40  # c19\nmeasurements = [\n'
+        "    { date = 2026-03-02, value = 31 },  # c21\n"
+        "    { date = 2026-03-09, value = 33 },  # c22\n]\n"
+    )
+    day = START + dt.timedelta(1)
+    ours: list[Edit] = [
+        ("remove", "m0"),
+        ("remove", "m0"),
+        ("set", "m0", "title", "\\"),
+        ("measure", day, 0),
+        ("remove", "m1"),
+    ]
+    theirs: list[Edit] = [("measure", day, 0), ("set", "m0", "title", "\\"), ("add", "t2", "\\")]
+    return Case(plan, text, ours, theirs)
+
+
 @SETTINGS
 @given(cases())
+@example(_every_milestone_removed_on_our_side())
 def test_disjoint_edits_merge_to_applying_both_and_pass_check(case: Case) -> None:
     ours_edits, theirs_edits = split(case)
     ours = save(case.text, case.plan, applied(case.plan, ours_edits))

@@ -1,11 +1,13 @@
 """Benchmark of the schedule engine (run by hand; pytest does not collect bench_*.py).
 
-    .venv/bin/python tests/bench/bench_schedule.py [--sizes 1000 10000] [--runs 5]
+    .venv/bin/python tests/bench/bench_schedule.py [--sizes 1000 10000] [--runs 5] [--chain 100000]
 
 Generates seeded layered random DAG plans with tpm's own writer, then times, as medians:
 whole processes (``tpm schedule --json``, ``tpm blockers --json``, a bare ``python -c`` that
 only parses the file with tomllib, ``tpm --help``) and, in process, re-scheduling after a
-one-milestone edit with :class:`tpm.schedule.scheduler.Scheduler`. Prints a Markdown table.
+one-milestone edit with :class:`tpm.schedule.scheduler.Scheduler`; and the critical chain of a
+single long chain of milestones (in process: the walk is linear in the chain's length, where
+``networkx.all_simple_paths`` took 213 s at 100,000). Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -73,6 +75,30 @@ def generate(n: int, seed: int = 1) -> Plan:
     )
 
 
+def chain_times(n: int, runs: int) -> tuple[Timing, Timing]:
+    """Median seconds to schedule an n-milestone chain, and to list its critical chain."""
+    from tpm.schedule.network import critical_chains
+    from tpm.schedule.scheduler import schedule
+
+    items = [Milestone(id="m0", title="M 0", duration=1)]
+    items += [
+        Milestone(id=f"m{i}", title=f"M {i}", duration=1, depends_on=[Dependency(id=f"m{i - 1}")])
+        for i in range(1, n)
+    ]
+    plan = Plan(program=Program(name=f"chain {n}", start=START, as_of=START), milestones=items)
+    whole: list[Timing] = []
+    chains: list[Timing] = []
+    for _ in range(runs):
+        begin, begin_cpu = time.perf_counter(), time.process_time()
+        sched = schedule(plan, START)
+        whole.append((time.perf_counter() - begin, time.process_time() - begin_cpu))
+        begin, begin_cpu = time.perf_counter(), time.process_time()
+        found, _capped = critical_chains(sched.cpm(), 20)
+        chains.append((time.perf_counter() - begin, time.process_time() - begin_cpu))
+        assert len(found[0]) == n
+    return _medians(whole), _medians(chains)
+
+
 def median_seconds(cmd: list[str], runs: int) -> tuple[float, float]:
     """Median wall time and median CPU time (user + system) of a whole process."""
     walls, cpus = [], []
@@ -128,6 +154,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--chain", type=int, default=100_000, help="0 to skip the chain rows")
     args = parser.parse_args()
     python = sys.executable
     tpm = [python, "-m", "tpm"]
@@ -156,6 +183,13 @@ def main() -> None:
                 ("re-schedule after editing the critical path's head (in process)", n, worst)
             )
             rows.append(("then read all milestones (dates, free float)", n, read))
+    if args.chain:
+        runs = min(args.runs, 3)
+        whole, chains = chain_times(args.chain, runs)
+        rows.append(
+            ("schedule a single chain (in process, includes its critical chain)", args.chain, whole)
+        )
+        rows.append(("list the critical chain of a single chain (in process)", args.chain, chains))
     print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores)")
     print("| what | milestones | median wall | median CPU |")
     print("|---|---:|---:|---:|")

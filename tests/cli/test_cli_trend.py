@@ -156,3 +156,55 @@ def test_a_file_that_is_not_a_plan(run_cli: RunCli, tmp_path: Path) -> None:
     code, out, err = run_cli("trend", notes)
     assert (code, out) == (1, "")
     assert str(notes) in err and "Traceback" not in err
+
+
+def test_a_broken_commit_falls_back_to_the_older_commit_of_its_date(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    plan = tmp_path / "t.toml"
+    versions = [
+        plan_text(0),
+        plan_text(1),
+        plan_text(1).replace('depends_on = ["build"]', 'depends_on = ["biuld"]'),  # an error
+        plan_text(1).replace("[[milestones]]", "[[milestones]", 1),  # not TOML
+        plan_text(2),
+    ]
+    for k, text in enumerate(versions):
+        plan.write_text(text, encoding="utf-8")
+        git(tmp_path, "add", "-A")
+        git(tmp_path, "commit", "-qm", f"v{k}")
+    code, out, err = run_cli("trend", plan, "--json")
+    assert code == 0, err
+    points = json.loads(out)["points"]
+    assert [(p["date"], p["source"], p["finish"]) for p in points] == [
+        (str(START), "git", str(expected_finish(0))),
+        (str(START + dt.timedelta(days=7)), "git", str(expected_finish(1))),
+        (str(START + dt.timedelta(days=14)), "now", str(expected_finish(2))),
+    ]
+    notes = [line for line in err.splitlines() if "skipped" in line]
+    assert len(notes) == 2 and "unknown" in notes[1] and "Traceback" not in err
+
+
+def test_without_git_history_one_line_says_so(run_cli: RunCli, tmp_path: Path) -> None:
+    plan = tmp_path / "t.toml"
+    plan.write_text(plan_text(1), encoding="utf-8")
+    code, out, err = run_cli("trend", plan, "--json")
+    assert code == 0
+    assert [p["source"] for p in json.loads(out)["points"]] == ["now"]
+    assert "no git history" in err and len(err.splitlines()) == 1
+    git(tmp_path, "init", "-q", "-b", "main")
+    code, out, err = run_cli("trend", plan, "--json")
+    assert code == 0 and "has never been committed" in err
+
+
+def test_revisions_analysed_in_parallel_give_the_same_trend(history: Path) -> None:
+    from tpm.check.load import load_plan
+    from tpm.report.trend import collect
+
+    plan = load_plan(history).plan
+    assert plan is not None and plan.program.as_of is not None
+    one = collect(plan, history, plan.program.as_of, workers=1)
+    two = collect(plan, history, plan.program.as_of, workers=2)
+    assert len(one.trend.points) == WEEKS
+    assert two == one

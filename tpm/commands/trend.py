@@ -71,22 +71,17 @@ def run(args: argparse.Namespace) -> int:
         from tpm.report.snapshot import key_milestones
 
         keys = key_milestones(plan)
-    from tpm.report.data import build
-    from tpm.report.snapshot import point_from_snapshot, point_of
-    from tpm.report.trend import Trend, git_points
+    from tpm.report.trend import collect, default_workers
 
     as_of = status_date(plan, args.as_of)
-    points = [point_from_snapshot(s) for s in plan.snapshots if s.date <= as_of]
-    if not args.no_git:
-        found, skipped, note = git_points(args.plan, keys, as_of)
-        points += [p for p in found if p.date < as_of]
-        for s in skipped:
-            print(f"{args.plan}: note: commit {s.commit[:7]} skipped: {s.reason}", file=sys.stderr)
-        if note and not plan.snapshots:
-            print(f"{args.plan}: note: no git history: {note}", file=sys.stderr)
-    data = build(plan, as_of)
-    points.append(point_of(data, keys, "now", "today's plan"))
-    trend = Trend.of(points, keys, data.target, data.start)
+    found = collect(
+        plan, args.plan, as_of, keys, use_git=not args.no_git, workers=default_workers()
+    )
+    for s in found.skipped:
+        print(f"{args.plan}: note: commit {s.commit[:7]} skipped: {s.reason}", file=sys.stderr)
+    if found.note and not plan.snapshots:
+        print(f"{args.plan}: note: no git history: {found.note}", file=sys.stderr)
+    trend = found.trend
     if args.json:
         print_json(trend.to_json())
     elif args.mermaid:

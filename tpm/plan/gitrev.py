@@ -208,6 +208,34 @@ def show_many(root: Path, objects: list[str]) -> list[bytes | None]:
     return out
 
 
+def blob_ids(root: Path, objects: list[str]) -> list[str | None]:
+    """The blob id of each ``COMMIT:PATH`` object (None when missing), without reading them.
+
+    Two commits with the same blob id hold the same bytes: callers analyse such a plan once.
+    """
+    if not objects:
+        return []
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "--batch-check=%(objectname) %(objecttype)"],
+            cwd=root,
+            input="".join(f"{o}\n" for o in objects).encode("utf-8"),
+            capture_output=True,
+            check=False,
+            timeout=_TIMEOUT_S,
+            env=env,
+        )
+    except (FileNotFoundError, subprocess.TimeoutExpired) as exc:
+        raise GitRevError(f"git cat-file failed: {exc}") from None
+    lines = done.stdout.decode("ascii", "replace").splitlines()
+    out: list[str | None] = []
+    for k in range(len(objects)):
+        parts = lines[k].split() if k < len(lines) else []
+        out.append(parts[0] if len(parts) == 2 and parts[1] == "blob" else None)
+    return out
+
+
 def commit_date(root: Path, rev: str) -> dt.date | None:
     """The commit date of ``rev`` (None when git cannot tell)."""
     done = _git(root, "log", "-1", "--format=%cs", "--end-of-options", rev)

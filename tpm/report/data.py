@@ -122,8 +122,6 @@ def build(
     False skips the Monte Carlo forecast (exports that show no percentiles); ``runs`` caps the
     Monte Carlo runs (default :func:`tpm.forecast.defaults.runs_for`, as `tpm forecast`).
     """
-    from tpm.forecast.defaults import DEFAULT_SEED, runs_for
-    from tpm.forecast.run import forecast
     from tpm.schedule.scheduler import schedule
 
     sched = schedule(plan, as_of)
@@ -133,20 +131,22 @@ def build(
         sorted(in_plan, key=lambda r: (r.start or dt.date.max, r.finish or dt.date.max, r.id))
     )
     live = [m for m in plan.milestones if m.status != "cancelled"]
-    has_estimates = any(m.estimate is not None and m.status != "done" for m in live)
-    has_risk_events = any(r.schedule_impact > 0 and r.affects for r in plan.risks)
-    fc = None
-    if with_forecast and live and (has_estimates or has_risk_events):
-        # The same runs and seed as `tpm forecast` (tpm.forecast.defaults): the same numbers.
-        n = min(runs, runs_for(len(live))) if runs else runs_for(len(live))
-        fc = forecast(plan, as_of, n, DEFAULT_SEED, graph=sched.graph, per_milestone=False)
+    fc = _forecast(plan, as_of, sched, live, runs) if with_forecast else None
     register = analyse_risks(plan, as_of, sched.critical, sched.near_critical, sched.late)
     kpis = tuple(analyse_kpis(plan, as_of, since))
     blockers = _blockers(plan, sched, as_of)
     finish = sched.finish if any(m.status != "done" for m in live) else None
     p80 = fc.finish.p80 if fc is not None and fc.milestones_estimated else None
+    misses = tuple(
+        DueMiss(r.id, r.due, r.total_float)
+        for r in in_plan
+        if r.due is not None
+        and r.total_float is not None
+        and r.total_float < -EPS
+        and r.status not in ("done", "cancelled")
+    )
     facts = _facts(
-        plan, as_of, sched.target, finish, sched.margin_days, p80, in_plan, register, kpis, blockers
+        as_of, sched.target, finish, sched.margin_days, p80, misses, register, kpis, blockers
     )
     base = sched.baseline
     total = sum(float(m.duration) for m in live)
@@ -240,26 +240,75 @@ def _blockers(plan: Plan, sched: Schedule, as_of: dt.date) -> tuple[BlockerRow, 
     )
 
 
+def _forecast(
+    plan: Plan, as_of: dt.date, sched: Schedule, live: list[Milestone], runs: int | None
+) -> Forecast | None:
+    """The Monte Carlo forecast, or None when nothing in the plan is uncertain."""
+    has_estimates = any(m.estimate is not None and m.status != "done" for m in live)
+    has_risk_events = any(r.schedule_impact > 0 and r.affects for r in plan.risks)
+    if not live or not (has_estimates or has_risk_events):
+        return None
+    from tpm.forecast.defaults import DEFAULT_SEED, runs_for
+    from tpm.forecast.run import forecast
+
+    # The same runs and seed as `tpm forecast` (tpm.forecast.defaults): the same numbers.
+    n = min(runs, runs_for(len(live))) if runs else runs_for(len(live))
+    return forecast(plan, as_of, n, DEFAULT_SEED, graph=sched.graph, per_milestone=False)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What a trend point shows of one analysis: the colours, finish, P80, key milestones."""
+
+    status: Status
+    finish: dt.date | None
+    p80: dt.date | None
+    milestones: dict[str, dt.date]  # forecast finish of each key milestone in the plan
+
+
+def headline(plan: Plan, as_of: dt.date, keys: tuple[str, ...], runs: int) -> Headline:
+    """The same colours, finish and P80 as :func:`build`, without the report's tables.
+
+    A trend analyses dozens of old plans; this skips the milestone rows (only due-dated and
+    key milestones are looked at) and the report's other sections. ``runs``: Monte Carlo runs
+    for the P80 (0: no forecast, no P80).
+    """
+    from tpm.schedule.scheduler import schedule
+
+    sched = schedule(plan, as_of)
+    live = [m for m in plan.milestones if m.status != "cancelled"]
+    fc = _forecast(plan, as_of, sched, live, runs) if runs > 0 else None
+    register = analyse_risks(plan, as_of, sched.critical, sched.near_critical, sched.late)
+    kpis = tuple(analyse_kpis(plan, as_of, None))
+    blockers = _blockers(plan, sched, as_of)
+    finish = sched.finish if any(m.status != "done" for m in live) else None
+    p80 = fc.finish.p80 if fc is not None and fc.milestones_estimated else None
+    late = sched.late
+    misses = []
+    for m in live:
+        if m.due is not None and m.status != "done" and m.id in late:
+            total = sched.milestone(m.id).total_float
+            if total < -EPS:
+                misses.append(DueMiss(m.id, m.due, total))
+    facts = _facts(
+        as_of, sched.target, finish, sched.margin_days, p80, tuple(misses), register, kpis, blockers
+    )
+    known = set(sched.graph.index)
+    dates = {k: sched.milestone(k).finish for k in keys if k in known}
+    return Headline(evaluate(facts, plan.status), finish, p80, dates)
+
+
 def _facts(
-    plan: Plan,
     as_of: dt.date,
     target: dt.date | None,
     finish: dt.date | None,
     margin: float | None,
     p80: dt.date | None,
-    rows: tuple[MilestoneRow, ...],
+    misses: tuple[DueMiss, ...],
     register: RiskRegister,
     kpis: tuple[KpiStatus, ...],
     blockers: tuple[BlockerRow, ...],
 ) -> Facts:
-    misses = tuple(
-        DueMiss(r.id, r.due, r.total_float)
-        for r in rows
-        if r.due is not None
-        and r.total_float is not None
-        and r.total_float < -EPS
-        and r.status not in ("done", "cancelled")
-    )
     risks = tuple(
         RiskFacts(
             id=r.id,

@@ -118,6 +118,7 @@ class EditingMixin(KeyHoldMixin):
     def on_edit_requested(self, event: EditRequested) -> None:
         """Open the edit form for an item, a new item, or a sub-item."""
         from tpm.tui.formdata import NEW_ITEM, item_texts
+        from tpm.tui.known import field_ids
         from tpm.tui.screens.form import FormScreen
 
         if self.plan is None:
@@ -156,7 +157,8 @@ class EditingMixin(KeyHoldMixin):
                 self.commit_add(f"added {noun} {new.id}", section, new)
 
         title = f"Edit {noun} {key}" if key else f"New {noun}"
-        self.push_screen(FormScreen(title, section, texts, check, bool(key)), done)
+        ids = field_ids(self.plan, section, key or "")
+        self.push_screen(FormScreen(title, section, texts, check, bool(key), ids), done)
 
     def commit_add(self, label: str, section: str, new: Item) -> None:
         """Append a new item."""
@@ -166,6 +168,7 @@ class EditingMixin(KeyHoldMixin):
     def _sub_form(self, section: str, parent: str, key: str | None) -> None:
         """Mitigations and measurements are edited as part of their risk or KPI."""
         from tpm.tui.formdata import NEW_ITEM, item_texts
+        from tpm.tui.known import field_ids
         from tpm.tui.screens.form import FormScreen
 
         owner_section = OWNER[section]
@@ -204,7 +207,9 @@ class EditingMixin(KeyHoldMixin):
             self.replace_item(f"{verb} {NOUN[section]} of {parent}", owner_section, parent, new)
 
         title = f"{'Edit' if original else 'New'} {NOUN[section]} of {parent}"
-        self.push_screen(FormScreen(title, section, texts, check, original is not None), done)
+        ids = field_ids(self.plan, section) if self.plan is not None else {}
+        form = FormScreen(title, section, texts, check, original is not None, ids)
+        self.push_screen(form, done)
 
     @opens_dialog
     def on_sub_items_requested(self, event: SubItemsRequested) -> None:

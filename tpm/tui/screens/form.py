@@ -8,7 +8,7 @@ change that would create a dependency cycle is refused with the loop shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.text import Text
 from textual import work
@@ -16,17 +16,34 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tpm.check.diagnostics import Diagnostic
 from tpm.tui.formdata import FORMS
+from tpm.tui.known import MULTI, SOURCES, complete, matches, note
 from tpm.tui.screens.modals import ConfirmScreen
 from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import clean_text, plain
 
 Check = Callable[[dict[str, str]], list[Diagnostic]]
 DEBOUNCE = 0.12
+SHOWN_MATCHES = 8  # declared ids listed under a focused field
+NOTE_STYLE = {"error": "bold $red", "warning": "bold $amber", "info": "dim"}
+
+
+class IdSuggester(Suggester):
+    """Completes the last id of a field to a declared one (→ accepts it)."""
+
+    def __init__(self, ids: Sequence[str], multi: bool) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.ids = ids
+        self.multi = multi
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The text with its last id completed, or None."""
+        return complete(value, self.ids, self.multi)
 
 
 class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
@@ -42,9 +59,18 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
     ]
 
     def __init__(
-        self, title: str, section: str, texts: dict[str, str], check: Check, can_delete: bool
+        self,
+        title: str,
+        section: str,
+        texts: dict[str, str],
+        check: Check,
+        can_delete: bool,
+        ids: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
+        """``ids``: field name -> the declared ids it may name (completed and checked as
+        you type)."""
         super().__init__()
+        self.ids = dict(ids or {})
         self.title_text = title
         self.section = section
         self.initial = texts
@@ -73,13 +99,17 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
                                 id=f"f-{spec.name}",
                             )
                         else:
+                            ids = self.ids.get(spec.name)
                             yield Input(
                                 value,
                                 placeholder=spec.hint,
                                 compact=True,
                                 id=f"f-{spec.name}",
                                 tooltip=spec.hint or None,
+                                suggester=IdSuggester(ids, spec.name in MULTI) if ids else None,
                             )
+                    if spec.name in self.ids:
+                        yield Static("", id=f"n-{spec.name}", classes="form-note")
             yield Static("checking…", id="form-diagnostics")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
@@ -92,6 +122,8 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
     def on_mount(self) -> None:
         self.opened = self.texts()  # what the fields show before the user types
         self.query(Input).first().focus()
+        for name in self.ids:
+            self._show_note(name)
         self._schedule_check()
 
     def texts(self) -> dict[str, str]:
@@ -106,8 +138,43 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
                 out[spec.name] = widget.value
         return out
 
-    def on_input_changed(self) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
         self._schedule_check()
+        name = (event.input.id or "").removeprefix("f-")
+        if name in self.ids:
+            self._show_note(name)
+
+    def on_descendant_focus(self) -> None:
+        for name in self.ids:
+            self._show_note(name)
+
+    def note_of(self, name: str) -> Text:
+        """What the line under an id field says: an unknown id (with the closest declared
+        one), or, while the field has focus, the declared ids its text could become."""
+        ids = self.ids.get(name, ())
+        field = self.query_one(f"#f-{name}", Input)
+        multi = name in MULTI
+        source = SOURCES.get((self.section, name), "")
+        value = field.value
+        head, _, last = value.rpartition(",") if multi else ("", "", value)
+        found = matches(value, ids, multi) if field.has_focus else []
+        # While typing, the id being typed is not flagged as long as a declared one begins
+        # with it: the line lists those instead.
+        typing = bool(found) and last.strip() not in ids
+        problem = note(head if typing else value, source, ids, multi)
+        if problem is not None:
+            return Text(problem.message, style=themed(NOTE_STYLE[problem.severity]))
+        if not found or (last.strip() in ids and not multi):
+            return Text()
+        shown = ", ".join(found[:SHOWN_MATCHES])
+        more = f" +{len(found) - SHOWN_MATCHES} more" if len(found) > SHOWN_MATCHES else ""
+        return Text(f"→ {shown}{more}", style="dim")
+
+    def _show_note(self, name: str) -> None:
+        widget = self.query_one(f"#n-{name}", Static)
+        text = self.note_of(name)
+        widget.update(clean_text(text))
+        widget.display = bool(text.plain)
 
     def on_select_changed(self) -> None:
         self._schedule_check()

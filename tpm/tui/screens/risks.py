@@ -20,18 +20,21 @@ from tpm.tui.widgets.text import Doc, Wrapped
 from tpm.tui.widgets.vtable import Column, VTable
 
 if TYPE_CHECKING:
-    from tpm.register.risks import RiskRegister
+    from tpm.register.risks import RiskRegister, RiskView
 
-# With too little room the highest ``drop`` goes first: reviewed (stale reviews are also in
-# the hygiene list), the next action (also in the detail pane), status, then owner.
+# With too little room the highest ``drop`` goes first: the status (in the detail pane), then
+# the last review, the owner and the next action. The band word shows only on wide tables
+# (the score is drawn in the band's colour). At 120 columns the register keeps owner, next
+# action (due date first, so a cut keeps the date) and last reviewed: what a standup walks.
+BAND_FROM = 130
 COLUMNS = (
     Column("score", "Score", 5, right=True),
-    Column("band", "Band", 8),
+    Column("band", "Band", 8, from_width=BAND_FROM),
     Column("id", "Id", 14, min_width=10),
-    Column("title", "Title", 16, flex=True, max_width=56, min_width=10),
-    Column("owner", "Owner", 8, flex=True, drop=1, max_width=16),
-    Column("status", "Status", 10, drop=2),
-    Column("next", "Next action", 12, flex=True, drop=3, max_width=40),
+    Column("title", "Title", 16, flex=True, max_width=56, min_width=12),
+    Column("owner", "Owner", 10, drop=3, min_width=6),  # sized to the longest owner
+    Column("status", "Status", 10, drop=5),
+    Column("next", "Next action", 16, flex=True, drop=2, max_width=48),
     Column("reviewed", "Reviewed", 10, drop=4),
 )
 
@@ -72,8 +75,14 @@ class RisksScreen(PlanScreen):
     def show(self, analysis: Analysis) -> None:
         register = analysis.risks
         table = self.query_one("#risk-table", VTable)
-        width = id_width((r.id for r in analysis.plan.risks), high=20)
-        columns = [dataclasses.replace(c, width=width) if c.key == "id" else c for c in COLUMNS]
+        risks = analysis.plan.risks
+        widths = {
+            "id": id_width((r.id for r in risks), high=20),
+            "owner": id_width((r.owner for r in risks), low=5, high=16),
+        }
+        columns = [
+            dataclasses.replace(c, width=widths[c.key]) if c.key in widths else c for c in COLUMNS
+        ]
         if columns != table.columns:
             table.set_columns(columns)
         if register is None:
@@ -99,18 +108,16 @@ class RisksScreen(PlanScreen):
         for r in register.risks:
             if self.cell and (r.probability, r.impact) != self.cell:
                 continue
-            nxt = r.next_action
-            action = f"{nxt.action} ({nxt.due})" if nxt and nxt.due else (nxt.action if nxt else "")
             keys.append(r.id)
             rows.append(
                 [
-                    str(r.score),
+                    Text(str(r.score), style=themed(BAND_STYLE[r.band])),
                     Text(r.band, style=themed(BAND_STYLE[r.band])),
                     r.id,
                     r.title,
                     r.owner or "—",
                     r.status,
-                    action,
+                    next_action(r),
                     Text(
                         str(r.reviewed or "never"), style=themed("bold $amber") if r.stale else ""
                     ),
@@ -217,7 +224,7 @@ class RisksScreen(PlanScreen):
         self.request(SubItemsRequested("decisions"))
 
     def action_toggle_detail(self) -> None:
-        """Show or hide the heat map and details (hidden by default below 110 columns)."""
+        """Show or hide the heat map and details (hidden by default below 160 columns)."""
         self.query_one("#risk-side").toggle_class("-toggled")
 
     def action_heatmap(self) -> None:
@@ -230,3 +237,15 @@ class RisksScreen(PlanScreen):
             self.query_one(VTable).focus()
         else:
             heat.focus()
+
+
+def next_action(risk: RiskView) -> Text:
+    """The next open mitigation, its due date first (an overdue one in red)."""
+    nxt = risk.next_action
+    if nxt is None:
+        return Text("none", style="dim")
+    out = Text()
+    if nxt.due is not None:
+        out.append(f"{nxt.due} ", style=themed("bold $red") if nxt.overdue else "")
+    out.append(nxt.action)
+    return out

@@ -41,6 +41,8 @@ class Column:
     when set). ``drop`` > 0 marks a column that may be left out when the table is too
     narrow; the highest ``drop`` goes first. 0 means always shown. When the columns that
     are always shown still do not fit, those with a ``min_width`` narrow down to it.
+    ``from_width`` > 0 shows the column only when the table has at least that many cells
+    (a column that repeats what another shows, so titles get the room first).
     """
 
     key: str
@@ -51,6 +53,7 @@ class Column:
     drop: int = 0
     max_width: int = 0
     min_width: int = 0
+    from_width: int = 0
 
 
 GAP = 1  # blank cells between two columns
@@ -62,7 +65,7 @@ def layout(columns: Sequence[Column], available: int) -> list[tuple[int, int]]:
     Droppable columns go (highest ``drop`` first) until the rest fit; the spare width is
     shared by the flexible columns (up to their ``max_width``), then by the last column.
     """
-    shown = list(range(len(columns)))
+    shown = [i for i, c in enumerate(columns) if c.from_width <= available]
 
     def needed(indexes: list[int]) -> int:
         return sum(columns[i].width for i in indexes) + GAP * max(len(indexes) - 1, 0)

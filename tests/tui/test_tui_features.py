@@ -1,0 +1,109 @@
+"""Id completion in every form, the risk register's standup columns, the slip trend and
+RAG history, and recording a snapshot from the TUI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+from tuihelp import drive, settle
+
+from tpm.tui.app import TpmApp
+from tpm.tui.screens.form import FormScreen
+from tpm.tui.widgets.vtable import VTable
+
+
+async def _open_form(app: TpmApp, pilot: Pilot[None], *keys: str) -> FormScreen:
+    await pilot.press(*keys)
+    await settle(app, pilot)
+    form = app.screen
+    assert isinstance(form, FormScreen), type(form).__name__
+    return form
+
+
+def _note(form: FormScreen, name: str) -> str:
+    widget = form.query_one(f"#n-{name}", Static)
+    return str(widget.render()) if widget.display else ""
+
+
+async def _type(pilot: Pilot[None], form: FormScreen, name: str, text: str) -> Input:
+    field = form.query_one(f"#f-{name}", Input)
+    field.focus()
+    await pilot.pause()
+    field.value = text[:-1]
+    field.cursor_position = len(field.value)
+    await pilot.press(text[-1])  # the last key typed
+    await form.app.workers.wait_for_complete()  # the suggester runs in a worker
+    await pilot.pause()
+    return field
+
+
+def test_forms_complete_declared_ids_and_flag_unknown_ones(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await pilot.press("2")
+        await settle(app, pilot)
+        app.screen.query_one("#ms-table", VTable).move_to("api-build")
+        form = await _open_form(app, pilot, "e")
+        # Team: a prefix is completed (→ accepts) and the declared teams it matches are listed.
+        team = await _type(pilot, form, "team", "ba")
+        assert team._suggestion == "backend"
+        assert "backend" in _note(form, "team")
+        await pilot.press("right")
+        assert team.value == "backend" and _note(form, "team") == ""
+        # An unknown team is flagged as typed, with the closest declared one.
+        await _type(pilot, form, "team", "bakcend")
+        assert "unknown team 'bakcend': did you mean 'backend'?" in _note(form, "team")
+        # Dependencies: the last entry of the list is completed; unknown ones are flagged.
+        deps = await _type(pilot, form, "depends_on", "psp-contract, api-d")
+        assert deps._suggestion == "psp-contract, api-design"
+        await _type(pilot, form, "depends_on", "api-desgn")
+        assert "did you mean 'api-design'?" in _note(form, "depends_on")
+        # Owners: the names the plan uses; a near miss is a likely typo.
+        owner = await _type(pilot, form, "owner", "El")
+        assert owner._suggestion == "Eli"
+        await _type(pilot, form, "owner", "Elli")
+        assert "did you mean 'Eli'?" in _note(form, "owner")
+        form.dismiss(None)
+        await settle(app, pilot)
+        # Sub-item forms too: a new mitigation's owner (the risk and KPI forms take the same
+        # path as the milestone form; tests/unit/tui/test_known.py lists every form's fields).
+        await pilot.press("4")
+        await settle(app, pilot)
+        app.screen.query_one("#risk-table", VTable).move_to("fraud-gap")
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("enter")  # "+ new mitigation"
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section == "mitigations"
+        mit_owner = await _type(pilot, form, "owner", "Ha")
+        assert mit_owner._suggestion == "Hal"
+        await _type(pilot, form, "owner", "Gsu")
+        assert "did you mean 'Gus'?" in _note(form, "owner")
+
+    drive(plan_file, scenario)
+
+
+def test_risk_register_keeps_owner_next_action_and_review(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await pilot.press("4")
+        await settle(app, pilot)
+        for width in (80, 120, 200):
+            await pilot.resize_terminal(width, 30)
+            await settle(app, pilot)
+            table = app.screen.query_one("#risk-table", VTable)
+            shown = table.shown_columns()
+            assert {"score", "id", "title", "owner", "next"} <= set(shown), width
+            if width >= 120:
+                assert "reviewed" in shown
+            widths = dict(zip(shown, (w for _i, w in table.column_layout()), strict=True))
+            # Titles get the room before the band word (the score is in the band's colour).
+            assert widths["title"] >= 20 or width < 120
+            assert ("band" in shown) == (width >= 200), width
+            text = "\n".join(
+                "".join(s.text for s in table.render_line(y)) for y in range(table.size.height)
+            )
+            assert "2026-04-10 Esc" in text  # sandbox-delay's next action, due date first
+
+    drive(plan_file, scenario, size=(80, 30))

@@ -118,7 +118,7 @@ def test_doc_fields_wrap_under_their_value() -> None:
 def _columns_line_up(text: str, header: str, cell: str) -> None:
     """The header label and a cell of the same column start at the same x."""
     lines = text.splitlines()
-    head = next(line for line in lines if header in line and "Status" in line)
+    head = next(line for line in lines if header in line and "Title" in line)
     row = next(line for line in lines if cell in line and line is not head)
     assert head.index(header) == row.index(cell), (head, row)
 

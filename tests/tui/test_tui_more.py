@@ -60,7 +60,7 @@ def test_add_decision_and_mitigation_then_save(plan_file: Path) -> None:
         await fill(app, pilot, due="2026-04-30")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "velocity-poc" in screen_text(app)
+        assert "2026-04-30 Velocity check" in screen_text(app)  # its next action
         await pilot.press("ctrl+s")
         await settle(app, pilot)
 

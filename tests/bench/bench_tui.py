@@ -2,10 +2,14 @@
 
 Measures, on this machine, in one run:
 
-- first paint of a minimal Textual app (Header, Static, Footer) vs tpm on the example plan,
-  each as a whole headless process from interpreter start to the first frame;
-- first paint and "dashboard complete" (full analysis landed) on a 10,000-milestone plan;
-- edit-to-repaint on the 10,000-milestone plan: a status-cycle quick key on the milestones
+- first paint in a real terminal (issue 13): each app is started as a process on a
+  pseudo-terminal of 120x40 (``pty.fork``) and timed from the fork until its screen shows a
+  marker: a minimal Textual app (Header, Static, Footer; "hello") against ``tpm PLAN`` until
+  the dashboard shows its RAG ("Overall" in the status panel), and until the forecast has
+  landed ("P80 2…" on the headline), on the example plan and on a generated plan of 10,000
+  milestones, 500 risks and 50 KPIs (tests/bench/generate.py);
+- the same headless (``App.run(headless=True)``, in-process hook on the first frame);
+- edit-to-repaint on a 10,000-milestone plan: a status-cycle quick key on the milestones
   screen until the screen has repainted with the new schedule (median of 10), once the
   startup analysis has finished.
 
@@ -16,17 +20,25 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import fcntl
+import os
+import pty
 import random
+import select
+import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
 from tpm.plan.model import Dependency, Milestone, Plan, Program, Team  # noqa: E402
 from tpm.plan.storage import dumps  # noqa: E402
@@ -49,6 +61,16 @@ def first_frame(app_class, stop, ready=lambda app: True):
     app_class._display = display
 """
 
+# The bare app of the issue, run as a user would run it (in a real terminal).
+BARE = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Minimal(App):
+    def compose(self):
+        yield Header(); yield Static("hello"); yield Footer()
+Minimal().run()
+"""
+
 MINIMAL = (
     FIRST_FRAME
     + """
@@ -67,8 +89,10 @@ TPM = (
 from pathlib import Path
 from tpm.tui.app import TpmApp, build_app
 mode = sys.argv[2]
-if mode == "shown":  # the first frame drawn once the plan and its schedule are adopted
-    first_frame(TpmApp, True, lambda app: app.analysis is not None)
+def rag_shown(app):  # the dashboard with its RAG: the status tier has landed
+    return app.analysis is not None and app.analysis.status_current
+if mode == "shown":
+    first_frame(TpmApp, True, rag_shown)
 else:
     first_frame(TpmApp, mode == "paint")
 async def painted(pilot):
@@ -106,6 +130,62 @@ def big_plan(n: int, seed: int = 7) -> Plan:
         )
     program = Program(name="big", start=dt.date(2026, 1, 5), as_of=dt.date(2026, 3, 2))
     return Plan(program=program, teams=teams, milestones=milestones)
+
+
+def in_terminal(
+    argv: list[str], markers: list[str], size: tuple[int, int] = (120, 40), limit: float = 120.0
+) -> list[float]:
+    """Seconds from starting ``argv`` on a pseudo-terminal of ``size`` (columns, rows) until
+    each marker first appears in what it writes to the terminal (inf when it never does)."""
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a login-like terminal, then the app
+        os.environ["TERM"] = "xterm-256color"
+        os.environ.pop("TEXTUAL", None)
+        os.execv(argv[0], argv)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+    seen: dict[str, float] = {}
+    out = b""
+    try:
+        while len(seen) < len(markers) and time.perf_counter() - start < limit:
+            if not select.select([fd], [], [], 0.2)[0]:
+                continue
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:  # the child exited
+                break
+            now = time.perf_counter() - start
+            out += chunk
+            for marker in markers:
+                if marker not in seen and marker.encode() in out:
+                    seen[marker] = now
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return [seen.get(marker, float("inf")) for marker in markers]
+
+
+def best_in_terminal(argv: list[str], markers: list[str], runs: int) -> list[float]:
+    """The best of ``runs`` of :func:`in_terminal`, per marker."""
+    results = [in_terminal(argv, markers) for _ in range(runs)]
+    return [min(r[k] for r in results) for k in range(len(markers))]
+
+
+def tpm_command() -> list[str]:
+    """How a user starts tpm: the installed script next to this Python, else ``-m tpm``."""
+    script = Path(sys.executable).parent / "tpm"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tpm"]
+
+
+def first_paint_in_terminal(plans: dict[str, Path], runs: int = 3) -> dict[str, float]:
+    """Seconds to first paint in a real terminal: ``bare``; ``<name> rag`` and
+    ``<name> forecast`` for each plan (the RAG shown; the forecast landed)."""
+    out = {"bare": best_in_terminal([sys.executable, "-c", BARE], ["hello"], runs)[0]}
+    for name, path in plans.items():
+        rag, forecast = best_in_terminal([*tpm_command(), str(path)], ["Overall", "P80 2"], runs)
+        out[f"{name} rag"], out[f"{name} forecast"] = rag, forecast
+    return out
 
 
 def timed(args: list[str], runs: int = 3) -> float:
@@ -170,25 +250,47 @@ async def edit_latency(path: Path) -> list[float]:
 
 
 def main() -> None:
+    from generate import generate
+
     py = sys.executable
     example = ROOT / "plans" / "example.toml"
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "big.toml"
         big.write_text(dumps(big_plan(10_000)), encoding="utf-8")
+        full = Path(tmp) / "full.toml"
+        full.write_text(dumps(generate(10_000)), encoding="utf-8")
+        terminal = first_paint_in_terminal({"example": example, "10k": full})
+        bare = terminal["bare"]
+        print("In a real terminal (pty, 120x40), from process start, best of 3:")
+        print(f"  bare Textual app (Header, Static, Footer):  {bare:.2f} s")
+        for name, label in (
+            ("example", "plans/example.toml"),
+            ("10k", "10,000 ms/500 risks/50 KPIs"),
+        ):
+            rag, forecast = terminal[f"{name} rag"], terminal[f"{name} forecast"]
+            print(
+                f"  tpm {label}: RAG shown {rag:.2f} s ({rag / bare:.2f}x),"
+                f" forecast landed {forecast:.2f} s ({forecast / bare:.2f}x)"
+            )
         minimal = timed([py, "-c", MINIMAL])
         first = timed([py, "-c", TPM, str(example), "paint"])
-        print(f"minimal Textual app, first paint:        {minimal:.2f} s")
-        print(f"tpm on plans/example.toml, first paint:  {first:.2f} s ({first / minimal:.2f}x)")
+        print("Headless, in-process hook on the first frame, best of 3:")
+        print(f"  minimal Textual app, first paint:        {minimal:.2f} s")
+        print(f"  tpm on plans/example.toml, first paint:  {first:.2f} s ({first / minimal:.2f}x)")
         example_shown = timed([py, "-c", TPM, str(example), "shown"])
         example_full = timed([py, "-c", TPM, str(example), "full"])
-        print(f"tpm on plans/example.toml, plan shown:   {example_shown:.2f} s")
-        print(f"tpm on plans/example.toml, dashboard complete: {example_full:.2f} s")
-        big_first = timed([py, "-c", TPM, str(big), "paint"], runs=2)
-        big_shown = timed([py, "-c", TPM, str(big), "shown"], runs=2)
-        big_full = timed([py, "-c", TPM, str(big), "full"], runs=1)
-        print(f"tpm on 10,000 milestones, first paint:   {big_first:.2f} s")
-        print(f"tpm on 10,000 milestones, plan shown:    {big_shown:.2f} s")
-        print(f"tpm on 10,000 milestones, dashboard complete: {big_full:.2f} s")
+        print(
+            f"  tpm on plans/example.toml, RAG shown:    {example_shown:.2f} s"
+            f" ({example_shown / minimal:.2f}x)"
+        )
+        print(f"  tpm on plans/example.toml, dashboard complete: {example_full:.2f} s")
+        big_shown = timed([py, "-c", TPM, str(full), "shown"], runs=2)
+        big_full = timed([py, "-c", TPM, str(full), "full"], runs=1)
+        print(
+            f"  tpm on 10,000 milestones, RAG shown:    {big_shown:.2f} s"
+            f" ({big_shown / minimal:.2f}x)"
+        )
+        print(f"  tpm on 10,000 milestones, dashboard complete: {big_full:.2f} s")
         times = asyncio.run(edit_latency(big))
         print(
             f"edit to repaint, 10,000 milestones:      median {statistics.median(times):.0f} ms,"

@@ -255,12 +255,49 @@ def bench_trend(work: Path, runs: int, limit: float) -> list[Result]:
     return [sched, trend]
 
 
+TUI_GOALS = {None: 1.5, 10_000: 2.0}  # issue 13: RAG shown, as a multiple of the bare app
+
+
+def terminal_rows(module: ModuleType, plans: dict[int, Path], runs: int) -> list[Result]:
+    """Issue 13's first paint: on a pty, the bare Textual app against tpm until the dashboard
+    shows its RAG, and until the forecast has landed (bench_tui.in_terminal)."""
+    bare = Result("TUI bare Textual app (pty)", None, [], note="Header, Static, Footer")
+    targets: list[tuple[str, Path, int | None]] = [
+        ("plans/example.toml", ROOT / "plans" / "example.toml", None)
+    ]
+    if 10_000 in plans:
+        targets.append(("generated: 500 risks, 50 KPIs", plans[10_000], 10_000))
+    rag = {size: Result("TUI RAG shown (pty)", size, [], note=label) for label, _, size in targets}
+    fc = {
+        size: Result("TUI forecast landed (pty)", size, [], note=label)
+        for label, _, size in targets
+    }
+    command = [*TPM]
+    for _ in range(runs):
+        bare.times += module.in_terminal([PY, "-c", module.BARE], ["hello"])
+        for _label, path, size in targets:
+            shown, landed = module.in_terminal([*command, str(path)], ["Overall", "P80 2"])
+            rag[size].times.append(shown)
+            fc[size].times.append(landed)
+    for size, r in rag.items():
+        if r.times and bare.times:
+            ratio = r.median / bare.median
+            met = "met" if ratio <= TUI_GOALS[size] else "OVER"
+            r.note += f"; {ratio:.2f}x the bare app (goal <= {TUI_GOALS[size]}x: {met})"
+    for r in fc.values():
+        if r.times and bare.times:
+            r.note += f"; {r.median / bare.median:.2f}x the bare app"
+    return [bare, *(row for key in rag for row in (rag[key], fc[key]))]
+
+
 def bench_tui(plans: dict[int, Path], work: Path, runs: int) -> list[Result]:
     """First paint and edit-to-repaint through engineer F's bench_tui.py."""
     module = load_module("bench_tui")
     if module is None or not hasattr(module, "TPM"):
         return [Result("TUI", None, [], note="n/a (TUI bench not available)")]
     out = []
+    if hasattr(module, "in_terminal"):
+        out += terminal_rows(module, plans, runs)
     targets = [("plans/example.toml", ROOT / "plans" / "example.toml", None)]
     if 10_000 in plans:
         targets.append(("10,000 plan", plans[10_000], 10_000))

@@ -115,16 +115,20 @@ def build(
     since: dt.date | None = None,
     with_forecast: bool = True,
     runs: int | None = None,
+    sched: Schedule | None = None,
 ) -> ReportData:
     """Analyse ``plan`` as of ``as_of`` for a report.
 
     ``since`` (the last report's date) adds each KPI's change since then; ``with_forecast``
     False skips the Monte Carlo forecast (exports that show no percentiles); ``runs`` caps the
-    Monte Carlo runs (default :func:`tpm.forecast.defaults.runs_for`, as `tpm forecast`).
+    Monte Carlo runs (default :func:`tpm.forecast.defaults.runs_for`, as `tpm forecast`);
+    ``sched``: the plan's schedule as of ``as_of`` when the caller has it (the TUI keeps one
+    up to date), else it is computed here.
     """
-    from tpm.schedule.scheduler import schedule
+    if sched is None:
+        from tpm.schedule.scheduler import schedule
 
-    sched = schedule(plan, as_of)
+        sched = schedule(plan, as_of)
     rows_by_id = {m.id: _row(m, sched.milestones.get(m.id)) for m in plan.milestones}
     in_plan = tuple(rows_by_id[m.id] for m in plan.milestones if m.id in rows_by_id)
     ordered = tuple(

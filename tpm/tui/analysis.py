@@ -1,13 +1,15 @@
 """The TUI's typed calls into the engine: run every analysis, never let one failure stop the UI.
 
-Two tiers keep edits instant on big plans:
+Three tiers keep edits instant and the first screen quick on big plans:
 
 - :meth:`Engine.quick`: the schedule (incremental through
   :class:`tpm.schedule.scheduler.Scheduler`), the risk register and the KPIs: what the tables,
   timeline and quick keys need, in milliseconds even at 10,000 milestones.
-- :meth:`Engine.full`: :func:`tpm.report.data.build`: status with the rules that fired, the
-  Monte Carlo forecast, blockers, progress; the dashboard and the report. The App runs it
-  in a worker thread after edits and shows "updating…" until it lands.
+- :meth:`Engine.status`: :func:`tpm.report.data.build` without the Monte Carlo forecast, on
+  the quick tier's schedule: the RAG with the rules that fired, blockers, progress. Enough
+  to paint the dashboard; only the rule ``schedule.p80-after-target`` waits for the forecast.
+- :meth:`Engine.full`: the same with the forecast: the dashboard's odds and P80 and the
+  report. It runs in a worker thread; the dashboard says "forecasting…" until it lands.
 
 The engine modules are imported inside the functions that call them (the first frame needs
 none of them, and the forecast pulls in numpy); the ``TYPE_CHECKING`` imports give mypy the
@@ -56,8 +58,9 @@ class Analysis:
     version: int = 0
     schedule: Schedule | None = None
     kpis: tuple[KpiStatus, ...] | None = None
-    report: ReportData | None = None  # from the full tier
+    report: ReportData | None = None  # from the status or the full tier
     report_version: int = -1  # the plan version the report was built from
+    forecast_done: bool = False  # the report is from the full tier (forecast included)
     problems: dict[str, str] = field(default_factory=dict)
     _risks: RiskRegister | None = None
     _risks_thunk: Callable[[], RiskRegister] | None = None
@@ -78,9 +81,19 @@ class Analysis:
         return self.problems.get(area)
 
     @property
-    def report_current(self) -> bool:
-        """True when the full analysis matches this version of the plan."""
+    def status_current(self) -> bool:
+        """True when the report (with or without the forecast) matches this version."""
         return self.report is not None and self.report_version == self.version
+
+    @property
+    def report_current(self) -> bool:
+        """True when the full analysis, forecast included, matches this version of the plan."""
+        return self.status_current and self.forecast_done
+
+    @property
+    def forecasting(self) -> bool:
+        """True when the report shown waits for this version's forecast."""
+        return not self.report_current
 
     def critical_ids(self) -> frozenset[str]:
         """Ids of critical milestones (empty without a schedule)."""
@@ -123,6 +136,7 @@ class Engine:
         result = Analysis(plan, as_of, version)
         if previous is not None:
             result.report, result.report_version = previous.report, previous.report_version
+            result.forecast_done = previous.forecast_done
             if "report" in previous.problems:
                 result.problems["report"] = previous.problems["report"]
         problems = result.problems
@@ -140,7 +154,26 @@ class Engine:
         return self._scheduler.update(plan, list(changed))
 
     @staticmethod
-    def full(plan: Plan, as_of: dt.date) -> tuple[ReportData | None, str | None]:
+    def status(
+        plan: Plan, as_of: dt.date, sched: Schedule | None = None
+    ) -> tuple[ReportData | None, str | None]:
+        """The report data without the forecast (status, blockers, progress), or None and why
+        not. ``sched``: the quick tier's schedule of this plan, when it has one.
+
+        Safe to call from a worker thread on a :func:`snapshot`.
+        """
+        from tpm.report.data import build
+
+        problems: dict[str, str] = {}
+        data = guard(
+            problems, "report", lambda: build(plan, as_of, with_forecast=False, sched=sched)
+        )
+        return data, problems.get("report")
+
+    @staticmethod
+    def full(
+        plan: Plan, as_of: dt.date, sched: Schedule | None = None
+    ) -> tuple[ReportData | None, str | None]:
         """The report data (status, forecast, blockers, progress), or None and why not.
 
         Safe to call from a worker thread on a :func:`snapshot`.
@@ -148,7 +181,7 @@ class Engine:
         from tpm.report.data import build
 
         problems: dict[str, str] = {}
-        data = guard(problems, "report", lambda: build(plan, as_of))
+        data = guard(problems, "report", lambda: build(plan, as_of, sched=sched))
         return data, problems.get("report")
 
 

@@ -26,10 +26,11 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from tpm.check.diagnostics import Diagnostic
 from tpm.tui import analysis as engine_analysis
-from tpm.tui.analysis import Analysis, Engine, snapshot
+from tpm.tui.analysis import Analysis, Engine
 from tpm.tui.disk import DiskMixin
 from tpm.tui.history import History
 from tpm.tui.screens.modals import HelpScreen
@@ -101,7 +102,7 @@ class TpmApp(DiskMixin):
         self.engine = Engine()
         self.analysis: Analysis | None = None
         self.ready = False  # the plan has been read (valid or not)
-        self._full_requested: int | None = None
+        self._full_requested: Plan | None = None  # the analysed plan the tiers were asked for
         self._ignored_digest: str | None = None
         self._asking = False
         self._markdown_cache: tuple[ReportData, str] | None = None
@@ -160,6 +161,9 @@ class TpmApp(DiskMixin):
         if loaded.plan is not None:
             as_of = self.as_of_override or loaded.plan.program.as_of or _today()
             analysis = self.engine.quick(loaded.plan, as_of, 0)
+            # The dashboard's first frame shows the RAG: the status without the forecast
+            # (which follows in another worker, the dashboard saying "forecasting…").
+            with_status(analysis, *Engine.status(analysis.plan, as_of, analysis.schedule))
         self.call_from_thread(self._adopt, loaded, analysis)
 
     def load(self) -> None:
@@ -262,37 +266,49 @@ class TpmApp(DiskMixin):
         self.update_title()
 
     def request_full(self) -> None:
-        """Run the full tier (status, forecast, report) for the current version, once.
+        """Run the status and full tiers (status, then forecast) for the current version, once.
 
-        Screens that show it (dashboard, report) ask when they show a version it has not
-        been run for; after a burst of edits elsewhere it runs once, on their return.
+        Screens that show them (dashboard, report) ask when they show a version they have not
+        been run for; after a burst of edits elsewhere they run once, on their return.
         """
         analysis = self.analysis
         if self.plan is None or analysis is None or analysis.report_current:
             return
-        if self._full_requested == analysis.version:
+        if self._full_requested is analysis.plan:
             return
-        self._full_requested = analysis.version
-        plan, as_of, version = snapshot(self.plan), self.as_of, analysis.version
+        self._full_requested = analysis.plan
         # Start after the current frame is painted: the worker competes for the GIL.
-        self.call_after_refresh(self._full_worker, plan, as_of, version)
+        self.call_after_refresh(self._full_worker, analysis, not analysis.status_current)
 
     @work(thread=True, exclusive=True, group="full-analysis")
-    def _full_worker(self, plan: Plan, as_of: dt.date, version: int) -> None:
-        data, problem = Engine.full(plan, as_of)
-        self.call_from_thread(self._adopt_full, version, data, problem)
-
-    def _adopt_full(self, version: int, data: ReportData | None, problem: str | None) -> None:
-        analysis = self.analysis
-        if analysis is None or analysis.version != version:
-            return  # a newer edit is on its way
-        problems = dict(analysis.problems)
-        problems.pop("report", None)
-        if problem:
-            problems["report"] = problem
-        self.analysis = dataclasses.replace(
-            analysis, report=data, report_version=version, problems=problems
+    def _full_worker(self, analysis: Analysis, need_status: bool) -> None:
+        plan, as_of, version, sched = (
+            analysis.plan,
+            analysis.as_of,
+            analysis.version,
+            analysis.schedule,
         )
+        if need_status:
+            data, problem = Engine.status(plan, as_of, sched)
+            self.call_from_thread(self._adopt_full, plan, version, data, problem, False)
+        if get_current_worker().is_cancelled:
+            return  # a newer version is on its way: its own worker forecasts it
+        data, problem = Engine.full(plan, as_of, sched)
+        self.call_from_thread(self._adopt_full, plan, version, data, problem, True)
+
+    def _adopt_full(
+        self,
+        plan: Plan,
+        version: int,
+        data: ReportData | None,
+        problem: str | None,
+        complete: bool,
+    ) -> None:
+        analysis = self.analysis
+        if analysis is None or analysis.version != version or analysis.plan is not plan:
+            return  # a newer edit is on its way
+        self.analysis = dataclasses.replace(analysis, problems=dict(analysis.problems))
+        with_status(self.analysis, data, problem, complete)
         self.push_analysis()
 
     def push_analysis(self) -> None:
@@ -305,9 +321,9 @@ class TpmApp(DiskMixin):
     def report_markdown(self) -> str:
         """The status report for the report screen (a placeholder when not available)."""
         analysis = self.analysis
-        if analysis is None or analysis.report is None:
+        if analysis is None or analysis.report is None or not analysis.forecast_done:
             why = analysis.missing("report") if analysis else "no plan"
-            return f"# Status report\n\n*Not available yet: {why or 'analysing…'}*\n"
+            return f"# Status report\n\n*Not available yet: {why or 'forecasting…'}*\n"
         if self._markdown_cache and self._markdown_cache[0] is analysis.report:
             return self._markdown_cache[1]
         try:
@@ -366,6 +382,18 @@ class TpmApp(DiskMixin):
         self.last_change = ""
         self.reanalyse(change.milestone_ids or None if change.section == "milestones" else ())
         self.notify(f"redo {change.label}", timeout=2)
+
+
+def with_status(
+    analysis: Analysis, data: ReportData | None, problem: str | None, complete: bool = False
+) -> None:
+    """Put the status (``complete``: and forecast) tier's result for the analysis's own
+    version into it."""
+    analysis.problems.pop("report", None)
+    if problem:
+        analysis.problems["report"] = problem
+    analysis.report, analysis.report_version = data, analysis.version
+    analysis.forecast_done = complete
 
 
 def _today() -> dt.date:

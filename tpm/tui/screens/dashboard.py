@@ -26,6 +26,7 @@ PANELS = tuple(name for row in ROWS for name in row)
 RAG_AT = 10  # the column where every RAG word starts
 FINDINGS_WIDE, FINDINGS_NARROW = 3, 2  # findings shown per area before "+N more"
 ODDS_GREEN, ODDS_AMBER = 0.8, 0.5  # the P80 rule: under 80 % is not green
+FORECASTING_NOTE = "forecasting… (the P80 rule is checked when the forecast lands)"
 TITLES = {
     "status": "Status",
     "schedule": "Schedule",
@@ -64,7 +65,10 @@ class DashboardScreen(PlanScreen):
                 continue
             widget.update(getattr(self, f"_{name}")(data, analysis))
         status = self.query_one("#dash-status", Wrapped)
-        status.border_subtitle = "" if analysis.report_current else "updating…"
+        if analysis.report_current:
+            status.border_subtitle = ""
+        else:
+            status.border_subtitle = "forecasting…" if analysis.status_current else "updating…"
 
     # ------------------------------------------------------------ panels
 
@@ -93,6 +97,8 @@ class DashboardScreen(PlanScreen):
                 out.line(Text(more, style="italic"), 4)
         for note in st.notes:
             out.line(Text().append(note, style="italic"))
+        if not analysis.forecast_done:
+            out.line(Text(FORECASTING_NOTE, style="italic dim"))
         return out
 
     def _schedule(self, data: ReportData, analysis: Analysis) -> Doc:
@@ -116,6 +122,8 @@ class DashboardScreen(PlanScreen):
             headline.append(f" · P80 {fc.finish.p80}", style=colour)
             if odds is not None:
                 headline.append(f" · {chance(odds)} on time", style=colour)
+        if not analysis.forecast_done:
+            headline.append(" · P80 and odds forecasting…", style="dim")
         out.field("Forecast", headline)
         out.field("Target", str(data.target or "none"))
         if data.margin_days is not None:

@@ -1,16 +1,25 @@
-"""Screen 6: the Markdown status report rendered in the app, and a key to write it out."""
+"""Screen 6: the Markdown status report rendered in the app, and a key to write it out.
+
+The report needs the full analysis (the Monte Carlo forecast included), which runs in a
+worker: until it lands the screen says what it is waiting for on its first line, keeps the
+last report it showed, and every key keeps working. The Markdown widget parses and mounts
+the text in batches off the event loop, so even a long report never freezes the screen.
+"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from tpm.tui.analysis import Analysis
 from tpm.tui.messages import WriteReportRequested
 from tpm.tui.screens.base import PlanScreen
-from tpm.tui.widgets.text import clean
+from tpm.tui.widgets.text import clean, plain
+
+BUILDING_STATUS = "building the report: status analysis…"
+BUILDING_FORECAST = "building the report: forecasting… (keys keep working)"
 
 
 class ReportScreen(PlanScreen):
@@ -18,7 +27,12 @@ class ReportScreen(PlanScreen):
 
     BINDINGS = [Binding("w", "write", "Write to file")]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._text: str | None = None  # the Markdown on screen
+
     def body(self) -> ComposeResult:
+        yield Static("", id="report-progress")
         with VerticalScroll(id="report-scroll"):
             yield Markdown("", id="report")
 
@@ -28,9 +42,24 @@ class ReportScreen(PlanScreen):
 
     def show(self, analysis: Analysis) -> None:
         self.tpm.request_full()
-        text = self.tpm.report_markdown()
-        self.query_one(Markdown).update(clean(text))
+        progress = self.query_one("#report-progress", Static)
+        building = not analysis.report_current and "report" not in analysis.problems
+        if building:
+            progress.update(
+                plain(BUILDING_FORECAST if analysis.status_current else BUILDING_STATUS)
+            )
+        progress.display = building
+        if building and self._text is not None:
+            return  # keep the last report on screen until the new one is ready
+        text = clean(self.tpm.report_markdown())
+        if text != self._text:
+            self._text = text
+            self.query_one(Markdown).update(text)
 
     def action_write(self) -> None:
-        """Ask where to write the report."""
+        """Ask where to write the report (once it is built)."""
+        analysis = self.tpm.analysis
+        if analysis is not None and not analysis.report_current:
+            self.tpm.notify("the report is still being built: write it when it is shown")
+            return
         self.request(WriteReportRequested())

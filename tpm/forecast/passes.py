@@ -52,6 +52,7 @@ class Network:
     drawn: Ints  # rows whose durations are sampled (the sampler's row order)
     fixed: Ints  # the other rows
     started: tuple[int, ...]  # STARTED rows
+    live: Bools  # (rows, 1): not DONE, the rows that set the program finish (tpm.schedule.cpm)
     remaining: tuple[float, ...]  # STARTED: 1 - percent_complete / 100
     fixed_start: tuple[float | None, ...]  # DONE/STARTED: offset(actual_start)
     fixed_finish: tuple[float | None, ...]  # DONE: finish_offset(actual_finish)
@@ -139,6 +140,7 @@ def build_network(
         drawn=np.array([g for _t, g in drawn], dtype=np.int64),
         fixed=np.array([g for g in range(len(live)) if not draw[g]], dtype=np.int64),
         started=tuple(r for r, k in enumerate(kind) if k == STARTED),
+        live=_live(kind),
         remaining=tuple(remaining),
         fixed_start=tuple(fixed_start),
         fixed_finish=tuple(fixed_finish),
@@ -192,6 +194,14 @@ def _kind(m: Milestone) -> int:
     return OPEN
 
 
+def _live(kind: list[int]) -> Bools:
+    """Rows that set the program finish, as a column: open work, or all when all is done."""
+    live = np.array([k != DONE for k in kind], dtype=np.bool_)
+    if not live.any():
+        live[:] = True
+    return live.reshape(-1, 1)
+
+
 def _event_rows(
     kind: list[int], duration: list[float], drawn: list[bool], remaining: list[float]
 ) -> tuple[int, ...]:
@@ -239,7 +249,7 @@ def simulate(net: Network, runs: int, seed: int, criticality: bool = True) -> Ou
             continue
         _durations(net, rng, risk_rng, dur, hits)
         sides = _forward(net, dur, es, ef)
-        f = ef.max(axis=0)
+        f = ef.max(axis=0, where=net.live, initial=-np.inf)
         program[lo : lo + c] = _program_days(net, f, es, ef, sides)
         for r, days in finish.items():
             days[lo : lo + c] = _finish_days(ef[r], es[r], sides.get(r))
@@ -253,15 +263,19 @@ def _program_days(net: Network, f: Floats, es: Floats, ef: Floats, sides: dict[i
 
     Work ending at F finishes on day ceil(F) - 1, as does an event at the end of a day; an
     event at the start of a day is dated on day floor(F), one later when F is whole. Work
-    that ends where it starts (EF <= ES) finishes on its start day floor(ES).
+    that ends where it starts (EF <= ES) finishes on its start day floor(ES). Only the rows
+    that set the program finish count (``Network.live``: done work is history).
     """
     days: Ints = (np.ceil(f) - 1).astype(np.int64)
+    live = net.live[:, 0]
     for r in net.event_rows:
-        if r in sides:
+        if r in sides or not live[r]:
             continue
         event_day = np.where(ef[r] <= es[r], np.floor(es[r]), -1e18).astype(np.int64)
         np.maximum(days, event_day, out=days)
     for r, at_start in sides.items():
+        if not live[r]:
+            continue
         event_day = np.where(at_start, np.floor(ef[r]), -1e18).astype(np.int64)
         np.maximum(days, event_day, out=days)
     return days

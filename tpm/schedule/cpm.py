@@ -21,6 +21,10 @@ or text. The conventions (docs/explanation/scheduling-model.md):
 - Progress overrides logic: a milestone with an actual start is not driven by its links,
   so links into it are ignored by both passes (a done predecessor cannot delay work that
   already happened).
+- The project finish F is the latest early finish of open work (not done); of all work only
+  when everything is done. Done work is history: a recorded finish after the status date
+  (``tpm check`` warns) or at the end of the status day never sets F, so open work always
+  reaches F and the critical path is never empty while work remains.
 - Backward pass: ``LF <= F`` (the project finish) for every milestone, ``LF <= due``, and
   the mirror of each link, using each predecessor's own span ``EF - ES``. Done work limits
   nothing: neither its due date nor links into it reach its predecessors.
@@ -38,6 +42,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from itertools import compress
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Milestone
@@ -86,6 +91,8 @@ class Cpm:
         self.dur = [0.0] * n
         self.rem = [0.0] * n
         self.kind = [NOT_STARTED] * n
+        self.open = bytearray(b"\x01") * n
+        """1 for a node that is not done (it can set the project finish)."""
         self.fixed_es: list[float | None] = [None] * n
         self.fixed_ef: list[float | None] = [None] * n
         self.due: list[float | None] = [None] * n
@@ -108,6 +115,7 @@ class Cpm:
         self.due[i] = None if m.due is None else float(cal.finish_offset(m.due))
         kind, fixed_es, fixed_ef, side = progress(m, cal, self.graph.preds[i])
         self.kind[i], self.fixed_es[i], self.fixed_ef[i] = kind, fixed_es, fixed_ef
+        self.open[i] = kind != DONE
         self.side[i] = side
         if kind == STARTED:
             self.rem[i] = float(m.duration) * (1.0 - float(m.percent_complete) / 100.0)
@@ -190,6 +198,7 @@ class Cpm:
         order, position, succs = self.graph.order, self.graph.position, self.graph.succs
         saved: dict[int, tuple[float, float]] = {}
         finish, lowered = self.finish, False
+        some_open = 1 in self.open
         heap, queued = [position[i]], {i}
         self.hold = {i: until}
         try:
@@ -201,13 +210,14 @@ class Cpm:
                 saved.setdefault(n, (es_list[n], ef_list[n]))
                 lowered = lowered or ef < ef_list[n]
                 es_list[n], ef_list[n] = es, ef
-                finish = max(finish, ef)
+                if (self.open[n] or not some_open) and ef > finish:
+                    finish = ef
                 for s, _code, _lag in succs[n]:
                     if s not in queued:
                         queued.add(s)
                         heapq.heappush(heap, position[s])
             # A hold only delays, so no finish moves earlier; stay exact if one ever did.
-            return max(ef_list, default=0.0) if lowered else finish
+            return self.program_finish() if lowered else finish
         finally:
             self.hold = {}
             for n, (es, ef) in saved.items():
@@ -347,10 +357,24 @@ class Cpm:
 
     # ------------------------------------------------------------------ whole runs
 
+    def program_finish(self) -> float:
+        """The project finish F from the early dates: the latest finish of open work.
+
+        Of all work when everything is done (see the module docstring).
+        """
+        live = max(compress(self.ef, self.open), default=None)
+        return max(self.ef, default=0.0) if live is None else live
+
+    def finish_nodes(self) -> list[int]:
+        """The nodes that finish at F (open ones, unless everything is done)."""
+        f, ef = self.finish - EPS, self.ef
+        nodes = [i for i in range(len(ef)) if ef[i] >= f and self.open[i]]
+        return nodes or [i for i in range(len(ef)) if ef[i] >= f]
+
     def run(self) -> None:
         """Full schedule: forward, project finish, backward, free float."""
         self.forward()
-        self.finish = max(self.ef, default=0.0)
+        self.finish = self.program_finish()
         self.backward()
         self.materialize()
 
@@ -362,7 +386,7 @@ class Cpm:
         self.set_input(i, m)
         preds = self.graph.preds
         changed, respanned = self.forward(self.graph.position[i], (i,))
-        self.finish = max(self.ef, default=0.0)
+        self.finish = self.program_finish()
         # Tails and limits depend on spans (and on whether node i follows its links).
         seeds = {i, *respanned}
         for c in (i, *respanned):

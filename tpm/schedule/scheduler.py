@@ -295,6 +295,7 @@ class _Snapshot:
         for name, values in self.lists.items():
             setattr(c, name, list(values))
         c.finish, c.a = self.finish, self.a
+        c.open = bytearray(k != DONE for k in c.kind)
         return c
 
 
@@ -411,7 +412,7 @@ class Scheduler:
             # Every date shown lies between these: a range error surfaces here, not later.
             cal.start_date(min(min(c.es), min(c.ls)))
             cal.start_date(max(max(c.ef), max(c.lf)))
-        ends = [i for i in range(len(self.graph)) if c.ef[i] >= c.finish - EPS]
+        ends = c.finish_nodes()
         items = self._items
         finish = max((node_dates(c, cal, items[i], i)[1] for i in ends), default=cal.origin)
         target = plan.program.target

@@ -259,4 +259,4 @@ def _finish_gain(cpm: Cpm, s: int, es: float) -> float:
     before = cpm.finish
     cpm.fixed_es[s] = es
     cpm.forward(cpm.graph.position[s], (s,))
-    return max(0.0, before - max(cpm.ef, default=0.0))
+    return max(0.0, before - cpm.program_finish())

@@ -232,6 +232,39 @@ def test_a_chain_of_cancelled_milestones_dissolves_and_the_forecast_agrees() -> 
 # ---------------------------------------------------------------- 4. actuals after the status date
 
 
+@pytest.mark.parametrize(
+    ("plan", "path", "finish"),
+    [
+        pytest.param(
+            plan_of(
+                ms("a", 2),
+                ms("b", 3, "a"),
+                ms("c", 1, status="done", actual_start=MONDAY, actual_finish=dt.date(2026, 3, 20)),
+            ),
+            ("a", "b"),
+            FRIDAY,
+            id="done-after-the-status-date",
+        ),
+        pytest.param(
+            plan_of(
+                ms("c", 1, status="done", actual_start=MONDAY, actual_finish=MONDAY), ms("e", 0)
+            ),
+            ("e",),
+            MONDAY,
+            id="done-at-the-end-of-the-status-day",
+        ),
+    ],
+)
+def test_done_work_finishing_after_open_work_never_empties_the_critical_path(
+    plan: Plan, path: tuple[str, ...], finish: dt.date
+) -> None:
+    sched = schedule(plan, MONDAY)
+    assert sched.critical_path == path
+    assert sched.finish == finish  # the finish of the remaining work; done work is history
+    assert all(sched.milestone(i).total_float == 0 for i in path)
+    assert forecast(plan, MONDAY, runs=5).finish.p95 == finish
+
+
 def test_check_warns_about_actual_dates_after_the_status_date_and_out_of_sequence_work(
     run_cli: Any, tmp_path: Path
 ) -> None:

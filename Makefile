@@ -50,6 +50,10 @@ bench: $(STAMP)
 docs: $(VENV)/.installed-run
 	$(BIN)/python tests/docs/docgen.py
 
-# Long fuzzing run: many more hypothesis cases than the default suite.
+# Long fuzzing run: many more cases than make test, new ones every run (docs/development.md):
+# the command fuzzer with TPM_FUZZ_EXAMPLES cases, and every other property test under the
+# "fuzz" hypothesis profile.
 fuzz: $(STAMP)
-	TPM_FUZZ_EXAMPLES=$${TPM_FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:cacheprovider
+	TPM_FUZZ_EXAMPLES=$${TPM_FUZZ_EXAMPLES:-20000} HYPOTHESIS_PROFILE=fuzz \
+		$(BIN)/python -m pytest -n auto -p no:cacheprovider tests/robustness/test_fuzz.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n auto -p no:cacheprovider -m hypothesis

@@ -1,15 +1,39 @@
-"""Shared fixtures: paths to the bundled plans and a helper to run the CLI in process."""
+"""Shared test setup: hypothesis profiles, markers by folder, the order tests start in, and
+fixtures (the bundled plans, the CLI run in process, Markdown goldens).
+
+docs/development.md explains the profiles, the markers and how to keep the suite fast.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+# Hypothesis profiles. "dev" (make test on a workstation) draws new examples every run and
+# replays a failure from .hypothesis/ until it is fixed, so many short runs together cover
+# more than one long one. "ci" (chosen when the CI variable is set, as CI services do and
+# .ci/run does) draws the same examples every run, so a CI failure reproduces. "fuzz"
+# (make fuzz) draws many more. HYPOTHESIS_PROFILE or --hypothesis-profile picks one by name.
+# A test's own @settings(max_examples=...) still wins over the profile: use it only to run
+# fewer examples of an expensive property, never more.
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", settings.get_profile("ci"), deadline=None)
+settings.register_profile(
+    "fuzz",
+    deadline=None,
+    max_examples=2000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+_DETECTED = "ci" if settings.get_current_profile_name() == "ci" else "dev"
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or _DETECTED)
 
 
 @pytest.fixture
@@ -37,14 +61,38 @@ def run_cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
 MARKERS = {"robustness": "slow", "tui": "slow", "crosscheck": "external"}
 
 
+# The longest tests (seconds each on two cores; tests/bench does not time tests, `pytest
+# --durations=30` does) start first, so that no worker ends the run alone on one of them.
+# With pyproject's --maxschedchunk=1 xdist hands out tests one by one in this order.
+LONGEST_FIRST = (
+    "robustness/test_fuzz.py::test_wrong_shapes_never_crash",
+    "robustness/test_fuzz.py::test_near_valid_plans_never_crash",
+    "robustness/test_scale.py",
+    "robustness/test_fuzz.py",
+    "robustness/test_reliability",
+    "tui/test_tui_calendar_edges.py",
+    "unit/check/test_broken_plans.py::test_every_broken_input_through_the_real_cli",
+    "tui/",
+)
+
+
+def _start_rank(relative: str) -> int:
+    ranks = [i for i, prefix in enumerate(LONGEST_FIRST) if relative.startswith(prefix)]
+    return ranks[0] if ranks else len(LONGEST_FIRST)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by the folder it lives in (see MARKERS)."""
+    """Mark each test by the folder it lives in (see MARKERS); start the longest first."""
     tests = Path(__file__).resolve().parent
+    rank: dict[str, int] = {}
     for item in items:
         parts = item.path.resolve().relative_to(tests).parts
         marker = MARKERS.get(parts[0]) if len(parts) > 1 else None
         if marker:
             item.add_marker(marker)
+        relative = "/".join(parts) + item.nodeid[len(item.nodeid.split("::")[0]) :]
+        rank[item.nodeid] = _start_rank(relative)
+    items.sort(key=lambda item: rank[item.nodeid])  # stable: the rest keep their order
 
 
 class MarkdownSnapshot(SingleFileSnapshotExtension):

@@ -443,11 +443,11 @@ def _share(default: int, share: float) -> int:
     return max(1, int(EXAMPLES * share)) if EXAMPLES else default
 
 
+# The profile (tests/conftest.py) decides whether the cases are new every run (dev, fuzz) or
+# the same (ci).
 FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    derandomize=not EXAMPLES,
-    database=None,
 )
 
 

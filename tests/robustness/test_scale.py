@@ -130,18 +130,21 @@ def chain_100k(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Schedule
     return loaded.plan, schedule(loaded.plan, AS_OF, max_paths=1)
 
 
+@pytest.mark.xdist_group("chain_100k")
 def test_a_100k_chain_loads_with_no_finding(chain_100k: tuple[Plan, Schedule]) -> None:
     """``tpm check`` is load_plan plus printing: cycle search and checks ran on 100k items."""
     plan, _sched = chain_100k
     assert len(plan.milestones) == 100_000
 
 
+@pytest.mark.xdist_group("chain_100k")
 def test_a_100k_chain_is_scheduled_end_to_end(chain_100k: tuple[Plan, Schedule]) -> None:
     _plan, sched = chain_100k
     assert sched.milestones["m99999"].early_finish == 100_000  # one working day each
     assert sched.critical_paths[0][:2] == ("m0", "m1") and len(sched.critical_paths[0]) == 100_000
 
 
+@pytest.mark.xdist_group("chain_100k")
 def test_a_100k_chain_blocker_is_found(chain_100k: tuple[Plan, Schedule]) -> None:
     from tpm.schedule.blockers import blockers
 
@@ -149,6 +152,7 @@ def test_a_100k_chain_blocker_is_found(chain_100k: tuple[Plan, Schedule]) -> Non
     assert [b.id for b in blockers(plan, sched, AS_OF)] == ["m99999"]
 
 
+@pytest.mark.xdist_group("chain_100k")
 def test_a_100k_chain_why_walks_the_whole_driving_chain(chain_100k: tuple[Plan, Schedule]) -> None:
     from tpm.schedule.why import explain
 
@@ -157,6 +161,7 @@ def test_a_100k_chain_why_walks_the_whole_driving_chain(chain_100k: tuple[Plan, 
     assert len(found.chain) == 100_000 and found.chain[0].id == "m0"
 
 
+@pytest.mark.xdist_group("chain_100k")
 def test_a_100k_chain_forecast(chain_100k: tuple[Plan, Schedule]) -> None:
     from tpm.forecast.run import forecast
 

@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,7 @@ def _expectations(path: Path) -> list[Expected]:
 
 
 CORPUS = sorted(BROKEN.glob("*.toml"))
+RunCli = Callable[..., tuple[int, str, str]]
 
 
 def test_the_corpus_is_large_and_covers_every_documented_code() -> None:
@@ -158,22 +160,31 @@ def _cli(*args: str | Path) -> subprocess.Popen[str]:
     )
 
 
-def test_every_broken_input_through_the_real_cli_exits_1_without_a_traceback(
-    tmp_path: Path,
+def test_every_broken_input_through_the_cli_exits_1_without_a_traceback(
+    tmp_path: Path, run_cli: RunCli
 ) -> None:
+    """``tpm check`` on every broken input, in process (the same main() as the real CLI)."""
     inputs = [*CORPUS, *(p for p, *_ in _generated(tmp_path).values())]
-    running: list[tuple[Path, subprocess.Popen[str]]] = []
-    for index, path in enumerate(inputs):
-        running.append((path, _cli("check", path)))
-        if len(running) == 4 or index == len(inputs) - 1:  # a few at a time: shared CPUs
-            for done, proc in running:
-                out, err = proc.communicate(timeout=120)
-                assert proc.returncode == 1, f"{done.name}: exit {proc.returncode}\n{err}"
-                assert "Traceback" not in err + out, f"{done.name}:\n{err}"
-                assert "error[" in err, f"{done.name}: no diagnostic printed\n{err}"
-                for line in err.splitlines():
-                    assert line.startswith(str(done)), line
-            running = []
+    for path in inputs:
+        code, out, err = run_cli("check", path)
+        assert code == 1, f"{path.name}: exit {code}\n{err}"
+        assert "Traceback" not in err + out, f"{path.name}:\n{err}"
+        assert "error[" in err, f"{path.name}: no diagnostic printed\n{err}"
+        for line in err.splitlines():
+            assert line.startswith(str(path)), line
+
+
+@pytest.mark.parametrize("name", ["binary", "latin-1"])
+def test_undecodable_input_through_a_real_process_exits_1_without_a_traceback(
+    tmp_path: Path, name: str
+) -> None:
+    """A real interpreter's stderr encoding, on the inputs whose diagnostics quote bytes."""
+    path = _generated(tmp_path)[name][0]
+    proc = _cli("check", path)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err + out, err
+    assert err.startswith(f"{path}:") and "error[io]" in err, err
 
 
 def test_check_json_has_errors_and_warnings_with_every_field() -> None:

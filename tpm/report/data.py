@@ -268,6 +268,7 @@ class Headline:
     finish: dt.date | None
     p80: dt.date | None
     milestones: dict[str, dt.date]  # forecast finish of each key milestone in the plan
+    runs: int  # Monte Carlo runs behind the P80 (0: no forecast)
 
 
 def headline(plan: Plan, as_of: dt.date, keys: tuple[str, ...], runs: int) -> Headline:
@@ -299,7 +300,8 @@ def headline(plan: Plan, as_of: dt.date, keys: tuple[str, ...], runs: int) -> He
     )
     known = set(sched.graph.index)
     dates = {k: sched.milestone(k).finish for k in keys if k in known}
-    return Headline(evaluate(facts, plan.status), finish, p80, dates)
+    runs_done = fc.runs if fc is not None else 0
+    return Headline(evaluate(facts, plan.status), finish, p80, dates, runs_done)
 
 
 def _facts(

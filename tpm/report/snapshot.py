@@ -32,6 +32,7 @@ class Point:
     p80: dt.date | None = None
     milestones: dict[str, dt.date] = field(default_factory=dict)
     label: str = ""  # where it came from: a commit, a file, "recorded in the plan"
+    runs: int | None = None  # Monte Carlo runs behind the P80 (0: none; None: as recorded)
 
 
 def key_milestones(plan: Plan) -> tuple[str, ...]:
@@ -48,6 +49,7 @@ def point_of(
     p80 = None
     if data.forecast is not None and data.forecast.milestones_estimated:
         p80 = data.forecast.finish.p80
+    runs = data.forecast.runs if data.forecast is not None else 0
     wanted = set(keys)
     return Point(
         date=data.as_of,
@@ -58,6 +60,7 @@ def point_of(
         p80=p80,
         milestones={m.id: m.finish for m in data.milestones if m.id in wanted and m.finish},
         label=label,
+        runs=runs,
     )
 
 

@@ -18,6 +18,7 @@ have no P80 (their RAG then cannot include the P80-after-target rule).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import multiprocessing
 import os
 import re
@@ -101,6 +102,7 @@ class Trend:
                     "finish": iso(p.finish),
                     "p80": iso(p.p80),
                     "milestones": {m: iso(p.milestones.get(m)) for m in self.milestones},
+                    "p80_runs": p.runs,
                 }
                 for p in self.points
             ],
@@ -316,6 +318,14 @@ def _no_lines() -> SourceMap:
     return SourceMap()
 
 
+_JOB_MODULES = (
+    "tpm.check.document",
+    "tpm.forecast.run",
+    "tpm.plan.storage",
+    "tpm.report.data",
+    "tpm.schedule.blockers",
+    "tpm.schedule.scheduler",
+)
 _Key = tuple[str, dt.date]  # a job's commit and the date it is filed under
 
 
@@ -324,7 +334,9 @@ class _Runner:
 
     def __init__(self, workers: int) -> None:
         self.pool: ProcessPoolExecutor | None = None
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and sys.platform == "linux":
+            for name in _JOB_MODULES:  # imported once here, not once per forked worker
+                importlib.import_module(name)
             context = multiprocessing.get_context("fork")
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         self.limit = 2 * workers
@@ -372,4 +384,5 @@ def analyse_point(
         p80=head.p80,
         milestones=head.milestones,
         label=label,
+        runs=head.runs,
     )

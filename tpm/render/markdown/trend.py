@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tpm.render.markdown.mermaid import sanitize
+from tpm.render.text.trend import p80_note
 from tpm.report.trend import Trend
 
 PALETTE = (
@@ -76,4 +77,6 @@ def trend_chart(trend: Trend, title: str) -> list[str]:
     legend = " · ".join(
         f"{name} ({word_})" for (name, _), (_, word_) in zip(lines_out, PALETTE, strict=False)
     )
-    return [*chart, "", f"Lines: {legend}. Up = later; flat = a stable forecast."]
+    out = [*chart, "", f"Lines: {legend}. Up = later; flat = a stable forecast."]
+    note = p80_note(trend, gap=" (the P80 line starts flat there)")
+    return [*out, "", note] if note else out

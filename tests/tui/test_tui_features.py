@@ -3,14 +3,16 @@ RAG history, and recording a snapshot from the TUI."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from tuihelp import drive, settle
+from tuihelp import AS_OF, drive, settle
 
 from tpm.tui.app import TpmApp
 from tpm.tui.screens.form import FormScreen
+from tpm.tui.widgets.text import Wrapped
 from tpm.tui.widgets.vtable import VTable
 
 
@@ -107,3 +109,95 @@ def test_risk_register_keeps_owner_next_action_and_review(plan_file: Path) -> No
             assert "2026-04-10 Esc" in text  # sandbox-delay's next action, due date first
 
     drive(plan_file, scenario, size=(80, 30))
+
+
+SNAPSHOTS = """
+[[snapshots]]
+date = 2026-04-01
+rag = "green"
+schedule = "green"
+risks = "amber"
+kpis = "green"
+blockers = "green"
+finish = 2026-05-20
+p80 = 2026-05-29
+milestones = [{ id = "fraud-rules", finish = 2026-05-06 }]
+
+[[snapshots]]
+date = 2026-04-08
+rag = "amber"
+schedule = "amber"
+risks = "amber"
+kpis = "red"
+blockers = "green"
+finish = 2026-05-27
+"""
+
+
+def _lines(widget: Wrapped) -> list[str]:
+    return ["".join(s.text for s in widget.render_line(y)) for y in range(widget.size.height)]
+
+
+def test_dashboard_shows_rag_history_and_slip_trend(plan_file: Path) -> None:
+    with plan_file.open("a", encoding="utf-8") as f:
+        f.write(SNAPSHOTS)
+
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        letter = {"green": "G", "amber": "A", "red": "R"}
+        for width in (80, 120, 200):
+            await pilot.resize_terminal(width, 40)
+            await settle(app, pilot)
+            data = app.analysis.report  # type: ignore[union-attr]
+            assert data is not None and data.finish is not None
+            status = app.screen.query_one("#dash-status", Wrapped)
+            lines = [line.strip("│ ") for line in _lines(status)]
+            for area, was in (("Schedule", "G A"), ("KPIs", "G R")):
+                rag = next(a.rag for a in data.status.areas if a.name == area)
+                row = next(line for line in lines if line.startswith(area))
+                assert row.split()[1:] == [rag.upper(), *was.split(), letter[rag]], row
+            assert f"G A {letter[data.status.rag]}  04-01 to today" in "\n".join(lines)
+            trend = app.screen.query_one("#dash-trend", Wrapped)
+            rows = _lines(trend)
+            assert all(len(r) <= width for r in rows)
+            finish = next(r for r in rows if r.strip("│ ").startswith("finish "))
+            slip = (data.finish - dt.date(2026, 5, 20)).days
+            assert f"{data.finish}  {slip:+d} d" in finish, finish
+            # Every label stands whole, the strip of blocks after it.
+            fraud = next(r for r in rows if "fraud-rules " in r)
+            assert fraud.strip("│ ").startswith("fraud-rules ")
+
+    drive(plan_file, scenario)
+
+
+def test_record_snapshot_is_an_undoable_edit_as_tpm_report_record(
+    plan_file: Path, tmp_path: Path
+) -> None:
+    import shutil
+    import tomllib
+
+    from tpm.cli import main
+
+    cli_copy = tmp_path / "cli.toml"
+    shutil.copy(plan_file, cli_copy)
+    assert main(["report", str(cli_copy), "--record", "-o", str(tmp_path / "r.md")]) == 0
+
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        assert app.plan is not None
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert [s.date for s in app.plan.snapshots] == [AS_OF]
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert app.plan.snapshots == []
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Record snapshot" in titles
+        await pilot.press("6", "R", "R")  # from the report screen; twice is once
+        await settle(app, pilot)
+        assert [s.date for s in app.plan.snapshots] == [AS_OF]
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+
+    drive(plan_file, scenario)
+    tui = tomllib.loads(plan_file.read_text(encoding="utf-8"))["snapshots"]
+    cli = tomllib.loads(cli_copy.read_text(encoding="utf-8"))["snapshots"]
+    assert tui == cli and len(tui) == 1

@@ -223,6 +223,9 @@ class Layout:
         padded, starts = self._lazy
         if len(path) == 2 and isinstance(path[0], str) and isinstance(path[1], ItemId):
             ident = path[1]
+            # A snapshot is named by its date (not a quoted string): look for it eagerly.
+            if not isinstance(ident.value, str):
+                return _UNKNOWN
             if ident.key == "#" or any(ch in ident.value for ch in "\\\"'\n"):
                 return _UNKNOWN
             value = re.escape(ident.value)

@@ -45,7 +45,7 @@ AREAS = {
 def snapshot(plan: Plan) -> Plan:
     """A shallow copy with its own lists: items are never mutated (edits replace them), so
     a worker can read the copy while the App edits the original."""
-    lists = ("teams", "milestones", "risks", "kpis", "decisions", "baselines")
+    lists = ("teams", "milestones", "risks", "kpis", "decisions", "baselines", "snapshots")
     return plan.model_copy(update={name: list(getattr(plan, name)) for name in lists})
 
 

@@ -88,6 +88,7 @@ class TpmApp(DiskMixin):
         Binding("u,ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
         Binding("ctrl+l", "reload", "Reload", show=False),
+        Binding("R", "record_snapshot", "Record snapshot", show=False),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]

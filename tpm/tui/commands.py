@@ -44,6 +44,12 @@ def system_commands(
     for command in app.editing_commands():
         yield from once(command.title, command.help, command.callback)
     yield from once("Write report", "write the status report to a file", app.write_report)
+    yield from once(
+        "Record snapshot",
+        "R: record today's RAG, finish, P80 and key milestones in the plan (as tpm report "
+        "--record)",
+        app.action_record_snapshot,
+    )
     module = type(screen).__module__.rsplit(".", 1)[-1]
     screen_title = next((t for _n, t, m in screens if m == module), "")
     own = getattr(type(screen), "BINDINGS", []) if screen_title else []  # dialogs: none

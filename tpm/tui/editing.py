@@ -98,12 +98,13 @@ class EditingMixin(KeyHoldMixin):
 
     def replace_item(self, label: str, section: str, key: str, new: Item) -> None:
         """Replace the item with id ``key`` as it is now; re-add it when it has gone."""
-        from tpm.tui.history import ItemGone
+        from tpm.tui.history import ItemGone, key_of
 
         try:
             change = self.session.replace(label, section, key, new)
         except ItemGone:
-            change = self.session.add(f"re-added {NOUN[section]} {new.id}", section, new)
+            label = f"re-added {NOUN.get(section, section)} {key_of(new)}"
+            change = self.session.add(label, section, new)
             self.notify(
                 f"{key} was removed from the file while you edited it; your version is added "
                 "back (u undoes)",
@@ -118,6 +119,7 @@ class EditingMixin(KeyHoldMixin):
     def on_edit_requested(self, event: EditRequested) -> None:
         """Open the edit form for an item, a new item, or a sub-item."""
         from tpm.tui.formdata import NEW_ITEM, item_texts
+        from tpm.tui.history import key_of
         from tpm.tui.known import field_ids
         from tpm.tui.screens.form import FormScreen
 
@@ -151,10 +153,11 @@ class EditingMixin(KeyHoldMixin):
                 self.delete(section, key)
                 return
             new = model_of(section).model_validate(candidate(values))
+            ident = key_of(new)
             if key:
-                self.replace_item(f"edited {noun} {new.id}", section, key, new)
+                self.replace_item(f"edited {noun} {ident}", section, key, new)
             else:
-                self.commit_add(f"added {noun} {new.id}", section, new)
+                self.commit_add(f"added {noun} {ident}", section, new)
 
         title = f"Edit {noun} {key}" if key else f"New {noun}"
         ids = field_ids(self.plan, section, key or "")

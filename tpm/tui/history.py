@@ -13,11 +13,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from tpm.plan.model import Decision, Kpi, Milestone, Plan, Risk
+    from tpm.plan.model import Decision, Kpi, Milestone, Plan, Risk, Snapshot
 
-    Item: TypeAlias = Milestone | Risk | Kpi | Decision
+    Item: TypeAlias = Milestone | Risk | Kpi | Decision | Snapshot
 
 SECTIONS = ("milestones", "risks", "kpis", "decisions")
+
+
+def key_of(item: Item) -> str:
+    """The id of an item; a recorded snapshot (``[[snapshots]]``) is named by its date."""
+    ident = getattr(item, "id", None)
+    return ident if isinstance(ident, str) else str(getattr(item, "date", ""))
 
 
 class ItemGone(LookupError):
@@ -43,7 +49,7 @@ class Change:
         """The id of the item this change replaces or deletes (of the added one otherwise)."""
         item = self.before if self.before is not None else self.after
         assert item is not None
-        return item.id
+        return key_of(item)
 
     def inverse(self) -> Change:
         """The change that undoes this one."""
@@ -54,15 +60,15 @@ class Change:
         """Ids of the milestones this change touches (empty for other sections)."""
         if self.section != "milestones":
             return ()
-        return tuple(sorted({m.id for m in (self.before, self.after) if m is not None}))
+        return tuple(sorted({key_of(m) for m in (self.before, self.after) if m is not None}))
 
 
 def locate(items: list[Item], key: str, hint: int = -1) -> int | None:
     """Position of the item with id ``key`` (``hint`` is checked first), or None."""
-    if 0 <= hint < len(items) and items[hint].id == key:
+    if 0 <= hint < len(items) and key_of(items[hint]) == key:
         return hint
     for i, item in enumerate(items):
-        if item.id == key:
+        if key_of(item) == key:
             return i
     return None
 
@@ -78,9 +84,9 @@ def apply(plan: Plan, change: Change) -> Change:
         where = min(max(change.index, 0), len(items))
         items.insert(where, change.after)  # type: ignore[arg-type]
     else:
-        found = locate(items, change.before.id, change.index)
+        found = locate(items, key_of(change.before), change.index)
         if found is None:
-            raise ItemGone(f"{change.before.id} is no longer in the plan")
+            raise ItemGone(f"{key_of(change.before)} is no longer in the plan")
         where = found
         if change.after is None:
             del items[where]

@@ -19,6 +19,7 @@ from tpm.tui.messages import QuickEdit
 from tpm.tui.screens.modals import ConfirmScreen, PromptScreen
 
 if TYPE_CHECKING:
+    from tpm.tui.analysis import Analysis
     from tpm.tui.history import Item
 
 T = TypeVar("T")
@@ -32,6 +33,8 @@ MEASURE_CHOICES = (
 
 class QuickEditMixin(EditingMixin):
     """One-key edits; the ones that need a value ask for it first."""
+
+    analysis: Analysis | None
 
     def report_markdown(self) -> str:
         """The report text (defined by the App)."""
@@ -187,6 +190,40 @@ class QuickEditMixin(EditingMixin):
         self.push_screen(PromptScreen(title, value, check=check), answered)
 
     # ------------------------------------------------------------ report
+
+    def action_record_snapshot(self) -> None:
+        """Record today's report headline in the plan's ``[[snapshots]]``, as ``tpm report
+        --record`` does: an undoable edit that the next save writes. A snapshot of the same
+        status date is replaced."""
+        from tpm.report.snapshot import key_milestones, point_of, to_snapshot
+        from tpm.tui.history import Change
+
+        analysis, plan = self.analysis, self.plan
+        if plan is None or analysis is None or not analysis.report_current:
+            self.notify(
+                "the report is still being analysed: record the snapshot when the dashboard "
+                "has stopped updating",
+                severity="warning",
+            )
+            return
+        assert analysis.report is not None
+        point = point_of(analysis.report, key_milestones(plan))
+        snap = to_snapshot(point)
+        day = point.date
+        where = self.session.index_of("snapshots", str(day))
+        if where is not None:
+            old = plan.snapshots[where]
+            if old == snap:
+                self.notify(f"the snapshot of {day} is already recorded", timeout=3)
+                return
+            label = f"replaced the snapshot of {day} ({point.rag.upper()})"
+            change = Change(label, "snapshots", where, old, snap)
+        else:
+            where = sum(1 for s in plan.snapshots if s.date < day)
+            label = f"recorded a snapshot for {day} ({point.rag.upper()})"
+            change = Change(label, "snapshots", where, None, snap)
+        self.commit(change)
+        self.notify(f"{label}: ctrl+s writes it, u undoes", timeout=4)
 
     @opens_dialog
     def on_write_report_requested(self) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tpm.tui.history import SECTIONS, Change, History, locate
+from tpm.tui.history import SECTIONS, Change, History, key_of, locate
 
 if TYPE_CHECKING:
     from tpm.check.diagnostics import Diagnostic
@@ -239,15 +239,15 @@ class PlanSession:
         (as for any change on disk)."""
         assert self.plan is not None
         count = 0
-        for section in SECTIONS:
-            now = {item.id: item for item in getattr(self.plan, section)}
-            kept = {item.id for item in getattr(recovered, section)}
+        for section in (*SECTIONS, "snapshots"):
+            now = {key_of(item): item for item in getattr(self.plan, section)}
+            kept = {key_of(item) for item in getattr(recovered, section)}
             for item in getattr(recovered, section):
-                old = now.get(item.id)
+                old = now.get(key_of(item))
                 if old is None:
-                    self.add(f"restored {item.id}", section, item)
+                    self.add(f"restored {key_of(item)}", section, item)
                 elif old != item:
-                    self.replace(f"restored {item.id}", section, item.id, item)
+                    self.replace(f"restored {key_of(item)}", section, key_of(item), item)
                 else:
                     continue
                 count += 1
@@ -402,7 +402,7 @@ def _snapshot(plan: Plan | None) -> Plan | None:
     copied (the items are never mutated, so they are shared)."""
     if plan is None:
         return None
-    return plan.model_copy(update={s: list(getattr(plan, s)) for s in SECTIONS})
+    return plan.model_copy(update={s: list(getattr(plan, s)) for s in (*SECTIONS, "snapshots")})
 
 
 def _mine_under(

@@ -43,3 +43,17 @@ def test_replacing_every_item_of_a_section_keeps_the_text_around_it() -> None:
     assert _load(out) == new
     assert out.startswith(TEXT[: TEXT.index("[[milestones]]")])  # the blank line stays
     assert "# c1" in out and "# c17" in out and "# c5" not in out
+
+
+def test_a_snapshot_named_by_its_date_is_added_after_the_others() -> None:
+    import datetime as dt
+
+    from tpm.plan.model import Snapshot
+
+    text = TEXT + '\n[[snapshots]]\ndate = 2026-03-09  # c20\nrag = "green"\n'
+    old = _load(text)
+    added = Snapshot(date=dt.date(2026, 3, 16), rag="amber")
+    new = old.model_copy(update={"snapshots": [*old.snapshots, added]})
+    out = patches.apply(text, patches.diff_plans(old, new))
+    assert _load(out) == new
+    assert out.startswith(text) and "# c20" in out

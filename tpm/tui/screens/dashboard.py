@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 
 from tpm.render.text.forecast import chance
@@ -15,13 +16,17 @@ from tpm.tui.analysis import Analysis
 from tpm.tui.screens.base import PlanScreen, fmt_days, with_unit
 from tpm.tui.widgets.heatmap import BAND_STYLE
 from tpm.tui.widgets.palette import themed
-from tpm.tui.widgets.rag import bar, rag_text
+from tpm.tui.widgets.rag import RAG_FG, bar, rag_text
+from tpm.tui.widgets.slip import slip_text
 from tpm.tui.widgets.text import Doc, Wrapped
 
 if TYPE_CHECKING:
+    from tpm.plan.model import Snapshot
     from tpm.report.data import ReportData
+    from tpm.report.snapshot import Point
+    from tpm.report.trend import Trend
 
-ROWS = (("status",), ("schedule", "critical"), ("blockers", "risks"), ("kpis", "due"))
+ROWS = (("status",), ("schedule", "critical"), ("trend",), ("blockers", "risks"), ("kpis", "due"))
 PANELS = tuple(name for row in ROWS for name in row)
 RAG_AT = 10  # the column where every RAG word starts
 FINDINGS_WIDE, FINDINGS_NARROW = 3, 2  # findings shown per area before "+N more"
@@ -31,6 +36,7 @@ TITLES = {
     "status": "Status",
     "schedule": "Schedule",
     "critical": "Critical path",
+    "trend": "Slip trend",
     "blockers": "Top blockers",
     "risks": "Top risks",
     "kpis": "KPIs",
@@ -38,8 +44,16 @@ TITLES = {
 }
 
 
+HISTORY_AT = RAG_AT + 7  # the column where the RAG history starts
+MAX_HISTORY = 6  # reporting dates in the RAG history, today's included (as the report)
+LETTER = {"green": "G", "amber": "A", "red": "R"}
+
+
 class DashboardScreen(PlanScreen):
     """Read-only overview; every number comes from the engine's report data."""
+
+    BINDINGS = [Binding("R", "app.record_snapshot", "Record snapshot")]
+    _trend_cache: tuple[ReportData, list[Snapshot], Trend] | None = None
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="dash-scroll"):
@@ -63,7 +77,8 @@ class DashboardScreen(PlanScreen):
                 why = analysis.missing("report")
                 widget.update(Text(why or "analysing…", style="dim"))
                 continue
-            widget.update(getattr(self, f"_{name}")(data, analysis))
+            method = "_trend_panel" if name == "trend" else f"_{name}"
+            widget.update(getattr(self, method)(data, analysis))
         status = self.query_one("#dash-status", Wrapped)
         if analysis.report_current:
             status.border_subtitle = ""
@@ -75,14 +90,23 @@ class DashboardScreen(PlanScreen):
     def _status(self, data: ReportData, analysis: Analysis) -> Doc:
         st = data.status
         limit = FINDINGS_NARROW if self.size.width < 110 else FINDINGS_WIDE
+        past = [p for p in self._trend(data, analysis).points if p.date < data.as_of]
+        past = past[-(MAX_HISTORY - 1) :]
         out = Doc().append(f"{'Overall':<{RAG_AT - 1}}")  # the badge's word lines up too
         out.append_text(rag_text(st.rag))
+        if past:
+            out.append(" " * (HISTORY_AT - RAG_AT - len(st.rag) - 1))
+            out.append_text(_history([p.rag for p in past], st.rag))
+            out.append(f"  {past[0].date:%m-%d} to today", style="dim")
         if st.override_applied:
             out.append(f"  {st.reason}")
         out.newline()
         for area in st.areas:
             out.append(f"{area.name:<{RAG_AT}}")
             out.append_text(rag_text(area.rag, pad=False))
+            if past:
+                out.append(" " * (HISTORY_AT - RAG_AT - len(area.rag or "-")))
+                out.append_text(_history([p.areas.get(area.area) for p in past], area.rag))
             out.newline()
             findings = area.findings
             # Never hide one finding behind "+1 more": the line would take the same room.
@@ -143,6 +167,27 @@ class DashboardScreen(PlanScreen):
         out.field("Progress", progress)
         out.field("", f"{data.done_count} of {data.total_count} done · by duration", "dim")
         return out
+
+    def _trend(self, data: ReportData, analysis: Analysis) -> Trend:
+        """The slip trend of the snapshots recorded in the plan and today's analysis (the
+        points of the report's RAG history; ``tpm trend`` adds the plan's git history)."""
+        from tpm.report.snapshot import key_milestones, point_from_snapshot, point_of
+        from tpm.report.trend import Trend
+
+        plan = analysis.plan
+        cached = self._trend_cache
+        if cached is not None and cached[0] is data and cached[1] == plan.snapshots:
+            return cached[2]
+        keys = key_milestones(plan)
+        points: list[Point] = [point_from_snapshot(s) for s in plan.snapshots]
+        points = [p for p in points if p.date < data.as_of]
+        points.append(point_of(data, keys))
+        trend = Trend.of(points, keys, data.target, data.start)
+        self._trend_cache = (data, list(plan.snapshots), trend)
+        return trend
+
+    def _trend_panel(self, data: ReportData, analysis: Analysis) -> Text:
+        return slip_text(self._trend(data, analysis), max(self.size.width - 6, 40))
 
     def _critical(self, data: ReportData, analysis: Analysis) -> Doc | Text:
         if not data.critical_path:
@@ -230,6 +275,18 @@ class DashboardScreen(PlanScreen):
         if more > 0:
             out.append(f"… and {more} more (milestones screen, sort by due)\n", style="dim")
         return out or Text("nothing due", style="dim")
+
+
+def _history(past: list[str | None], now: str | None) -> Text:
+    """RAG letters, oldest first, today's last and bold: ``G A A R R``."""
+    out = Text()
+    for rag in [*past, now]:
+        letter = LETTER.get(rag or "", "·")
+        out.append(letter, style=themed(RAG_FG[rag]) if rag in RAG_FG else "dim")
+        out.append(" ")
+    out.stylize("bold", len(out) - 2, len(out) - 1)
+    out.rstrip()
+    return out
 
 
 def odds_style(odds: float) -> str:

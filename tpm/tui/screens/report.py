@@ -25,7 +25,10 @@ BUILDING_FORECAST = "building the report: forecasting… (keys keep working)"
 class ReportScreen(PlanScreen):
     """The report a lead reads, exactly as ``tpm report`` writes it."""
 
-    BINDINGS = [Binding("w", "write", "Write to file")]
+    BINDINGS = [
+        Binding("w", "write", "Write to file"),
+        Binding("R", "app.record_snapshot", "Record snapshot"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()

@@ -37,6 +37,30 @@ class PlanError(TpmError):
         return f"{line} ({self.hint})" if self.hint else line
 
 
+class FileError(TpmError):
+    """A refusal about one file that is not a located plan error: ``FILE: message``."""
+
+    def __init__(self, path: Path, message: str, exit_code: int = 1) -> None:
+        super().__init__(message, exit_code)
+        self.path = path
+
+    def text(self, command: str) -> str:
+        """``FILE: message``."""
+        return f"{self.path}: {self.message}"
+
+
+class UsageError(TpmError):
+    """Arguments argparse accepted but the command cannot: its usage and the reason, exit 2."""
+
+    def __init__(self, usage: str, message: str) -> None:
+        super().__init__(message, 2)
+        self.usage = usage
+
+    def text(self, command: str) -> str:
+        """``usage: ...`` then ``tpm command: error: message``, as argparse prints its own."""
+        return f"usage: {self.usage}\ntpm {command}: error: {self.message}"
+
+
 class Reported(TpmError):
     """The plan's diagnostics were already printed (as text or JSON); exit 1."""
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 
+from tpm.errors import TpmError
 from tpm.plan.calendar import today
 from tpm.plan.model import Dependency, Kpi, Milestone, Plan, Program, Risk, Team
 from tpm.plan.storage import StorageError, save
@@ -70,28 +70,21 @@ def starter_plan(name: str, start: dt.date) -> Plan:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the starter plan; refuse to overwrite an existing file."""
+    """Write the starter plan; refuse to overwrite an existing file (TpmError, exit 1)."""
     if not _NAME.match(args.name):
-        print(f"tpm init: invalid name {args.name!r} (letters, digits, - _ .)", file=sys.stderr)
-        return 2
+        raise TpmError(f"invalid name {args.name!r} (letters, digits, - _ .)", 2)
     name = args.name.removesuffix(".toml")
     if len(name.encode()) > 250:
-        print(
-            f"tpm init: the name is too long ({len(name)} characters; at most 250)", file=sys.stderr
-        )
-        return 2
+        raise TpmError(f"the name is too long ({len(name)} characters; at most 250)", 2)
     path = args.dir / f"{name}.toml"
     if path.exists():
-        print(f"tpm init: {path} already exists; not overwriting it", file=sys.stderr)
-        return 1
+        raise TpmError(f"{path} already exists; not overwriting it", 1)
     try:
         args.dir.mkdir(parents=True, exist_ok=True)
         save(path, starter_plan(name, today()), expected_digest=None)
     except OSError as exc:
-        print(f"tpm init: cannot create {args.dir}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
+        raise TpmError(f"cannot create {args.dir}: {exc.strerror or exc}", 1) from None
     except StorageError as exc:
-        print(f"tpm init: {exc}", file=sys.stderr)
-        return 1
+        raise TpmError(str(exc), 1) from None
     print(f"wrote {path}; next: tpm check {path}")
     return 0

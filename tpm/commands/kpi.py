@@ -22,12 +22,14 @@ from pathlib import Path
 from tpm.check.diagnostics import did_you_mean
 from tpm.check.load import load_plan
 from tpm.commands.common import (
+    load_or_report,
     parse_date,
     print_diagnostics,
     print_json,
     save_edit,
     status_date,
 )
+from tpm.errors import FileError, PlanError, Reported, UsageError
 from tpm.plan import calendar, storage
 from tpm.plan.model import Kpi, Measurement, Plan
 
@@ -77,28 +79,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _usage_error(message: str) -> int:
-    print(f"usage: {USAGE}\ntpm kpi: error: {message}", file=sys.stderr)
-    return 2
-
-
 def run(args: argparse.Namespace) -> int:
     """Show the KPI table, or record a measurement."""
     if args.plan == "record":
         if args.json or args.as_of is not None:
-            return _usage_error("--json and --as-of are for showing KPIs, not for record")
+            raise UsageError(USAGE, "--json and --as-of are for showing KPIs, not for record")
         if len(args.rest) != 3:
-            return _usage_error("record needs PLAN KPI VALUE")
+            raise UsageError(USAGE, "record needs PLAN KPI VALUE")
         path, kpi_id, text = args.rest
         value = parse_number(text)
         if value is None:
-            return _usage_error(f"VALUE must be a finite number, not {text!r}")
-        return record(Path(path), kpi_id, value, args.date, args.note, args.force, args.replace)
+            raise UsageError(USAGE, f"VALUE must be a finite number, not {text!r}")
+        record(Path(path), kpi_id, value, args.date, args.note, args.force, args.replace)
+        return 0
     if args.rest:
-        return _usage_error(f"unexpected arguments: {' '.join(args.rest)}")
+        raise UsageError(USAGE, f"unexpected arguments: {' '.join(args.rest)}")
     if args.date is not None or args.note or args.force or args.replace:
-        return _usage_error("--date, --note, --replace and --force are for 'tpm kpi record'")
-    return show(Path(args.plan), args.as_of, args.json)
+        raise UsageError(USAGE, "--date, --note, --replace and --force are for 'tpm kpi record'")
+    show(Path(args.plan), args.as_of, args.json)
+    return 0
 
 
 def parse_number(text: str) -> int | float | None:
@@ -114,24 +113,19 @@ def parse_number(text: str) -> int | float | None:
     return value if math.isfinite(value) else None
 
 
-def show(path: Path, as_of: dt.date | None, as_json: bool) -> int:
-    """Print the KPI table (or JSON); exit 1 when the plan has errors."""
-    loaded = load_plan(path)
-    if loaded.plan is None:
-        print_diagnostics(loaded, as_json)
-        return 1
+def show(path: Path, as_of: dt.date | None, as_json: bool) -> None:
+    """Print the KPI table (or JSON); raise Reported when the plan has errors."""
+    plan = load_or_report(path, as_json)
     from tpm.register.kpis import analyse_kpis
 
-    plan = loaded.plan
     when = status_date(plan, as_of)
     statuses = analyse_kpis(plan, when)
     if as_json:
         print_json({"as_of": when.isoformat(), "kpis": [s.to_json() for s in statuses]})
-        return 0
+        return
     from tpm.render.text.kpis import render_kpis_text
 
     sys.stdout.write(render_kpis_text(statuses, plan.program.name, when))
-    return 0
 
 
 def with_measurement(
@@ -174,40 +168,37 @@ def record(
     note: str,
     force: bool,
     replace: bool = False,
-) -> int:
+) -> None:
     """Append one measurement as a patch to the current text; retry on concurrent saves.
 
     Without ``when`` the day is the plan's as_of when set, else today. A day after as_of is
-    refused: every analysis reads the plan as of as_of and would ignore the value.
+    refused: every analysis reads the plan as of as_of and would ignore the value. Every
+    refusal raises a :class:`~tpm.errors.TpmError` (exit 1) and writes nothing.
     """
     for attempt in range(1, ATTEMPTS + 1):
         loaded = load_plan(path)
         if loaded.plan is None or loaded.source is None:
             print_diagnostics(loaded)
-            return 1
+            raise Reported
         kpi = _find(loaded.plan, kpi_id)
         if kpi is None:
             ids = [k.id for k in loaded.plan.kpis]
             hint = did_you_mean(kpi_id, ids)
             known = ", ".join(sorted(ids)) or "none"
-            print(
-                f"{path}: unknown KPI {kpi_id!r}"
-                + (f"; {hint}" if hint else "")
-                + f" (KPIs: {known})",
-                file=sys.stderr,
+            raise FileError(
+                path,
+                f"unknown KPI {kpi_id!r}" + (f"; {hint}" if hint else "") + f" (KPIs: {known})",
             )
-            return 1
         as_of = loaded.plan.program.as_of
         day = when or as_of or calendar.today()
         if as_of is not None and day > as_of:
-            print(
-                f"{path}: error: {day.isoformat()} is after the plan's status date (as_of = "
+            raise PlanError(
+                path,
+                f"{day.isoformat()} is after the plan's status date (as_of = "
                 f"{as_of.isoformat()}); every analysis reads the plan as of that date and "
-                "would ignore this value, so nothing was recorded (move as_of forward in "
-                "[program] first, or pass --date on or before it)",
-                file=sys.stderr,
+                "would ignore this value, so nothing was recorded",
+                "move as_of forward in [program] first, or pass --date on or before it",
             )
-            return 1
         measurement = Measurement(date=day, value=value, note=note)
         new_plan = with_measurement(loaded.plan, kpi_id, measurement, replace)
         try:
@@ -216,13 +207,12 @@ def record(
             time.sleep(RETRY_PAUSE * attempt)
             continue
         _report(path, kpi, measurement, rewritten, replace)
-        return 0
-    print(
-        f"{path}: the file kept changing on disk while recording ({ATTEMPTS} attempts); "
+        return
+    raise FileError(
+        path,
+        f"the file kept changing on disk while recording ({ATTEMPTS} attempts); "
         "nothing was written. Try again.",
-        file=sys.stderr,
     )
-    return 1
 
 
 def _report(path: Path, kpi: Kpi, m: Measurement, rewritten: bool, replace: bool) -> None:

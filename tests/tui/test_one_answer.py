@@ -17,6 +17,7 @@ from tpm.tui.app import TpmApp, build_app
 from tpm.tui.widgets.text import Wrapped
 from tpm.tui.widgets.vtable import VTable
 
+DATE = re.compile(r"^\d{4}-\d\d-\d\d  ")
 TREND = re.compile(r"([↗↘→])(?: [^/]*/wk)? (better|worse|flat)\b")
 
 
@@ -35,6 +36,10 @@ def test_cli_report_and_tui_agree(run_cli: Any, example_plan: Path, tmp_path: Pa
     code, report, _ = run_cli("report", plan, "--full")
     assert code == 0
     assert f"P50 {p50} · P80 {p80} · P95 {p95}; {odds} chance to meet target" in report
+
+    next_two_weeks = report.split("## Next two weeks")[1].split("\n## ")[0]
+    report_due = re.findall(r"^- \S+ \*\*(\S+)\*\* .*\*\*late\*\*", next_two_weeks, re.M)
+    assert report_due  # the example has late work due soon
 
     code, kpi_text, _ = run_cli("kpi", plan)
     assert code == 0
@@ -56,6 +61,13 @@ def test_cli_report_and_tui_agree(run_cli: Any, example_plan: Path, tmp_path: Pa
         schedule = app.screen.query_one("#dash-schedule", Wrapped).plain
         assert f"P80 {p80} · {odds} on time" in schedule
         assert f"P50 {p50} · P95 {p95}" in schedule
+        # What is due soon: the report's list leads, late first, then by date.
+        due = app.screen.query_one("#dash-due", Wrapped).plain.splitlines()
+        rows = [line.split()[:2] for line in due if DATE.match(line)]
+        assert [ident for _day, ident in rows[: len(report_due)]] == report_due
+        late = [day for day, _ident in rows[: len(report_due)]]
+        rest = [day for day, _ident in rows[len(report_due) :]]
+        assert late == sorted(late) and rest == sorted(rest)
         await pilot.press("5")
         await settle(app, pilot)
         table = app.screen.query_one("#kpi-table", VTable)

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tpm.plan.calendar import add_days
 from tpm.plan.model import Decision, Milestone, Plan
 from tpm.register.kpis import KpiStatus, analyse_kpis
 from tpm.register.risks import RiskRegister, analyse_risks
@@ -195,6 +196,32 @@ def build(
         status=evaluate(facts, plan.status),
         decisions=tuple(decided),
         asks=tuple(asks),
+    )
+
+
+def is_late(m: MilestoneRow, as_of: dt.date) -> bool:
+    """Overdue (due before the status date), or forecast to finish after its due date."""
+    return m.due is not None and (m.due < as_of or (m.finish is not None and m.finish > m.due))
+
+
+def due_soon(data: ReportData, finishing: bool = False) -> list[MilestoneRow]:
+    """Open milestones due within two weeks of the status date or already overdue (with
+    ``finishing``, also those without a due date forecast to finish within two weeks): late
+    ones first, then by date (the due date, else the forecast finish), then id. The report
+    and the TUI's dashboard list them in this one order."""
+    soon = add_days(data.as_of, RECENT_DAYS)
+
+    def listed(m: MilestoneRow) -> bool:
+        if m.status in ("done", "cancelled"):
+            return False
+        if m.due is not None:
+            return m.due <= soon
+        return finishing and m.finish is not None and m.finish <= soon
+
+    rows = [m for m in data.milestones if listed(m)]
+    return sorted(
+        rows,
+        key=lambda m: (not is_late(m, data.as_of), m.due or m.finish or dt.date.max, m.id),
     )
 
 

@@ -20,7 +20,7 @@ from tpm.render.escape import md_cell, md_text
 from tpm.render.markdown.appendix import badge, render_appendix, table
 from tpm.render.text.forecast import chance
 from tpm.render.text.kpis import trend_label
-from tpm.report.data import RECENT_DAYS, MilestoneRow, ReportData
+from tpm.report.data import RECENT_DAYS, ReportData, due_soon, is_late
 from tpm.report.diff import Changes, Since
 from tpm.report.snapshot import Point
 from tpm.status.rules import working_days
@@ -277,22 +277,6 @@ def _list(items: list[str]) -> str:
 # ---------------------------------------------------------------- 6. next two weeks
 
 
-def due_soon(data: ReportData) -> list[MilestoneRow]:
-    """Open milestones due within two weeks or already overdue: late ones first, then by due
-    date (a late one is overdue, or forecast to finish after its due date)."""
-    soon = add_days(data.as_of, RECENT_DAYS)
-    rows = [
-        m
-        for m in data.milestones
-        if m.status not in ("done", "cancelled") and m.due is not None and m.due <= soon
-    ]
-    return sorted(rows, key=lambda m: (not _late(data, m), m.due, m.id))
-
-
-def _late(data: ReportData, m: MilestoneRow) -> bool:
-    return m.due is not None and (m.due < data.as_of or (m.finish is not None and m.finish > m.due))
-
-
 def _next(data: ReportData) -> list[str]:
     lines = ["## Next two weeks", ""]
     rows = due_soon(data)
@@ -301,7 +285,7 @@ def _next(data: ReportData) -> list[str]:
     for m in rows[:MAX_DUE]:
         if m.due is not None and m.due < data.as_of:
             state = f"**overdue since {m.due}**"
-        elif _late(data, m):
+        elif is_late(m, data.as_of):
             state = f"**late**: forecast {m.finish}"
         else:
             state = f"on track: forecast {m.finish or '—'}"

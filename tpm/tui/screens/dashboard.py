@@ -3,7 +3,6 @@ blockers, risks, KPI tiles and what is due in the next two weeks."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -251,17 +250,13 @@ class DashboardScreen(PlanScreen):
         return out
 
     def _due(self, data: ReportData, analysis: Analysis) -> Doc | Text:
-        horizon = dt.date.fromordinal(min(data.as_of.toordinal() + 14, dt.date.max.toordinal()))
+        from tpm.report.data import due_soon, is_late
+
         out = Doc()
-        rows = [
-            m
-            for m in data.milestones
-            if m.status not in ("done", "cancelled")
-            and ((m.due and m.due <= horizon) or (m.finish and m.finish <= horizon))
-        ]
+        rows = due_soon(data, finishing=True)  # late first, then by date, as in the report
         for m in rows[:8]:
             when = m.due or m.finish
-            late = m.due is not None and m.finish is not None and m.finish > m.due
+            late = is_late(m, data.as_of)
             line = Text().append(f"{when}  ", style=themed("bold $red") if late else "")
             line.append(m.id, style="bold")
             line.append(f"  {m.title}", style="dim")

@@ -36,8 +36,18 @@ def test_table_shows_rag_trend_change_and_staleness(run_cli: Run, plan: Path) ->
     assert "≤ 200 ms (amber 250)" in rows["latency"] and "amber" in rows["latency"]
     assert "↘" in rows["latency"] and "better" in rows["latency"]
     assert rows["latency"].endswith("█▆▄▃▁")
-    assert "never (STALE)" in rows["nps"]
+    assert "never STALE" in rows["nps"]
     assert out.splitlines()[-1] == "red: availability · stale: nps"
+
+
+def test_never_measured_is_stale_only_after_a_cadence(run_cli: Run, plan: Path) -> None:
+    code, out, _err = run_cli("kpi", plan, "--as-of", "2026-01-05")  # the program's first day
+    assert code == 0
+    rows = [
+        line for line in out.splitlines() if line.startswith(("availability", "latency", "nps"))
+    ]
+    assert len(rows) == 3 and all(row.endswith(" never") for row in rows)
+    assert out.splitlines()[-1] == "red: none · stale: none"
 
 
 def test_json_and_as_of(run_cli: Run, plan: Path) -> None:

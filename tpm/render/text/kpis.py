@@ -92,10 +92,12 @@ def fmt_rag(status: KpiStatus) -> str:
 
 
 def fmt_measured(status: KpiStatus) -> str:
-    """Date of the latest measurement and its age; STALE past the cadence."""
+    """Date of the latest measurement and its age, or "never"; STALE past the cadence (a KPI
+    never measured is stale once a cadence has passed since the program start)."""
     if status.latest is None:
-        return "never (STALE)"
-    text = f"{status.latest.date.isoformat()} ({status.days_since_measured}d)"
+        text = "never"
+    else:
+        text = f"{status.latest.date.isoformat()} ({status.days_since_measured}d)"
     return text + (" STALE" if status.stale else "")
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the TUI tests: a writable copy of the fixture plan."""
+"""Fixtures of the TUI tests: a writable copy of the fixture plan, a private state folder."""
 
 from __future__ import annotations
 
@@ -15,3 +15,11 @@ def plan_file(tmp_path: Path) -> Path:
     target = tmp_path / "plan.toml"
     shutil.copy(FIXTURE, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Recovery files (the autosave) go to a folder of the test's own, never the user's."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state

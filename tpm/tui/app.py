@@ -12,6 +12,7 @@ noticed and never overwritten silently. The dialogs live in mixins: forms
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -31,7 +32,7 @@ from textual.worker import get_current_worker
 from tpm.check.diagnostics import Diagnostic
 from tpm.tui import analysis as engine_analysis
 from tpm.tui.analysis import Analysis, Engine
-from tpm.tui.disk import DiskMixin
+from tpm.tui.autosave import RecoveryMixin
 from tpm.tui.history import History
 from tpm.tui.screens.modals import HelpScreen
 from tpm.tui.screens.problems import LoadingScreen, ProblemsScreen
@@ -70,7 +71,7 @@ def _factory(module: str) -> Callable[[], Screen[None]]:
     return make
 
 
-class TpmApp(DiskMixin):
+class TpmApp(RecoveryMixin):
     """Six screens over one plan; edits, undo/redo, safe saving."""
 
     CSS_PATH = "tpm.tcss"
@@ -148,6 +149,8 @@ class TpmApp(DiskMixin):
         self.call_after_refresh(self._load_worker)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_disk)
+        if not self.is_headless:
+            self.install_signal_handlers()
 
     def _theme_changed(self, _theme: object) -> None:
         """Redraw every screen in the new theme's colours."""
@@ -183,6 +186,7 @@ class TpmApp(DiskMixin):
             return
         self.analysis = self.engine.quick(self.plan, self.as_of, 0)
         self.push_analysis()
+        self.edits_changed()
 
     def _adopt(self, loaded: Loaded, analysis: Analysis | None) -> None:
         self.session.adopt(loaded)
@@ -191,6 +195,7 @@ class TpmApp(DiskMixin):
         self._ignored_digest = None
         self.ready = True
         self.update_title()
+        self.edits_changed()
         if self.plan is None:
             self.analysis = None
             self.switch_screen_to_problems()
@@ -265,6 +270,7 @@ class TpmApp(DiskMixin):
         self.analysis = self.engine.quick(self.plan, self.as_of, version, changed, self.analysis)
         self.push_analysis()
         self.update_title()
+        self.edits_changed()
 
     def request_full(self) -> None:
         """Run the status and full tiers (status, then forecast) for the current version, once.
@@ -416,16 +422,21 @@ def run_app(path: Path, as_of: dt.date | None = None) -> int:
 
 
 def finish(app: TpmApp) -> int:
-    """The exit code of an app that has stopped. After a crash it is 1, and unsaved edits
-    are kept in a recovery file that the next start offers to restore."""
+    """The exit code of an app that has stopped. After a crash it is 1 (128+N after signal
+    N), and unsaved edits are kept in a recovery file that the next start offers to restore.
+    After a normal quit this session's recovery file is removed."""
     code = app.return_code or 0
     if code == 0:
+        app.end_session(clean_exit=True)
         return 0
     kept = app.keep_after_crash()
+    app.end_session(clean_exit=False)
     if kept is not None:
-        print(
-            f"tpm: the TUI stopped on an error; your unsaved edits are kept in {kept}.\n"
-            f"     Run tpm {app.path} again to restore them.",
-            file=sys.stderr,
-        )
+        why = "was stopped by a signal" if code > 128 else "stopped on an error"
+        with contextlib.suppress(OSError):  # after SIGHUP there is no terminal to tell
+            print(
+                f"tpm: the TUI {why}; your unsaved edits are kept in {kept}.\n"
+                f"     Run tpm {app.path} again to restore them.",
+                file=sys.stderr,
+            )
     return code

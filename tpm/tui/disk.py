@@ -12,7 +12,6 @@ is open the file is never reloaded: the poll waits until it closes. Mixed into
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import ModalScreen
@@ -223,72 +222,6 @@ class DiskMixin(QuickEditMixin):
             return
         self.load()
         self.notify("reloaded", timeout=2)
-
-    # ------------------------------------------------------------ after a crash
-
-    def keep_after_crash(self) -> Path | None:
-        """Write the unsaved edits to the recovery file (None when there are none or the
-        write failed)."""
-        from tpm.plan.storage import dumps
-        from tpm.tui import recovery
-
-        session = self.session
-        if session.plan is None or not session.dirty:
-            return None
-        try:
-            return recovery.write(session.path, dumps(session.plan), session.digest)
-        except Exception:  # the app has crashed already: report, never raise
-            return None
-
-    def offer_recovery(self) -> None:
-        """At start: offer the edits kept after a crash, if there are any."""
-        from tpm.tui import recovery
-
-        kept = recovery.find(self.session.path)
-        if kept is None:
-            return
-        changed = (
-            ""
-            if kept.base_digest == self.session.digest
-            else (" The file has changed since; restoring shows you both versions before saving.")
-        )
-        body = (
-            f"tpm stopped on an error on {kept.written:%Y-%m-%d %H:%M} with unsaved edits to "
-            f"{self.session.path}.{changed}"
-        )
-        choices = (
-            ("restore", "Restore my edits"),
-            ("later", "Not now"),
-            ("discard", "Discard them"),
-        )
-
-        def decided(answer: str | None) -> None:
-            if answer == "restore":
-                self._restore(kept.text, kept.base_digest)
-            elif answer == "discard":
-                recovery.discard(self.session.path)
-
-        dialog = ConfirmScreen("Unsaved edits from last time", body, choices, safe="restore")
-        self.push_screen(dialog, decided)
-
-    def _restore(self, text: str, base_digest: str | None) -> None:
-        import tomllib
-
-        from tpm.check.document import check_document
-        from tpm.plan.sourcemap import SourceMap
-        from tpm.tui import recovery
-
-        try:
-            checked = check_document(tomllib.loads(text), "recovery", SourceMap())
-        except ValueError:
-            checked = None
-        if checked is None or checked.plan is None:
-            self.notify("the recovery file cannot be read; kept it", severity="error")
-            return
-        count = self.session.restore(checked.plan, base_digest)
-        recovery.discard(self.session.path)
-        self.reanalyse(None)
-        self.notify(f"restored {count} edited items (u undoes, ctrl+s saves)", timeout=6)
 
     # ------------------------------------------------------------ quitting
 

@@ -259,6 +259,22 @@ class PlanSession:
             self.keep_mine(base_digest)
         return count
 
+    def resume(self, recovered: Plan, base: Plan, base_text: str, base_digest: str | None) -> None:
+        """Take up unsaved edits kept after a crash when the file has changed since: the plan
+        in memory becomes ``recovered`` and the base it was edited on becomes ``base`` (the
+        file as it was then, ``base_text``), so that :meth:`merge_with_disk` puts these edits
+        on top of the file as it is now by item id and field, and reports the fields that
+        both changed. Nothing is written."""
+        self.plan = recovered
+        self.base_plan, self.base_text = _snapshot(base), base_text
+        self.digest = base_digest
+        self.source = None
+        self.history = History()
+        self.history.mark_diverged()
+        self._canonical = None
+        self._cycle.clear()
+        self._base = {s: {i.id: i for i in getattr(base, s)} for s in SECTIONS}
+
     # ------------------------------------------------------------ checking
 
     def canonical_data(self) -> dict[str, object]:

@@ -51,9 +51,10 @@ docs: $(VENV)/.installed-run
 	$(BIN)/python tests/docs/docgen.py
 
 # Long fuzzing run: many more cases than make test, new ones every run (docs/development.md):
-# the command fuzzer with TPM_FUZZ_EXAMPLES cases, and every other property test under the
-# "fuzz" hypothesis profile.
+# the command fuzzer with TPM_FUZZ_EXAMPLES cases (the TUI fuzzer with 1 in 100 of that), and
+# every other property test under the "fuzz" hypothesis profile.
 fuzz: $(STAMP)
 	TPM_FUZZ_EXAMPLES=$${TPM_FUZZ_EXAMPLES:-20000} HYPOTHESIS_PROFILE=fuzz \
-		$(BIN)/python -m pytest -n auto -p no:cacheprovider tests/robustness/test_fuzz.py
+		$(BIN)/python -m pytest -n auto -p no:cacheprovider tests/robustness/test_fuzz.py \
+		tests/tui/test_tui_fuzz.py
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -n auto -p no:cacheprovider -m hypothesis

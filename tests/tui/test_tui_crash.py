@@ -144,7 +144,8 @@ class Terminal:
     closing it sends SIGHUP."""
 
     def __init__(self, plan: Path, state: Path) -> None:
-        env = dict(os.environ, XDG_STATE_HOME=str(state), TERM="xterm-256color")
+        size = {"COLUMNS": "120", "LINES": "40"}  # these win over the terminal's own size
+        env = dict(os.environ, XDG_STATE_HOME=str(state), TERM="xterm-256color", **size)
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         self.proc = subprocess.Popen(
@@ -161,15 +162,23 @@ class Terminal:
         self.out = b""
         self.folder = state / "tpm" / "recovery"
 
-    def wait_for(self, what: bytes, since: int = 0, timeout: float = 60) -> int:
+    def wait_for(self, what: bytes, since: int = 0, timeout: float = 120) -> int:
         """Read the screen until ``what`` appears after byte ``since``; where it ended."""
+        if not self.seen(what, since, timeout):
+            tail = self.out[-2000:].decode("utf-8", "replace")
+            raise AssertionError(f"{what!r} never appeared on the screen; last output:\n{tail}")
+        return len(self.out)
+
+    def seen(self, what: bytes, since: int, timeout: float) -> bool:
+        """Read the screen for at most ``timeout`` seconds or until ``what`` appears."""
         end = time.monotonic() + timeout
         while what not in self.out[since:]:
-            assert time.monotonic() < end, f"{what!r} never appeared on the screen"
+            if time.monotonic() > end:
+                return False
             ready, _, _ = select.select([self.master], [], [], 0.1)
             if ready:
                 self.out += os.read(self.master, 65536)
-        return len(self.out)
+        return True
 
     def press(self, keys: bytes) -> int:
         at = len(self.out)
@@ -197,7 +206,11 @@ def terminal(plan_file: Path, private_state: Path) -> Iterator[Terminal]:
     term = Terminal(plan_file, private_state)
     try:
         term.wait_for(b"Checkout PSP migration")  # loaded: the program name is in the header
-        term.wait_for(b"Done today", term.press(b"2"))  # the Milestones screen
+        # The Milestones screen (pressed again if the key came before the app could take it).
+        for _ in range(10):
+            if term.seen(b"Done today", term.press(b"2"), timeout=15):
+                break
+        term.wait_for(b"Done today")
         yield term
     finally:
         term.close()

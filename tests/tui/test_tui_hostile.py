@@ -116,8 +116,9 @@ def test_dialogs_and_notifications_show_plan_text_as_typed(hostile: Path) -> Non
         ("two\nlines\tand tab", False, "two\nlines and tab"),
         ("two\nlines", True, "two lines"),
         ("del\x7f", True, "del␡"),
+        ("bidi \u202egnp.exe\u2066", True, "bidi \ufffdgnp.exe\ufffd"),
     ],
-    ids=["markup", "csi", "osc", "c1", "lines", "one-line", "del"],
+    ids=["markup", "csi", "osc", "c1", "lines", "one-line", "del", "bidi"],
 )
 def test_clean_shows_controls_as_symbols(text: str, one_line: bool, expected: str) -> None:
     assert clean(text, one_line) == expected

@@ -25,7 +25,7 @@ from tpm.tui.formdata import FORMS
 from tpm.tui.known import MULTI, SOURCES, complete, matches, note
 from tpm.tui.screens.modals import ConfirmScreen
 from tpm.tui.widgets.palette import themed
-from tpm.tui.widgets.text import clean_text, plain
+from tpm.tui.widgets.text import PlainInput, clean_text, plain
 
 Check = Callable[[dict[str, str]], list[Diagnostic]]
 DEBOUNCE = 0.12
@@ -100,7 +100,7 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
                             )
                         else:
                             ids = self.ids.get(spec.name)
-                            yield Input(
+                            yield PlainInput(
                                 value,
                                 placeholder=spec.hint,
                                 compact=True,

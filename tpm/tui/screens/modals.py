@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tpm.tui.widgets.text import clean_text, plain
+from tpm.tui.widgets.text import PlainInput, clean_text, plain
 
 
 class ConfirmScreen(ModalScreen[str]):
@@ -82,7 +82,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt"):
             yield Label(plain(self.title_text), classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
+            yield PlainInput(self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", id="prompt-error", classes="error")
             yield Static("enter: OK   escape: cancel", classes="dim")
 

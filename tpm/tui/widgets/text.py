@@ -8,8 +8,9 @@ by itself on resize.
 
 Plan text is data: it reaches the screen as :class:`rich.text.Text` (never as markup, so
 ``[/api]`` or ``[@click=...]`` shows as typed) and through :func:`clean`, which turns
-terminal control characters (ESC, OSC, C1) into visible symbols so that a title can never
-clear the screen or retitle the window. Every widget that draws plan text calls it.
+terminal control characters (ESC, OSC, C1, bidi overrides) into visible symbols so that a
+title can never clear the screen or retitle the window. Every widget that draws plan text
+calls it.
 """
 
 from __future__ import annotations
@@ -19,13 +20,17 @@ import textwrap
 from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
+from textual.widgets import Input
 
 LABEL_W = 10  # width of the label column of label/value lines
 
 # C0 controls become their Unicode "control pictures" (ESC shows as ␛), DEL ␡, C1 controls
+# and bidi embeddings, overrides and isolates (which would reorder what the terminal shows)
 # U+FFFD. One character for one, so the spans of a styled Text stay where they were.
 _PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
-_PICTURES |= {c: 0xFFFD for c in range(0x80, 0xA0)}
+_PICTURES |= {
+    c: 0xFFFD for c in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
 _MULTI_LINE = _PICTURES | {0x0A: 0x0A, 0x09: 0x20}
 _ONE_LINE = _PICTURES | {0x0A: 0x20, 0x09: 0x20, 0x0D: 0x20}
 
@@ -54,6 +59,16 @@ def clean_text(text: Text, one_line: bool = False) -> Text:
 def plain(text: str, style: str = "", one_line: bool = True) -> Text:
     """Plan text as a :class:`Text` for a Static, Label or option: never parsed as markup."""
     return Text(clean(text, one_line), style=style)
+
+
+class PlainInput(Input):
+    """An Input that draws control characters in its value as symbols (:func:`clean`): a
+    form opened on a title with an ESC in it must not send the ESC to the terminal. The
+    value itself is kept as typed, so an unchanged field saves unchanged."""
+
+    @property
+    def _value(self) -> Text:
+        return clean_text(super()._value, one_line=True)
 
 
 def hanging(line: Text, width: int, indent: int) -> Text:

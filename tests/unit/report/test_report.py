@@ -376,3 +376,12 @@ def test_edge_plans(run_cli: RunCli, tmp_path: Path, text: str, expected: list[s
     assert_safe_markdown(out)
     for line in expected:
         assert line in out
+
+
+def test_a_kpi_never_measured_is_not_counted_on_target(run_cli: RunCli, tmp_path: Path) -> None:
+    text = SMALL + '\n[[kpis]]\nid = "nps"\nname = "Merchant NPS"\ntarget = 40\n'
+    code, out, _err = run_cli("report", write(tmp_path, "plan.toml", text))
+    assert code == 0
+    section = out.split("## KPIs off target")[1].split("\n## ")[0]
+    assert "Merchant NPS: never measured (target ≥ 40)" in section
+    assert "1 of 3 KPIs on target" in section

@@ -438,7 +438,9 @@ def test_help_and_command_palette(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
         await pilot.press("question_mark")
         await settle(app, pilot)
-        assert "Milestones" in screen_text(app) and "x done today" in screen_text(app)
+        assert "Milestones" in screen_text(
+            app
+        ) and "done today (sets actual_finish)" in screen_text(app)
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await settle(app, pilot)

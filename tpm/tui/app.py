@@ -34,7 +34,7 @@ from tpm.tui import analysis as engine_analysis
 from tpm.tui.analysis import Analysis, Engine
 from tpm.tui.autosave import RecoveryMixin
 from tpm.tui.history import History
-from tpm.tui.screens.modals import HelpScreen
+from tpm.tui.screens.help import HelpScreen
 from tpm.tui.screens.problems import LoadingScreen, ProblemsScreen
 from tpm.tui.session import PlanSession
 from tpm.tui.widgets.palette import use_theme

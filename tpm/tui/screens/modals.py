@@ -1,4 +1,4 @@
-"""Small modal dialogs: confirm, prompt for a value, pick from a list, help, problems."""
+"""Small modal dialogs: confirm, prompt for a value, pick from a list, problems."""
 
 from __future__ import annotations
 
@@ -116,48 +116,3 @@ class PickScreen(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
-
-
-HELP = """\
-[b]Screens[/b]   1 Dashboard  2 Milestones  3 Timeline  4 Risks  5 KPIs  6 Report
-          ctrl+p command palette (every action is there)   ? this help
-
-[b]Everywhere[/b]  ctrl+s save   u / ctrl+z undo   ctrl+r / ctrl+y redo   q quit
-            ctrl+l reload from disk   tab move between panels
-
-[b]Milestones[/b]  / search   c critical only   o sort column   O reverse   escape clear filters
-            e edit   a add   delete remove   s cycle status   p percent complete
-            v show/hide the detail pane (hidden below 110 columns)
-            x done today (sets actual_finish)   b blocked with a reason
-[b]Timeline[/b]    f fit the whole program to the width (the default; again on resize)
-            z zoom fit → day → week → month   g group by team / schedule order
-            ←/→ scroll   t jump to the status date   s x b p as on Milestones
-            bars: █ critical  ▓ other  ░ done  ╳ blocked  ◆/◇ zero-length event
-            ├──┤ baseline where it differs   ▼ and │ the status date   ┊ month ticks
-            labels: ● critical  ✖ blocked  ✓ done
-[b]Risks[/b]       r reviewed today   p probability   i impact   e edit   a add   delete remove
-            m mitigations   D decisions   h heat map (enter filters by cell)
-            v show/hide the heat map and details (hidden below 110 columns)
-[b]KPIs[/b]        m record a measurement   e edit   a add   delete remove   v measurements
-[b]Report[/b]      w write the report to a file
-
-Editing: forms check as you type with the same messages as [b]tpm check[/b]; Save stays
-disabled while there are errors. A change that would create a dependency cycle is refused
-and the loop is shown. Every edit can be undone.
-
-Saving: ctrl+s writes the canonical layout atomically. When the file changed on disk since
-it was loaded, tpm never overwrites it: you choose reload (lose your edits) or keep mine
-(after seeing the diff). Comments in the file are not kept; tpm asks before dropping them.
-"""
-
-
-class HelpScreen(ModalScreen[None]):
-    """Keys and how editing and saving work."""
-
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Close")]
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog help"):
-            yield Label("tpm — keys", classes="dialog-title")
-            yield Static(HELP, id="help-text")
-            yield Static("escape: close", classes="dim")

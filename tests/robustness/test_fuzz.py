@@ -8,11 +8,13 @@ outcomes are a result (exit 0) or tpm's diagnostics (exit 1); an exception escap
 or the CLI's last-resort "internal error" (exit 3), fails the test and prints the document so
 it can be kept under tests/data/fuzz/ as a regression.
 
-Cost control (the whole suite must stay under five minutes on two cores): a document that
+Cost control (make test must stay under three minutes on two cores): a document that
 does not load is refused the same way by every command, so it runs ``check`` and one analysis
 (rotated by the document's hash, so all of them get exercised); a document that loads runs
 every command, including the writing ones. ``make fuzz`` runs many more cases
-(TPM_FUZZ_EXAMPLES, split between the two generators). The figures are printed at the end.
+(TPM_FUZZ_EXAMPLES, split between the two generators). The hypothesis profile (tests/conftest.py)
+decides whether the cases are new every run (dev, fuzz) or the same (ci). The figures are
+printed at the end.
 """
 
 from __future__ import annotations
@@ -37,10 +39,12 @@ from hypothesis import strategies as st
 
 from tpm.cli import COMMANDS, main
 
-# Total cases for both generators; the default keeps this module near one minute in CI.
+# Total cases for both generators (make fuzz: 20,000). The defaults cost about 30 CPU seconds
+# (45 ms a case, two thirds of it hypothesis drawing the document); make test draws new cases
+# every run (the dev profile), so many runs cover more than one long run would.
 EXAMPLES = int(os.environ.get("TPM_FUZZ_EXAMPLES", "0"))
 WRONG_SHARE = 0.6
-DEFAULT_WRONG, DEFAULT_NEAR = 1800, 700
+DEFAULT_WRONG, DEFAULT_NEAR, DEFAULT_CONTROLS = 400, 200, 20
 REGRESSIONS = Path(__file__).resolve().parents[1] / "data" / "fuzz"
 
 # Every command that reads a plan, with arguments that keep each run small. The ones after
@@ -443,8 +447,6 @@ def _share(default: int, share: float) -> int:
     return max(1, int(EXAMPLES * share)) if EXAMPLES else default
 
 
-# The profile (tests/conftest.py) decides whether the cases are new every run (dev, fuzz) or
-# the same (ci).
 FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -578,7 +580,7 @@ def with_controls(draw: st.DrawFn) -> dict[str, Any]:
     return cast(dict[str, Any], _replace_strings(doc, new))
 
 
-@settings(FUZZ, max_examples=_share(60, 0.05))
+@settings(FUZZ, max_examples=_share(DEFAULT_CONTROLS, 0.05))
 @given(with_controls())
 def _controls(doc: dict[str, Any]) -> None:
     text = _dump(doc)
@@ -591,5 +593,5 @@ def test_terminal_control_in_every_string_never_reaches_the_terminal(
     figures: Counter[str],
 ) -> None:
     _controls()
-    assert figures["cases"] >= _share(60, 0.05) // 2
+    assert figures["cases"] >= _share(DEFAULT_CONTROLS, 0.05) // 2
     assert figures["loaded"] >= figures["cases"] // 2, "the control characters broke the plans"

@@ -20,39 +20,46 @@ from tpm.tui.widgets.text import Wrapped
 TUI = Path(__file__).resolve().parents[2] / "tpm" / "tui"
 
 
-@pytest.mark.parametrize("width", [80, 120])
-def test_footer_shows_whole_keys_and_the_screen_keys(plan_file: Path, width: int) -> None:
+def _footer_fits(app: TpmApp, where: str) -> None:
+    """Every footer label is whole and ends before the palette key, which is last."""
+    footer = app.screen.query_one(FittingFooter)
+    keys = list(footer.query(FooterKey))
+    palette = keys[-1]
+    assert "palette" in str(palette.description), where
+    assert keys[0].key_display == "1-6" and keys[0].description == "Screens", where
+    for key in keys[:-1]:  # every label ends before the palette key begins
+        assert key.region.right <= palette.region.x, (where, key.description)
+        assert key.region.width >= len(key.key_display) + len(key.description) + 1, where
+
+
+def _palette_in_tpm_words(app: TpmApp, where: str) -> None:
+    """Each command once, none of Textual's stock ones, tpm's words."""
+    commands = list(app.get_system_commands(app.screen))
+    titles = [c.title for c in commands]
+    assert len(titles) == len(set(titles)), (where, titles)
+    stock = {c.help for c in App.get_system_commands(app, app.screen)}
+    assert not stock & {c.help for c in commands}, where
+    assert {"Show Dashboard", "Save", "Undo", "Theme", "Quit"} <= set(titles), where
+    # "Add" on a screen is the app's "Add milestone": never listed twice.
+    assert not any(t.endswith(": Add") for t in titles), where
+
+
+def test_footer_shows_whole_keys_and_palette_lists_each_command_once(plan_file: Path) -> None:
+    """One app walks the six screens at 80 columns (footer and palette), then at 120."""
+
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
         for screen in "123456":
             await pilot.press(screen)
             await settle(app, pilot)
-            footer = app.screen.query_one(FittingFooter)
-            keys = list(footer.query(FooterKey))
-            palette = keys[-1]
-            assert "palette" in str(palette.description)
-            assert keys[0].key_display == "1-6" and keys[0].description == "Screens"
-            for key in keys[:-1]:  # every label ends before the palette key begins
-                assert key.region.right <= palette.region.x, (screen, key.description)
-                assert key.region.width >= len(key.key_display) + len(key.description) + 1
-
-    drive(plan_file, scenario, size=(width, 24))
-
-
-def test_palette_lists_each_command_once_in_tpm_words(plan_file: Path) -> None:
-    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+            _footer_fits(app, f"screen {screen} at 80 columns")
+            _palette_in_tpm_words(app, f"screen {screen}")
+        await pilot.resize_terminal(120, 24)
         for screen in "123456":
             await pilot.press(screen)
             await settle(app, pilot)
-            commands = list(app.get_system_commands(app.screen))
-            titles = [c.title for c in commands]
-            assert len(titles) == len(set(titles)), titles
-            stock = {c.help for c in App.get_system_commands(app, app.screen)}
-            assert not stock & {c.help for c in commands}
-            assert {"Show Dashboard", "Save", "Undo", "Theme", "Quit"} <= set(titles)
-            # "Add" on a screen is the app's "Add milestone": never listed twice.
-            assert not any(t.endswith(": Add") for t in titles)
+            _footer_fits(app, f"screen {screen} at 120 columns")
 
-    drive(plan_file, scenario)
+    drive(plan_file, scenario, size=(80, 24))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

@@ -38,30 +38,30 @@ def hostile(tmp_path: Path) -> Path:
     return target
 
 
-# The screen, a key that selects a row with hostile text first, and what must show as typed.
+# The screen's key and what must show as typed on it.
 SCREENS = [
-    ("1", (), ["[v2] [ms]", "[/api]", MS, "Hostile [b]program[/b]"]),
-    ("2", (), [MS, "Ship [v2] [ms]", "[WIP]", "[b]boss[/b]", "see [/api] and [link=https://x]"]),
-    ("3", (), ["[@click=app.scr", "[/api]", "Ship [v2] [ms]"]),
-    ("4", (), ["[/api]-risk", "Vendor [/api]", "Escalate [/api]", "[@click=app.quit()]"]),
-    ("5", (), ["p95 [ms] latency", "280[ms]"]),
-    ("6", (), ["[/api]", "[WIP]", "[ms]"]),
+    ("1", ["[v2] [ms]", "[/api]", MS, "Hostile [b]program[/b]"]),
+    ("2", [MS, "Ship [v2] [ms]", "[WIP]", "[b]boss[/b]", "see [/api] and [link=https://x]"]),
+    ("3", ["[@click=app.scr", "[/api]", "Ship [v2] [ms]"]),
+    ("4", ["[/api]-risk", "Vendor [/api]", "Escalate [/api]", "[@click=app.quit()]"]),
+    ("5", ["p95 [ms] latency", "280[ms]"]),
+    ("6", ["[/api]", "[WIP]", "[ms]"]),
 ]
 
 
-@pytest.mark.parametrize(("key", "keys", "shown"), SCREENS, ids=[s[0] for s in SCREENS])
-def test_every_screen_shows_plan_text_as_typed(
-    hostile: Path, key: str, keys: tuple[str, ...], shown: list[str]
-) -> None:
+def test_every_screen_shows_plan_text_as_typed(hostile: Path) -> None:
+    """One app walks the six screens (starting an app per screen cost five app starts)."""
+
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press(key, *keys)
-        await settle(app, pilot)
-        await pilot.pause(0.2)
-        text = painted(app)
-        assert not CONTROL.findall(text)
-        for words in shown:
-            assert words in text, words
-        assert "␛" in text  # the ESC is shown as a symbol where the plan has one
+        for key, shown in SCREENS:
+            await pilot.press(key)
+            await settle(app, pilot)
+            await pilot.pause(0.2)
+            text = painted(app)
+            assert not CONTROL.findall(text), f"screen {key}: {CONTROL.findall(text)}"
+            for words in shown:
+                assert words in text, f"screen {key}: {words!r} not shown as typed"
+            assert "␛" in text, f"screen {key}: the plan's ESC is not shown as a symbol"
 
     drive(hostile, scenario, size=(160, 50))
 

@@ -74,6 +74,12 @@ def _out_of_sequence(rep: Reporter, plan: Plan, i: int, first: dict[str, int]) -
                 "out-of-sequence",
                 rep.where(path) + f"started {started}, before {dep.id!r} {what} ({dep.type} link)",
                 path,
-                "progress overrides logic: tpm schedules its remaining work from its actual "
-                "start and no longer waits for that link; check the recorded dates",
+                _RULE[plan.settings.progress_logic].format(dep.id) + "; check the recorded dates",
             )
+
+
+_RULE = {
+    "retained": "progress_logic is retained: its remaining work waits for {0!r} as the link says",
+    "override": "progress_logic is override: its remaining work runs from the status date "
+    "and no longer waits for {0!r}",
+}

@@ -64,6 +64,7 @@ class Network:
     events: tuple[int, ...]  # rows of events (fixed duration 0): dated by their side
     side: tuple[int, ...]  # per row: the side of a done or started event (cpm.progress)
     risks: tuple[tuple[float, float, Ints], ...]  # (chance 0..1, impact, rows it lands on)
+    retained: bool = True  # settings.progress_logic: FS/SS links hold started work's rest
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def build_network(
         events=tuple(g for g in range(len(live)) if not draw[g] and duration[g] == 0.0),
         side=tuple(side),
         risks=risk_rows,
+        retained=plan.settings.progress_logic == "retained",
     )
 
 
@@ -325,7 +327,6 @@ def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> dict[int, Boo
     (tpm.schedule.cpm.Cpm._event_side); in a run where a risk gives it work it is no event.
     """
     tmp = np.empty(dur.shape[1])
-    a = net.status_offset
     sides: dict[int, Bools] = {}
     events = set(net.events)
     for i in net.order:
@@ -353,7 +354,7 @@ def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> dict[int, Boo
         if k == OPEN:
             np.add(row, dur[i], out=ef[i])
         elif k == STARTED:
-            np.maximum(row, a, out=ef[i])
+            _resume(net, i, dur, es, ef, tmp)
             ef[i] += dur[i]
         else:
             finish = net.fixed_finish[i]
@@ -365,6 +366,22 @@ def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> dict[int, Boo
         if i in events:
             sides[i] = _event_side(net, i, dur, es, ef, sides)
     return sides
+
+
+def _resume(net: Network, i: int, dur: Floats, es: Floats, ef: Floats, tmp: Floats) -> None:
+    """Started row i's resumption into ``ef[i]``, as tpm.schedule.cpm.Cpm.resume."""
+    out = ef[i]
+    np.maximum(es[i], net.status_offset, out=out)
+    every = net.retained or net.fixed_start[i] is None
+    for p, code, lag in net.preds[i]:
+        if code == FF or code == SF:
+            np.add(ef[p] if code == FF else es[p], lag, out=tmp)
+            tmp -= dur[i]
+        elif not every:
+            continue
+        else:
+            np.add(ef[p] if code == FS else es[p], lag, out=tmp)
+        np.maximum(out, tmp, out=out)
 
 
 def _event_side(
@@ -404,15 +421,21 @@ def _backward(net: Network, f: Floats, dur: Floats, es: Floats, ef: Floats) -> I
     "misses its own due date". Reuses the matrices: ``dur`` becomes each row's span EF - ES
     and then its total float, ``es`` becomes LS and ``ef`` becomes LF.
     """
+    rest = {s: dur[s].copy() for s in net.started if net.fixed_start[s] is not None}
     np.subtract(ef, es, out=dur)
     late, slack = np.empty(dur.shape[1]), np.empty(dur.shape[1])
-    fixed = net.fixed_start
     for i in reversed(net.order):
         late[:] = f
+        started = net.fixed_start[i] is not None
         for s, code, lag in net.succs[i]:
-            if fixed[s] is not None or net.kind[s] == DONE:
-                continue  # a started or done successor is not driven by its links
-            if code == FS or code == SS:
+            if net.kind[s] == DONE or (started and (code == SS or code == SF)):
+                continue  # done work, or a start that has already happened
+            if s in rest and (code == FS or code == SS):
+                if not net.retained:
+                    continue  # progress override: the started successor ignores them
+                np.subtract(ef[s], rest[s], out=slack)  # its latest resumption
+                slack -= lag
+            elif code == FS or code == SS:
                 np.subtract(es[s], lag, out=slack)
             else:
                 np.subtract(ef[s], lag, out=slack)

@@ -129,6 +129,12 @@ class Settings(Item):
         description="Name of the baseline variance is measured against; default: the "
         "latest recorded one.",
     )
+    progress_logic: Literal["retained", "override"] = Field(
+        "retained",
+        description="Work that started out of sequence: retained (its remaining work still "
+        "waits for its FS and SS predecessors, P6's default) or override (progress "
+        "overrides those links). FF and SF links hold its finish either way.",
+    )
 
 
 class Override(Item):

@@ -18,15 +18,21 @@ or text. The conventions (docs/explanation/scheduling-model.md):
   the end of a day. On a tie the start of the day wins (it is the later moment). A done
   event sits at the end of its recorded day, or at its start when it has no finish-type
   link (so recording it done on its scheduled day moves nothing).
-- Progress overrides logic: a milestone with an actual start is not driven by its links,
-  so links into it are ignored by both passes (a done predecessor cannot delay work that
-  already happened).
+- Started work keeps its actual start, and its remaining work resumes at
+  ``R = max(A, ES, links)``, ``EF = R + remaining``: FF ``R >= EF_p + lag - remaining`` and
+  SF ``R >= ES_p + lag - remaining`` always (a finish link holds the finish that has not
+  happened yet); FS ``R >= EF_p + lag`` and SS ``R >= ES_p + lag`` under retained logic
+  (``progress_logic = "retained"``, the default), not under progress override. Links into
+  done work are ignored by both passes (a predecessor cannot delay work that already
+  happened).
 - The project finish F is the latest early finish of open work (not done); of all work only
   when everything is done. Done work is history: a recorded finish after the status date
   (``tpm check`` warns) or at the end of the status day never sets F, so open work always
   reaches F and the critical path is never empty while work remains.
 - Backward pass: ``LF <= F`` (the project finish) for every milestone, ``LF <= due``, and
-  the mirror of each link, using each predecessor's own span ``EF - ES``. Done work limits
+  the mirror of each link, using each predecessor's own span ``EF - ES`` (into started
+  work: its remaining work, ``LF_s - remaining`` being its latest resumption). Links from
+  the start of work that has started (SS, SF) limit nothing: that start cannot slip. Done work limits
   nothing: neither its due date nor links into it reach its predecessors.
 - Free float: ``min(F - EF, slack to each driven successor's early dates)``, computed when
   read (:func:`free_float`): it depends on early dates only.
@@ -43,10 +49,11 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from itertools import compress
+from typing import Protocol
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Milestone
-from tpm.schedule.graph import FF, FS, SS, Graph
+from tpm.schedule.graph import FF, FS, SF, SS, Graph
 
 NOT_STARTED, STARTED, DONE = 0, 1, 2
 EPS = 1e-9
@@ -105,6 +112,10 @@ class Cpm:
         self.side = [0] * n
         """1 for an event dated at the start of its day (see the module docstring), else 0."""
         self.finish = 0.0
+        self.retained = True
+        """Retained logic (the default): FS and SS links hold started work's remaining part."""
+        self.pinned: dict[int, float] = {}
+        """Resumption offsets of started nodes, pinned for what-ifs (``tpm why``)."""
         self.hold: dict[int, float] = {}
         """Extra earliest start (or resume) offsets per node: what-ifs such as blockers."""
 
@@ -144,16 +155,45 @@ class Cpm:
                     v = es_list[p] + lag - d
                 if v > es:
                     es = v
+        if kind == STARTED:
+            r = self.pinned[i] if self.pinned and i in self.pinned else self.resume(i, es)
+            if self.hold and i in self.hold and self.hold[i] > r:
+                r = self.hold[i]
+            return es, r + self.rem[i]
         if self.hold and i in self.hold:
             return self._held(i, es)
         if kind == NOT_STARTED:
             return es, es + d
-        if kind == STARTED:
-            return es, (self.a if self.a > es else es) + self.rem[i]
         ef = self.fixed_ef[i]
         if ef is None:
             ef = es + d
         return (ef if ef < es else es), ef
+
+    def resume(self, i: int, es: float) -> float:
+        """When started node i's remaining work runs, from its start ``es`` and its links.
+
+        The later of the status date and ``es``, then every link as the module docstring
+        says (all four types under retained logic or without an actual start; FF and SF
+        only under progress override).
+        """
+        r = self.a if self.a > es else es
+        rem = self.rem[i]
+        every = self.retained or self.fixed_es[i] is None
+        es_list, ef_list = self.es, self.ef
+        for p, code, lag in self.graph.preds[i]:
+            if code == FF:
+                v = ef_list[p] + lag - rem
+            elif code == SF:
+                v = es_list[p] + lag - rem
+            elif not every:
+                continue
+            elif code == FS:
+                v = ef_list[p] + lag
+            else:
+                v = es_list[p] + lag
+            if v > r:
+                r = v
+        return r
 
     def _event_side(self, i: int, es: float, ef: float) -> int:
         """1 when event i (not pinned by progress) sits at the start of its day, else 0.
@@ -183,8 +223,6 @@ class Cpm:
         if self.kind[i] == NOT_STARTED:
             es = max(es, until)
             return es, es + self.dur[i]
-        if self.kind[i] == STARTED:
-            return es, max(self.a, es, until) + self.rem[i]
         return es, self.ef[i]
 
     def finish_if_held(self, i: int, until: float) -> float:
@@ -299,14 +337,24 @@ class Cpm:
         )
         span_p = ef_list[p] - es_list[p]
         t = 0.0
-        kind = self.kind
+        kind, rem, retained = self.kind, self.rem, self.retained
         due = self.due[p]
         # A missed due date on done work is history: it limits nothing.
         d = INF if due is None or kind[p] == DONE else due
+        started = fixed[p] is not None
         for s, code, lag in self.graph.succs[p]:
-            if fixed[s] is not None or kind[s] == DONE:
-                continue
-            if code == FS:
+            if kind[s] == DONE or (started and (code == SS or code == SF)):
+                continue  # done work, or a start that has already happened
+            if fixed[s] is not None:  # started: the link holds its remaining work
+                if code == FS or code == SS:
+                    if not retained:
+                        continue
+                    c = -rem[s] - lag + (span_p if code == SS else 0.0)
+                elif code == FF:
+                    c = -lag
+                else:
+                    c = span_p - lag
+            elif code == FS:
                 c = es_list[s] - ef_list[s] - lag
             elif code == SS:
                 c = es_list[s] - ef_list[s] - lag + span_p
@@ -346,7 +394,7 @@ class Cpm:
 
     def free_float(self, p: int) -> float:
         """Free float of node p (see :func:`free_float`)."""
-        return free_float(self.graph, self.es, self.ef, self.fixed_es, self.finish, p)
+        return free_float(self, self.graph, self.finish, p, self.retained)
 
     def materialize(self) -> None:
         """Fill ``ls`` and ``lf`` from tails, limits and the project finish."""
@@ -399,6 +447,8 @@ class Cpm:
 
         Done predecessors are left out unless ``include_done`` (paths never contain them).
         """
+        if self.kind[s] == STARTED:
+            return self._tight_into_started(s, include_done)
         if not self.driven(s):
             return []
         es_list, ef_list, d, target = self.es, self.ef, self.dur[s], self.es[s]
@@ -418,25 +468,70 @@ class Cpm:
                 out.append(p)
         return sorted(out)
 
+    def _tight_into_started(self, s: int, include_done: bool) -> list[int]:
+        """Predecessors whose link drives the resumption of started node s (plan order)."""
+        es_list, ef_list, rem = self.es, self.ef, self.rem[s]
+        target = ef_list[s] - rem
+        every = self.retained or self.fixed_es[s] is None
+        out = []
+        for p, code, lag in self.graph.preds[s]:
+            if self.kind[p] == DONE and not include_done:
+                continue
+            if code == FF:
+                v = ef_list[p] + lag - rem
+            elif code == SF:
+                v = es_list[p] + lag - rem
+            elif not every:
+                continue
+            elif code == FS:
+                v = ef_list[p] + lag
+            else:
+                v = es_list[p] + lag
+            if abs(v - target) <= EPS and p not in out:
+                out.append(p)
+        return sorted(out)
 
-def free_float(
-    graph: Graph,
-    es: Sequence[float],
-    ef: Sequence[float],
-    fixed_es: Sequence[float | None],
-    finish: float,
-    p: int,
-) -> float:
+
+class _Lists(Protocol):
+    """The lists :func:`free_float` reads (a :class:`Cpm` or a snapshot of one)."""
+
+    @property
+    def es(self) -> list[float]: ...
+    @property
+    def ef(self) -> list[float]: ...
+    @property
+    def fixed_es(self) -> list[float | None]: ...
+    @property
+    def kind(self) -> list[int]: ...
+    @property
+    def rem(self) -> list[float]: ...
+
+
+def free_float(c: _Lists, graph: Graph, finish: float, p: int, retained: bool = True) -> float:
     """How far node p can slip without moving a driven successor or the project finish.
 
     Computed when read (it depends only on early dates), so an edit does not pay for it.
+    Started successors count through the links that hold their remaining work.
     """
+    es, ef, fixed_es, kind, rem = c.es, c.ef, c.fixed_es, c.kind, c.rem
     es_p, ef_p = es[p], ef[p]
     free = finish - ef_p
+    started = fixed_es[p] is not None
     for s, code, lag in graph.succs[p]:
+        if started and (code == SS or code == SF):
+            continue  # p's start has happened: links from it cannot slip
         if fixed_es[s] is not None:
-            continue
-        if code == FS:
+            if kind[s] == DONE or (not retained and (code == FS or code == SS)):
+                continue
+            if code == FS:
+                v = ef[s] - rem[s] - lag - ef_p
+            elif code == SS:
+                v = ef[s] - rem[s] - lag - es_p
+            elif code == FF:
+                v = ef[s] - lag - ef_p
+            else:
+                v = ef[s] - lag - es_p
+        elif code == FS:
             v = es[s] - lag - ef_p
         elif code == SS:
             v = es[s] - lag - es_p

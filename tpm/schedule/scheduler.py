@@ -204,7 +204,7 @@ class Schedule:
         """The fields of MilestoneSchedule as plain tuples, in plan order (fast path for JSON)."""
         c, cal, items = self._cpm, self.calendar, self._items
         es_l, ef_l, ls_l, lf_l, kind_l = c.es, c.ef, c.ls, c.lf, c.kind
-        graph, fixed_l, project = self.graph, c.fixed_es, c.finish
+        graph, project, retained = self.graph, c.finish, c.retained
         entries, as_of = self._baseline_entries, float(self.as_of_offset)
         near_limit = self.near_critical_days + EPS
         finish_date, finish_offset, side_l = cal.finish_date, cal.finish_offset, c.side
@@ -230,7 +230,7 @@ class Schedule:
                 ls,
                 lf,
                 total,
-                free_float(graph, es_l, ef_l, fixed_l, project, i),
+                free_float(c, graph, project, i, retained),
                 critical,
                 not done and not critical and -EPS < total <= near_limit,
                 start,
@@ -278,10 +278,12 @@ class _Snapshot:
     lists: dict[str, list[Any]]
     finish: float
     a: float
+    retained: bool
 
     @classmethod
     def of(cls, c: Cpm) -> _Snapshot:
-        return cls({name: list(getattr(c, name)) for name in _LISTS}, c.finish, c.a)
+        lists = {name: list(getattr(c, name)) for name in _LISTS}
+        return cls(lists, c.finish, c.a, c.retained)
 
     def __getattr__(self, name: str) -> list[Any]:
         try:
@@ -294,7 +296,7 @@ class _Snapshot:
         c = Cpm(graph, cal, 0)
         for name, values in self.lists.items():
             setattr(c, name, list(values))
-        c.finish, c.a = self.finish, self.a
+        c.finish, c.a, c.retained = self.finish, self.a, self.retained
         c.open = bytearray(k != DONE for k in c.kind)
         return c
 
@@ -344,6 +346,7 @@ class Scheduler:
         self.graph = build_graph(plan)
         self._as_of_offset = self.calendar.offset(self.as_of)
         self.cpm = Cpm(self.graph, self.calendar, self._as_of_offset)
+        self.cpm.retained = plan.settings.progress_logic == "retained"
         by_id = {m.id: m for m in reversed(plan.milestones) if m.status != "cancelled"}
         self._where = {m.id: k for k, m in reversed(list(enumerate(plan.milestones)))}
         self._items = [by_id[ident] for ident in self.graph.ids]
@@ -370,6 +373,7 @@ class Scheduler:
             len(plan.milestones) == len(old_plan.milestones)
             and plan.program.start == old_plan.program.start
             and plan.calendar == old_plan.calendar
+            and plan.settings.progress_logic == old_plan.settings.progress_logic
             and (plan.baselines is old_plan.baselines or plan.baselines == old_plan.baselines)
         )
         edits: list[tuple[int, Milestone]] = []

@@ -21,8 +21,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tpm.plan.model import Plan
-from tpm.schedule.cpm import DONE, EPS, NOT_STARTED, Cpm
-from tpm.schedule.graph import FF, FS, LINK_NAME, SS
+from tpm.schedule.cpm import DONE, EPS, NOT_STARTED, STARTED, Cpm
+from tpm.schedule.graph import FF, FS, LINK_NAME, SF, SS
 from tpm.schedule.scheduler import Schedule
 
 
@@ -188,8 +188,29 @@ def _value(cpm: Cpm, p: int, code: int, lag: float, d: float) -> float:
     return cpm.es[p] + lag - d
 
 
+def _resume_value(cpm: Cpm, s: int, p: int, code: int, lag: float) -> float | None:
+    """What the link from p asks of started node s's resumption (None: not honoured)."""
+    rem = cpm.rem[s]
+    if code == FF or code == SF:
+        return (cpm.ef[p] if code == FF else cpm.es[p]) + lag - rem
+    if not cpm.retained and not cpm.driven(s):
+        return None  # progress override: FS and SS no longer hold started work
+    return (cpm.ef[p] if code == FS else cpm.es[p]) + lag
+
+
 def _driving_links(cpm: Cpm, s: int) -> list[tuple[int, int, float]]:
-    """Links into s whose constraint equals its early start (done ones included), plan order."""
+    """Links into s whose constraint equals its early start (done ones included), plan order.
+
+    For started work: the links that hold the resumption of its remaining work.
+    """
+    if cpm.kind[s] == STARTED:
+        target = cpm.ef[s] - cpm.rem[s]
+        found = []
+        for p, code, lag in cpm.graph.preds[s]:
+            value = _resume_value(cpm, s, p, code, lag)
+            if value is not None and abs(value - target) <= EPS:
+                found.append((p, code, lag))
+        return sorted(found, key=lambda link: link[0])
     if not cpm.driven(s):
         return []
     target, d = cpm.es[s], cpm.dur[s]
@@ -215,19 +236,24 @@ def _pull_in(cpm: Cpm, s: int, ids: tuple[str, ...]) -> PullIn | None:
         return None
     d = cpm.dur[s]
     driving = {(p, code, lag) for p, code, lag in drivers}
-    floor = cpm.a if cpm.kind[s] == NOT_STARTED and cpm.a > 0 else 0.0
+    started = cpm.kind[s] == STARTED
+    floor = cpm.a if (cpm.kind[s] == NOT_STARTED or started) and cpm.a > 0 else 0.0
     best, by = floor, "status date" if floor > 0 else "program start"
+    now = cpm.es[s]
+    if started:  # its remaining work: resumes at the status date or its start at the earliest
+        now = cpm.ef[s] - cpm.rem[s]
+        best = max(best, cpm.es[s])
     for p, code, lag in cpm.graph.preds[s]:
         if (p, code, lag) in driving:
             continue
-        value = _value(cpm, p, code, lag, d)
-        if value > best + EPS:
+        value = _resume_value(cpm, s, p, code, lag) if started else _value(cpm, p, code, lag, d)
+        if value is not None and value > best + EPS:
             best, by = value, ids[p]
     links = tuple((ids[p], LINK_NAME[code], lag) for p, code, lag in drivers)
     moves = tuple(
         Move(ids[p], LINK_NAME[code], lag, _action(cpm, p, code, lag)) for p, code, lag in drivers
     )
-    gain = max(0.0, cpm.es[s] - best)
+    gain = max(0.0, now - best)
     for m in moves:
         if "sooner" not in m.action and m.lag < gain:  # done: at most its lag can go
             gain, by = max(0.0, m.lag), m.id
@@ -236,7 +262,7 @@ def _pull_in(cpm: Cpm, s: int, ids: tuple[str, ...]) -> PullIn | None:
         gain_days=round(gain, 6),
         then_driven_by=by,
         moves=moves,
-        finish_gain_days=round(_finish_gain(cpm, s, cpm.es[s] - gain), 6) if gain else 0.0,
+        finish_gain_days=round(_finish_gain(cpm, s, now - gain), 6) if gain else 0.0,
     )
 
 
@@ -251,12 +277,15 @@ def _action(cpm: Cpm, p: int, code: int, lag: float) -> str:
 
 
 def _finish_gain(cpm: Cpm, s: int, es: float) -> float:
-    """How far the program finish comes in if node s (not started) could start at ``es``.
+    """How far the program finish comes in if node s could start (or resume) at ``es``.
 
-    Works on ``cpm``, a private copy (Schedule.cpm()): pins s's start and re-runs the
-    forward pass from it.
+    Works on ``cpm``, a private copy (Schedule.cpm()): pins s's start (or resumption) and
+    re-runs the forward pass from it.
     """
     before = cpm.finish
-    cpm.fixed_es[s] = es
+    if cpm.kind[s] == STARTED:
+        cpm.pinned[s] = es
+    else:
+        cpm.fixed_es[s] = es
     cpm.forward(cpm.graph.position[s], (s,))
     return max(0.0, before - cpm.program_finish())

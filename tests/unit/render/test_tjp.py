@@ -154,9 +154,9 @@ def test_progress_pins_actual_dates_and_anchors_work_not_started() -> None:
     done = task_block(text, "d")
     assert f"start {START}" in done and "end 2026-03-05-17:00" in done and "complete 100" in done
     working = task_block(text, "w")
-    # Started 03-09, status date 03-16: 5 days elapsed + 2 remaining.
-    assert "start 2026-03-09" in working and "length 7d" in working and "depends" not in working
-    assert "links from d not exported" in working
+    # Started 03-09, status date 03-16: 5 days elapsed, then 2 remaining held by its links.
+    assert 'task elapsed "Work so far" { start 2026-03-09 length 5d }' in working
+    assert 'task rest "Remaining work" { depends w.elapsed, d length 2d }' in working
     assert "depends tpm_status_date, w" in task_block(text, "n")
     assert "task tpm_status_date" in text and f"now {as_of}" in text
     assert "task x " not in text and "cancelled milestones (removed, as in tpm): ['x']" in text

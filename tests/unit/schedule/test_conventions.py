@@ -281,3 +281,109 @@ def test_check_warns_about_actual_dates_after_the_status_date_and_out_of_sequenc
     assert ("actual-after-status-date", "milestone c", "actual_finish") in found
     assert ("out-of-sequence", "milestone b", "depends_on") in found
     assert all(w["line"] for w in json.loads(out)["warnings"])
+
+
+# ---------------------------------------------------------------- 6. out-of-sequence progress
+
+WEDNESDAY = dt.date(2026, 3, 4)  # offset 2
+
+
+def _out_of_sequence(logic: str | None) -> Plan:
+    """b started Monday before its FS predecessor a (5 d, not started) even began."""
+    plan = plan_of(
+        ms("a", 5),
+        ms("b", 4, "a", status="in_progress", actual_start=MONDAY, percent_complete=50),
+    )
+    if logic is not None:
+        plan.settings.progress_logic = logic  # type: ignore[assignment]
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("logic", "finish", "path"),
+    [
+        # a runs Wed-Tue (offsets 2-7); b's remaining 2 days wait for it: offsets 7-9.
+        pytest.param(None, 9, ("a", "b"), id="retained-by-default"),
+        pytest.param("retained", 9, ("a", "b"), id="retained"),
+        # progress override: b's remaining 2 days run from the status date.
+        pytest.param("override", 4, ("a",), id="override"),
+    ],
+)
+def test_out_of_sequence_work_follows_the_progress_logic_setting(
+    logic: str | None, finish: float, path: tuple[str, ...]
+) -> None:
+    plan = _out_of_sequence(logic)
+    sched = schedule(plan, WEDNESDAY)
+    b = sched.milestone("b")
+    assert b.start == MONDAY  # the actual start stays
+    assert b.early_finish == finish
+    assert sched.critical_path == path
+    # The forecast follows the same rule: no uncertainty gives exactly the same dates.
+    assert forecast(plan, WEDNESDAY, runs=5).finish.p95 == sched.finish
+
+
+def test_check_warns_about_out_of_sequence_work_naming_the_rule_it_applies(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    for logic, words in (("retained", "waits for"), ("override", "no longer waits")):
+        path = tmp_path / f"{logic}.toml"
+        path.write_text(dumps(_out_of_sequence(logic)), encoding="utf-8")
+        code, out, _err = run_cli("check", path, "--json", "--as-of", "2026-03-04")
+        assert code == 0
+        (found,) = [w for w in json.loads(out)["warnings"] if w["code"] == "out-of-sequence"]
+        assert found["item"] == "milestone b" and found["line"]
+        assert words in found["hint"] and logic in found["hint"]
+
+
+# ---------------------------------------------------------------- 7. finish links into started work
+
+
+@pytest.mark.parametrize("logic", ["retained", "override"])
+@pytest.mark.parametrize(
+    ("link", "finish", "critical"),
+    [
+        # b (4 d, half done) cannot finish before a (Wed-Tue, EF 7) finishes, plus the lag.
+        pytest.param(("a", "FF", 0), 7, True, id="FF"),
+        pytest.param(("a", "FF", 1), 8, True, id="FF-lag"),
+        # nor before a starts (ES 2) plus the lag.
+        pytest.param(("a", "SF", 3), 5, False, id="SF"),
+    ],
+)
+def test_finish_links_into_started_work_hold_its_remaining_work(
+    logic: str, link: tuple[str, str, float], finish: float, critical: bool
+) -> None:
+    plan = plan_of(
+        ms("a", 5),
+        ms("b", 4, link, status="in_progress", actual_start=MONDAY, percent_complete=50),
+    )
+    plan.settings.progress_logic = logic  # type: ignore[assignment]
+    sched = schedule(plan, WEDNESDAY)
+    assert sched.milestone("b").early_finish == finish
+    assert ("b" in sched.critical_path) == critical
+    assert forecast(plan, WEDNESDAY, runs=5).finish.p95 == sched.finish
+
+
+def test_a_finish_link_into_started_work_without_an_actual_start_holds_its_finish() -> None:
+    # b is in progress (75 %) with no recorded start: 1 day remains, and b cannot finish
+    # before a does (offset 5).
+    plan = plan_of(
+        ms("a", 5), ms("b", 4, ("a", "FF", 0), status="in_progress", percent_complete=75)
+    )
+    sched = schedule(plan, MONDAY)
+    assert sched.milestone("b").early_finish == 5
+    assert forecast(plan, MONDAY, runs=5).finish.p95 == sched.finish
+
+
+def test_a_start_that_has_happened_limits_no_float() -> None:
+    # a started Monday (10 d, 10 % done: 9 d remain from Wednesday, EF 11); b (15 d) starts
+    # a day after a's start. a's start cannot slip any more, so only the program finish
+    # (c, EF 22) limits a: float 11, not the 6 its SS link to b would give.
+    plan = plan_of(
+        ms("a", 10, status="in_progress", actual_start=MONDAY, percent_complete=10),
+        ms("b", 15, ("a", "SS", 1)),
+        ms("c", 20),
+    )
+    sched = schedule(plan, WEDNESDAY)
+    assert sched.milestone("a").early_finish == 11
+    assert sched.milestone("a").total_float == 11
+    assert sched.milestone("a").free_float == 11

@@ -14,9 +14,11 @@ into TaskJuggler's resource-levelling world. The mapping:
   gap (this expresses most leads, FF and SF links exactly). X < 0 cannot be written (tj3 gaps
   are never negative): the export says so in a comment on the task.
 - Progress as of the status date (tpm's conventions): done work is pinned to its actual dates
-  (``start``/``end``, ``complete 100``), started work to its actual start with its remaining
-  length counted from the status date; neither keeps its links (tpm ignores them too). Work
-  not started depends on a ``tpm_status_date`` milestone at the status date.
+  (``start``/``end``, ``complete 100``) and keeps no links (tpm ignores them too). Started
+  work becomes a parent task of two: ``elapsed``, pinned from its actual start to the status
+  date, and ``rest``, its remaining length after ``elapsed``, held by its links (all of them
+  under ``progress_logic = "retained"``, FF and SF under "override"), so tj3 decides when it
+  resumes. Work not started depends on a ``tpm_status_date`` milestone at the status date.
 - Cancelled milestones are dissolved as in tpm: their predecessors drive their successors.
 - Teams become parent tasks, owners ``responsible`` resources, ``due`` dates ``maxend``
   (tj3 warns when one is missed). Cancelled milestones, risks, KPIs, decisions, three-point
@@ -147,7 +149,8 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
         for m in plan.milestones
         if m.status != "cancelled"
     ]
-    tasks = {m.id: classify(m, cal, a) for m in live}
+    retained = plan.settings.progress_logic == "retained"
+    tasks = {m.id: classify(m, cal, a, retained) for m in live}
     notes: list[str] = []
     links: dict[str, Links] = {}
     for m in live:
@@ -158,6 +161,7 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
             notes.append("  status date, tpm at its links' date (the finish is the same)")
     ats = sorted({x.at for x in links.values() if x.at is not None})
     quantities = [t.length for t in tasks.values() if t.length is not None and t.end is None]
+    quantities += [t.rest for t in tasks.values() if t.rest is not None]
     quantities += [gap for x in links.values() for _p, _w, gap in x.deps]
     leads = sorted({lead for x in links.values() for lead in x.leads})
     quantities += [k for _p, _w, k in leads]
@@ -218,6 +222,8 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
                 opts.append(f"gaplength {amount(gap, 'gap', m)}")
             deps.append(ids[pred] + (" { " + " ".join(opts) + " }" if opts else ""))
         deps += [f"{lead_ids[lead]} {{ onstart }}" for lead in x.leads]
+        if t.rest is not None:
+            return started(m, t, deps, body, pad)
         code = []
         if deps and t.instant is None:
             code.append("depends " + ", ".join(deps))
@@ -242,6 +248,24 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
         inner += [f"{pad}  {line}" for line in code]
         return [f"{pad}task {leaf} {tj_string(m.title)} {{", *inner, f"{pad}}}"]
 
+    def started(m: Milestone, t: Task, deps: list[str], body: list[str], pad: str) -> list[str]:
+        """A started milestone: ``elapsed`` (pinned) then ``rest`` (held by its links)."""
+        assert t.start is not None and t.rest is not None and t.length is not None
+        elapsed = t.length - t.rest
+        done = f"length {amount(elapsed, 'elapsed work', m)}" if elapsed > EPS else "milestone"
+        rest = [f"depends {', '.join([ids[m.id] + '.elapsed', *deps])}"]
+        rest.append(f"length {amount(t.rest, 'length', m)}" if t.rest > EPS else "milestone")
+        if m.due is not None:
+            rest.append(f"maxend {clock.end_of(m.due)}")
+        leaf = ids[m.id].rsplit(".", 1)[-1]
+        lines = [f"{pad}task {leaf} {tj_string(m.title)} {{"]
+        lines += [pad + "  " + tj_comment(line[2:]) for line in body]
+        if m.owner:
+            lines.append(f"{pad}  responsible {owners[m.owner]}")
+        lines.append(f'{pad}  task elapsed "Work so far" {{ start {t.start} {done} }}')
+        lines.append(f'{pad}  task rest "Remaining work" {{ {" ".join(rest)} }}')
+        return [*lines, f"{pad}}}"]
+
     tail: list[str] = []
     for team in plan.teams:
         members = [m for m in live if m.team == team.id]
@@ -265,7 +289,8 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
     for (pred, where, k), ident in lead_ids.items():
         text, _rounded = clock.amount(k)
         name = tj_string(f"{k:g} working days before {pred} {where}s")
-        out.append(f"task {ident} {name} {{ precedes {ids[pred]} {{ on{where} }} length {text} }}")
+        target = ids[pred] + (".rest" if where == "end" and tasks[pred].rest is not None else "")
+        out.append(f"task {ident} {name} {{ precedes {target} {{ on{where} }} length {text} }}")
     out += _left_out(plan, notes) + tail
     out += [
         "",

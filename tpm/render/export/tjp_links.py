@@ -41,6 +41,8 @@ class Task:
     floor: float = 0.0  # tpm's lower bound of ES (the status date for work not started)
     instant: float | None = None  # a done event: its offset (end or start of its day)
     at_start: bool = False  # a done event at the start of its day (not the end)
+    rest: float | None = None  # started with an actual start: its remaining working days
+    retained: bool = True  # FS and SS links hold the remaining work (progress_logic)
     lines: list[str] = field(default_factory=list)  # comments written inside the task
 
     @property
@@ -53,11 +55,25 @@ class Task:
         """EF - ES in both tools, when it is fixed before scheduling."""
         if self.m.status == "in_progress" and self.start is None:
             return None  # tpm: EF = max(A, ES) + remaining, so the span depends on ES
+        if self.rest is not None:
+            return None  # its remaining work may wait for its links
         return self.length
 
+    @property
+    def link_duration(self) -> float:
+        """The duration FF and SF links subtract: the remaining work once work has started."""
+        status = self.m.status
+        if status == "in_progress" or (status == "blocked" and self.start is not None):
+            return self.m.duration * (1 - self.m.percent_complete / 100)
+        return float(self.m.duration)
 
-def classify(m: Milestone, cal: WorkCalendar, a: int) -> Task:
-    """How milestone ``m`` is pinned or driven as of status offset ``a`` (tpm's conventions)."""
+
+def classify(m: Milestone, cal: WorkCalendar, a: int, retained: bool = True) -> Task:
+    """How milestone ``m`` is pinned or driven as of status offset ``a`` (tpm's conventions).
+
+    ``retained``: the plan's ``progress_logic`` is "retained" (FS and SS links hold the
+    remaining work of started milestones).
+    """
     floor = float(max(a, 0))
     if m.status == "done" and m.duration == 0 and (m.actual_finish or m.actual_start):
         # An instant: the end of its recorded day, or its start when no finish drives it.
@@ -77,11 +93,11 @@ def classify(m: Milestone, cal: WorkCalendar, a: int) -> Task:
     remaining = m.duration * (1 - m.percent_complete / 100)
     if m.status in ("in_progress", "blocked") and m.actual_start is not None:
         es = cal.offset(m.actual_start)
-        task = Task(m, start=m.actual_start, anchored=False, floor=0.0)
+        task = Task(m, start=m.actual_start, anchored=False, floor=0.0, retained=retained)
         task.length = max(a, es) + remaining - es
-        if a > es:
-            task.lines.append(f"# started {m.actual_start}; {remaining:g} working days remain")
-            task.lines.append("# from the status date, so length = elapsed + remaining")
+        task.rest = remaining
+        task.lines.append(f"# started {m.actual_start}; {remaining:g} working days remain: the")
+        task.lines.append("# work so far, then the rest from the status date, held by its links")
         return task
     if m.status == "in_progress":
         # Started without an actual start: tpm starts it from its links (floor 0) and counts
@@ -125,18 +141,24 @@ def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Lin
     """The tj3 dependencies of task ``t`` that give tpm's earliest start."""
     out = Links()
     preds = [d for d in t.m.depends_on if d.id in tasks and d.id != t.m.id]
-    if not t.driven or t.instant is not None:
+    if t.rest is not None:  # started: the links hold its remaining work (the "rest" task)
+        if not t.retained:
+            preds = [d for d in preds if d.type in ("FF", "SF")]
+        assert t.start is not None
+        floor_s = float(max(a, cal.offset(t.start)))
+    elif not t.driven or t.instant is not None:
         if preds:
             names = ", ".join(sorted({d.id for d in preds}))
-            out.comments.append(f"links from {names} not exported: work that has started")
-            out.comments.append("sits at its actual start (tpm ignores them too)")
+            out.comments.append(f"links from {names} not exported: done work sits at its")
+            out.comments.append("actual dates (tpm ignores them too)")
         return out
-    floor_s = float(max(a, 0)) if t.anchored else 0.0
+    else:
+        floor_s = float(max(a, 0)) if t.anchored else 0.0
     # Tightest constraint per (pred, anchor); with a known span everything is measured
     # from the predecessor's start, so that several links from one task merge into one.
     tightest: dict[tuple[str, str], float] = {}
     for d in preds:
-        where, x = _constraint(d.type, d.lag, float(t.m.duration))
+        where, x = _constraint(d.type, d.lag, t.link_duration)
         span = tasks[d.id].span
         if where == "end" and span is not None:
             where, x = "start", x + span
@@ -153,7 +175,9 @@ def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Lin
                 out.deps.append((pred, "end", max(0.0, x - span)))
             else:
                 out.deps.append((pred, where, max(0.0, x)))
-        elif tp.instant is not None or tp.start is not None:  # pinned: a fixed date
+        elif tp.instant is not None or (
+            tp.start is not None and (where == "start" or tp.rest is None)
+        ):  # pinned: a fixed date
             pinned = tp.instant if tp.start is None else float(cal.offset(tp.start))
             assert pinned is not None
             at = pinned + x
@@ -194,6 +218,12 @@ def last_offset(tasks: dict[str, Task], cal: WorkCalendar, a: int) -> float:
             es = t.instant
         elif t.start is not None:
             es = float(cal.offset(t.start))
+            if t.rest is not None:  # the rest may wait for its links
+                es = max(es, float(a))
+                for d in t.m.depends_on:
+                    es = max(es, ub.get(d.id, 0.0) + abs(d.lag))
+                ub[i] = es + t.rest
+                continue
         else:
             es = float(max(a, 0))
             for d in t.m.depends_on:

@@ -32,8 +32,8 @@ or text. The conventions (docs/explanation/scheduling-model.md):
 - Backward pass: ``LF <= F`` (the project finish) for every milestone, ``LF <= due``, and
   the mirror of each link, using each predecessor's own span ``EF - ES`` (into started
   work: its remaining work, ``LF_s - remaining`` being its latest resumption). Links from
-  the start of work that has started (SS, SF) limit nothing: that start cannot slip. Done work limits
-  nothing: neither its due date nor links into it reach its predecessors.
+  the start of work that has started (SS, SF) limit nothing: that start cannot slip. Done
+  work limits nothing: neither its due date nor links into it reach its predecessors.
 - Free float: ``min(F - EF, slack to each driven successor's early dates)``, computed when
   read (:func:`free_float`): it depends on early dates only.
 

@@ -81,7 +81,10 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("m", "mitigations"),
             ("D", "decisions and asks"),
             ("h", "heat map (enter filters the register by a cell)"),
-            ("v", "show or hide the heat map and details (hidden below 110 columns)"),
+            (
+                "v",
+                "show or hide the heat map and details (beside the register from 160 columns)",
+            ),
         ],
     ),
     (

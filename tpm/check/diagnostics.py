@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from tpm.plan.sourcemap import Path, SourceMap
 
 Severity = Literal["error", "warning"]
@@ -157,8 +159,7 @@ class Reporter:
             node: Any = self.data.get(section)
             label = f"{SECTION_NOUN.get(section, section)} {_ident(node, path[1])}"
             if len(path) >= 4 and path[2] == "mitigations" and isinstance(path[3], int):
-                risk = _element(node, path[1])
-                inner = risk.get("mitigations") if risk is not None else None
+                inner = value_of(_element(node, path[1]), "mitigations")
                 return f"mitigation {_ident(inner, path[3])}", path[4:]
             return label, path[2:]
         if path and path[0] in _TABLES:
@@ -205,16 +206,38 @@ class Reporter:
         return item + (f", field {format_path(rest)}" if rest else "") + ": "
 
 
-def _element(node: Any, index: int) -> dict[str, Any] | None:
+def value_of(item: Any, key: str) -> Any:
+    """The value of ``key`` in an item of the parsed document, or None.
+
+    An item is a table (dict) as parsed, or its model once it validated: the check swaps
+    each valid item's table for its model as it goes, so the two never fill memory together.
+    """
+    if isinstance(item, dict):
+        return item.get(key)
+    if isinstance(item, BaseModel):
+        if key in type(item).model_fields:
+            return getattr(item, key)
+        return (item.__pydantic_extra__ or {}).get(key)
+    return None
+
+
+def is_table(item: Any) -> bool:
+    """Whether an array element is a table (parsed, or already validated into its model)."""
+    return isinstance(item, dict | BaseModel)
+
+
+def _element(node: Any, index: int) -> Any:
     if isinstance(node, list) and 0 <= index < len(node):
         element = node[index]
-        if isinstance(element, dict):
+        if is_table(element):
             return element
     return None
 
 
 def _ident(node: Any, index: int) -> str:
     """'a' for the item with id a, '#3' for the third item when it has no usable id."""
-    item = _element(node, index) or {}
-    value = item.get("id", item.get("name"))
+    item = _element(node, index)
+    value = value_of(item, "id")
+    if value is None:
+        value = value_of(item, "name")
     return show_id(value) if isinstance(value, str) and value else f"#{index + 1}"

@@ -9,12 +9,13 @@ through a Reporter so that every finding carries its file, line, item and field.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
 from tpm.check.cycles import dependency_loops, show_loop
-from tpm.check.diagnostics import SECTION_NOUN, Reporter, did_you_mean
+from tpm.check.diagnostics import SECTION_NOUN, Reporter, did_you_mean, is_table, value_of
 from tpm.check.progress import progress_checks
 from tpm.plan.links import dissolved_links
 from tpm.plan.model import Kpi, Milestone, Plan, Risk
@@ -122,22 +123,23 @@ def _empty_ids(rep: Reporter, data: dict[str, Any]) -> None:
     """An empty id cannot be referred to; pydantic accepts it, so it is caught here."""
     for section in LISTS[:-1]:
         key = "name" if section == "baselines" else "id"
-        for i, item in enumerate(_dicts(data.get(section))):
-            if _blank(item.get(key)):
+        for i, item in enumerate(_tables(data.get(section))):
+            if _blank(value_of(item, key)):
                 p: Path = (section, i, key)
                 rep.add("error", "invalid-value", rep.where(p) + f"{key} is empty", p)
             if section == "risks":
-                for j, mit in enumerate(_dicts(item.get("mitigations"))):
-                    if _blank(mit.get("id")):
+                for j, mit in enumerate(_tables(value_of(item, "mitigations"))):
+                    if _blank(value_of(mit, "id")):
                         p = (section, i, "mitigations", j, "id")
                         rep.add("error", "invalid-value", rep.where(p) + "id is empty", p)
 
 
-def _dicts(node: Any) -> list[dict[str, Any]]:
-    """The tables of an array; a non-array or non-table element yields nothing."""
-    if not isinstance(node, list):
-        return []
-    return [x if isinstance(x, dict) else {} for x in node]
+def _tables(node: Any) -> Iterator[Any]:
+    """The tables of an array (parsed or validated, see ``value_of``); a non-table element
+    yields None, whose values are all None."""
+    if isinstance(node, list):
+        for x in node:
+            yield x if is_table(x) else None
 
 
 def _blank(value: Any) -> bool:
@@ -148,7 +150,8 @@ def _raw_ids(data: dict[str, Any], section: str) -> set[str]:
     items = data.get(section)
     if not isinstance(items, list):
         return set()
-    return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
+    found = (value_of(i, "id") for i in items)
+    return {i for i in found if isinstance(i, str)}
 
 
 def _duplicates(rep: Reporter, section: str, ids: list[str], path_of: Any) -> None:
@@ -353,11 +356,13 @@ def unknown_keys(rep: Reporter, data: dict[str, Any]) -> None:
 
 
 def _unknown_in(rep: Reporter, model: type[BaseModel], node: Any, path: Path) -> None:
-    if not isinstance(node, dict):
+    if not is_table(node):
         return
     known = model.model_fields
-    if not node.keys() <= known.keys():
-        for key in node:
+    # A validated item (see value_of) keeps exactly its unknown keys as extras.
+    keys = node.keys() if isinstance(node, dict) else (node.__pydantic_extra__ or {}).keys()
+    if not keys <= known.keys():
+        for key in keys:
             if key not in known:
                 rep.add(
                     "warning",
@@ -367,7 +372,7 @@ def _unknown_in(rep: Reporter, model: type[BaseModel], node: Any, path: Path) ->
                     did_you_mean(key, known),
                 )
     for name, sub in _submodels(model):
-        child = node.get(name)
+        child = value_of(node, name)
         if child is None:
             continue
         if not isinstance(child, list):
@@ -376,8 +381,15 @@ def _unknown_in(rep: Reporter, model: type[BaseModel], node: Any, path: Path) ->
         # Most array items are flat tables with known keys: skip those without a path.
         leaf = sub.model_fields.keys() if not _submodels(sub) else None
         for i, item in enumerate(child):
-            if leaf is None or type(item) is not dict or not item.keys() <= leaf:
-                _unknown_in(rep, sub, item, (*path, name, i))
+            if leaf is not None and _known_keys_only(item, leaf):
+                continue
+            _unknown_in(rep, sub, item, (*path, name, i))
+
+
+def _known_keys_only(item: Any, known: Any) -> bool:
+    if type(item) is dict:
+        return bool(item.keys() <= known)
+    return isinstance(item, BaseModel) and not item.__pydantic_extra__
 
 
 @functools.cache

@@ -9,8 +9,10 @@ parsed by tomllib when it is used.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
+from array import array
 from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
@@ -69,18 +71,40 @@ def _unquote(text: str) -> str:
 
 @dataclass
 class SourceMap:
-    """Line numbers (1-based) of tables, keys and array elements, plus comment presence."""
+    """Line numbers (1-based) of tables, keys and array elements, plus comment presence.
+
+    Array elements are kept by line, not one by one (``runs``): for each array, the index of
+    the first element on each line it spans and that line. A file of millions of elements on
+    a few lines then costs a few entries, not a tuple and a dict slot per element.
+    """
 
     lines: dict[Path, int] = field(default_factory=dict)
     has_comments: bool = False
+    runs: dict[Path, tuple[array[int], array[int]]] = field(default_factory=dict)
 
     def line_of(self, path: Path) -> int | None:
         """Return the line of the longest known prefix of ``path`` (None if nothing matches)."""
         for n in range(len(path), 0, -1):
-            line = self.lines.get(path[:n])
+            prefix = path[:n]
+            line = self.lines.get(prefix)
             if line is not None:
                 return line
+            index = prefix[-1]
+            run = self.runs.get(prefix[:-1]) if isinstance(index, int) else None
+            if run is not None:
+                k = bisect.bisect_right(run[0], index) - 1
+                if k >= 0:
+                    return run[1][k]
         return None
+
+    def element(self, array_path: Path, index: int, line: int) -> None:
+        """Record that element ``index`` of the array at ``array_path`` starts on ``line``."""
+        run = self.runs.get(array_path)
+        if run is None:
+            run = self.runs[array_path] = (array("q"), array("q"))
+        if not run[1] or run[1][-1] != line:
+            run[0].append(index)
+            run[1].append(line)
 
 
 class _Scanner:
@@ -168,7 +192,7 @@ class _Scanner:
             nonlocal element
             if len(stack) == 1 and stack[0] == "[":
                 element += 1
-                self.map.lines.setdefault(path + (element,), row + 1)
+                self.map.element(path, element, row + 1)
 
         while True:
             j = 0

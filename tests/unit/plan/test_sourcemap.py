@@ -155,6 +155,7 @@ def test_every_recorded_path_exists_in_the_document() -> None:
 def test_crlf_line_endings_give_the_same_lines() -> None:
     text = MILESTONES.replace("\n", "\r\n")
     assert scan(text).lines == scan(MILESTONES).lines
+    assert scan(text).runs == scan(MILESTONES).runs
 
 
 COMMENTS = [

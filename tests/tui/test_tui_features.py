@@ -201,3 +201,41 @@ def test_record_snapshot_is_an_undoable_edit_as_tpm_report_record(
     tui = tomllib.loads(plan_file.read_text(encoding="utf-8"))["snapshots"]
     cli = tomllib.loads(cli_copy.read_text(encoding="utf-8"))["snapshots"]
     assert tui == cli and len(tui) == 1
+
+
+def test_columns_favour_titles_and_rag_words_line_up(plan_file: Path) -> None:
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        plan = app.plan
+        assert plan is not None
+        longest = {
+            "team": max(len(m.team) for m in plan.milestones),
+            "owner": max(len(m.owner) for m in plan.milestones),
+            "critical": 1,  # ●
+        }
+        await pilot.resize_terminal(200, 30)  # 80 and 120: test_tui_expectations.py
+        await settle(app, pilot)
+        status = app.screen.query_one("#dash-status", Wrapped).plain
+        words = {
+            line.index(word)
+            for line in status.splitlines()
+            for word in ("GREEN", "AMBER", "RED")
+            if word in line and not line.startswith(" ")
+        }
+        assert len(words) == 1, status
+        await pilot.press("2")
+        for width in (80, 120, 200):
+            await pilot.resize_terminal(width, 30)
+            await settle(app, pilot)
+            table = app.screen.query_one("#ms-table", VTable)
+            shown = dict(
+                zip(table.shown_columns(), (w for _i, w in table.column_layout()), strict=True)
+            )
+            labels = {c.key: c.label for c in table.columns}
+            # Short columns are as wide as what they hold; the spare room goes to titles.
+            for key, most in longest.items():
+                if key in shown:
+                    assert shown[key] <= max(most, len(labels[key])), (width, key)
+            cut = any(len(m.title) > shown["title"] for m in plan.milestones)
+            assert not cut or width < 200, (width, shown)
+
+    drive(plan_file, scenario)

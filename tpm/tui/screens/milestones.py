@@ -28,14 +28,14 @@ if TYPE_CHECKING:
 COLUMNS = (
     Column("id", "Id", 14, min_width=10),
     Column("title", "Title", 14, flex=True, max_width=56, min_width=10),
-    Column("team", "Team", 8),
-    Column("owner", "Owner", 9, flex=True, drop=1, max_width=16),
+    Column("team", "Team", 8),  # team and owner: as wide as the longest one (see show)
+    Column("owner", "Owner", 9, drop=1, min_width=6),
     Column("status", "Status", 11),
     Column("percent", "Done", 4, right=True, drop=4),
     Column("start", "Start", 10, drop=3),
     Column("finish", "Finish", 10),
     Column("float", "Float", 6, right=True),
-    Column("critical", "Crit", 4),
+    Column("critical", "CP", 2),  # ● on a critical path (the row is red too)
     Column("due", "Due", 10, drop=2),
 )
 
@@ -108,8 +108,15 @@ class MilestonesScreen(PlanScreen):
         self._set_options("#ms-owner", sorted({m.owner for m in plan.milestones if m.owner}))
         statuses = ("planned", "in_progress", "blocked", "done", "cancelled")
         self._set_options("#ms-status", list(statuses))
-        width = id_width((m.id for m in plan.milestones), high=20)
-        columns = [dataclasses.replace(c, width=width) if c.key == "id" else c for c in COLUMNS]
+        # Titles take the room left: the other text columns are as wide as what they hold.
+        widths = {
+            "id": id_width((m.id for m in plan.milestones), high=20),
+            "team": id_width((m.team for m in plan.milestones), low=4, high=12),
+            "owner": id_width((m.owner for m in plan.milestones), low=5, high=16),
+        }
+        columns = [
+            dataclasses.replace(c, width=widths[c.key]) if c.key in widths else c for c in COLUMNS
+        ]
         if columns != self.table.columns:
             self.table.set_columns(columns)
         self.refill()
@@ -299,7 +306,7 @@ def _cells(m: Milestone, sched: Schedule | None) -> tuple[list[str], str]:
         str(t.start) if t is not None else "—",
         str(t.finish) if t is not None else "—",
         f"{fmt_days(t.total_float)}d" if t is not None and m.status != "done" else "—",
-        "● CP" if crit else "",
+        "●" if crit else "",
         str(m.due or ""),
     ]
     return cells, themed("bold $red") if crit else themed(STATUS_STYLE.get(m.status, ""))

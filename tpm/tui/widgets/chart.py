@@ -177,19 +177,25 @@ def draw(s: Series, width: int, height: int) -> Text:
         return round((high - v) / (high - low) * (rows - 1))
 
     grid: list[list[tuple[str, str]]] = [[(" ", "")] * cols for _ in range(rows)]
-    for value, char, style, word in (
+    marks = (
         (s.target, "─", TARGET, "target"),
         (s.amber, "┄", AMBER, "amber"),
-    ):
+    )
+    for value, char, style, _word in marks:
+        if value is not None:
+            grid[row_of(value)] = [(char, themed(style))] * cols
+    _plot(grid, s.points, low, high, rows, cols)
+    taken: set[tuple[int, int]] = set()
+    for value, _char, style, word in marks:
         if value is None:
             continue
-        r = row_of(value)
-        grid[r] = [(char, themed(style))] * cols
         tag = f" {word} {fmt_value(value, _decimals(value), s.unit)} "
-        if len(tag) < cols // 2:
+        spot = tag_spot(grid, taken, row_of(value), len(tag))
+        if spot is not None:
+            r, c = spot
             for j, ch in enumerate(tag):
-                grid[r][cols - len(tag) + j] = (ch, themed(f"bold {style}"))
-    _plot(grid, s.points, low, high, rows, cols)
+                grid[r][c + j] = (ch, themed(f"bold {style}"))
+                taken.add((r, c + j))
 
     out = Text()
     out.append(s.title, style="bold")
@@ -216,6 +222,30 @@ def draw(s: Series, width: int, height: int) -> Text:
         out.append("\n")
     out.append_text(_x_axis(s, axis_w, cols))
     return out
+
+
+def tag_spot(
+    grid: list[list[tuple[str, str]]], taken: set[tuple[int, int]], row: int, length: int
+) -> tuple[int, int] | None:
+    """Where a line's label goes: on its row at the right end, else at the left end, else
+    just above or below; never over the measurements or another label (None: nowhere)."""
+    rows, cols = len(grid), len(grid[0]) if grid else 0
+    if length >= cols // 2:
+        return None
+    for r in (row, row - 1, row + 1):
+        if not 0 <= r < rows:
+            continue
+        for c in (cols - length, 0):
+            cells = [(r, c + j) for j in range(length)]
+            if not any(
+                cell in taken or _plotted(grid[r][c + j][0]) for j, cell in enumerate(cells)
+            ):
+                return r, c
+    return None
+
+
+def _plotted(char: str) -> bool:
+    return 0x2800 <= ord(char) <= 0x28FF
 
 
 def _decimals(value: float) -> int:

@@ -47,6 +47,10 @@ from report_plans import ICS_PROPERTIES
 
 from tpm.cli import main
 
+# Every test reads the module's `outputs` (about 3 CPU seconds to build): on one xdist worker
+# it is built once.
+pytestmark = pytest.mark.xdist_group("injection")
+
 HOSTILE = [
     "a|b|c",
     "|",

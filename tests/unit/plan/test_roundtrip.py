@@ -3,8 +3,8 @@
 Plans are generated from the models' own shapes: random ids, unicode text with quotes,
 newlines and backslashes, dates, whole and fractional durations, dependency tables with
 lags, risks with mitigations, KPIs with measurements, baselines, and unknown keys of
-assorted TOML types at every level (tpm must keep them). ``TPM_ROUNDTRIP_EXAMPLES`` raises
-the number of examples for a longer run.
+assorted TOML types at every level (tpm must keep them). The hypothesis profile sets the
+number of examples (tests/conftest.py); ``TPM_ROUNDTRIP_EXAMPLES`` overrides it.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from tpm.plan.model import (
 )
 from tpm.plan.storage import dumps
 
-EXAMPLES = int(os.environ.get("TPM_ROUNDTRIP_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("TPM_ROUNDTRIP_EXAMPLES", settings().max_examples))
 PROFILE = settings(
     max_examples=EXAMPLES,
     deadline=None,

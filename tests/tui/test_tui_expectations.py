@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from textual.app import App
 from textual.color import Color
 from textual.pilot import Pilot
@@ -62,32 +61,33 @@ def test_footer_shows_whole_keys_and_palette_lists_each_command_once(plan_file: 
     drive(plan_file, scenario, size=(80, 24))
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_dashboard_never_hides_a_finding_without_saying_so(
-    plan_file: Path, size: tuple[int, int]
-) -> None:
-    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await settle(app, pilot)
-        assert app.analysis is not None and app.analysis.report is not None
-        shown = app.screen.query_one("#dash-status", Wrapped).plain
-        flat = " ".join(shown.split())
-        hidden_somewhere = False
-        for area in app.analysis.report.status.areas:
-            missing = [f for f in area.findings if f"[{f.rule}]" not in flat]
-            if missing:
-                hidden_somewhere = True
-                assert f"+{len(missing)} more" in flat, area.name
-        assert hidden_somewhere == ("more (6:" in flat)
-        # The RAG words line up under each other.
-        columns = {
-            line.index(word)
-            for line in shown.splitlines()
-            for word in ("GREEN", "AMBER", "RED")
-            if word in line and not line.startswith(" ")
-        }
-        assert len(columns) == 1, shown
+def test_dashboard_never_hides_a_finding_without_saying_so(plan_file: Path) -> None:
+    """At 80x24, then the same app resized to 120x40."""
 
-    drive(plan_file, scenario, size=size)
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        for size in ((80, 24), (120, 40)):
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            assert app.analysis is not None and app.analysis.report is not None
+            shown = app.screen.query_one("#dash-status", Wrapped).plain
+            flat = " ".join(shown.split())
+            hidden_somewhere = False
+            for area in app.analysis.report.status.areas:
+                missing = [f for f in area.findings if f"[{f.rule}]" not in flat]
+                if missing:
+                    hidden_somewhere = True
+                    assert f"+{len(missing)} more" in flat, (size, area.name)
+            assert hidden_somewhere == ("more (6:" in flat), size
+            # The RAG words line up under each other.
+            columns = {
+                line.index(word)
+                for line in shown.splitlines()
+                for word in ("GREEN", "AMBER", "RED")
+                if word in line and not line.startswith(" ")
+            }
+            assert len(columns) == 1, (size, shown)
+
+    drive(plan_file, scenario, size=(80, 24))
 
 
 def test_headline_shows_forecast_p80_and_odds_coloured_by_the_odds(plan_file: Path) -> None:

@@ -18,12 +18,12 @@ from tpm.commands.common import (
     add_as_of_argument,
     add_output_argument,
     add_plan_argument,
-    load_or_report,
+    print_diagnostics,
     status_date,
     write_output,
 )
 from tpm.commands.previous import is_file
-from tpm.errors import PlanError, TpmError
+from tpm.errors import PlanError, Reported, TpmError
 from tpm.plan.calendar import CalendarError, WorkCalendar
 from tpm.plan.model import Plan
 
@@ -104,7 +104,7 @@ def make_report(
 
 def run(args: argparse.Namespace) -> int:
     """Write the status report; exit 1 for plan errors, 2 for unusable arguments."""
-    plan = load_or_report(args.plan)
+    plan = _load(args.plan)
     as_of = status_date(plan, args.as_of)
     try:
         text, now = make_report(plan, args.plan, as_of, args.since, args.full)
@@ -117,6 +117,21 @@ def run(args: argparse.Namespace) -> int:
     if args.record:
         _record(args.plan, now, args.force)
     return 0
+
+
+def _load(path: Path) -> Plan:
+    """The plan; a snapshot naming a milestone the plan no longer has is a located warning
+    (its line is missing from the trend and from "since the last report")."""
+    from tpm.check.load import load_plan
+
+    loaded = load_plan(path)
+    if loaded.plan is None:
+        print_diagnostics(loaded)
+        raise Reported
+    for d in loaded.diagnostics:
+        if d.code == "unknown-reference" and "snapshot" in d.message:
+            print(d.render(), file=sys.stderr)
+    return loaded.plan
 
 
 def _record(path: Path, now: object, force: bool) -> None:

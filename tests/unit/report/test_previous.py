@@ -143,3 +143,20 @@ def test_snapshot_is_the_fallback_and_record_adds_one(run_cli: RunCli, tmp_path:
     # A second report on the same status date replaces the snapshot instead of adding one.
     run_cli("report", plan, "--as-of", "2026-03-13", "--record")
     assert plan.read_text(encoding="utf-8").count("[[snapshots]]") == 1
+
+
+def test_a_snapshot_naming_an_unknown_milestone_is_a_located_warning(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    plan = tmp_path / "small.toml"
+    plan.write_text(SMALL, encoding="utf-8")
+    run_cli("report", plan, "--as-of", "2026-03-13", "--record")
+    text = plan.read_text(encoding="utf-8")
+    head, snap = text.split("[[snapshots]]")
+    assert '{ id = "api",' in snap  # the recorded key milestone, renamed by hand below
+    plan.write_text(head + "[[snapshots]]" + snap.replace('"api"', '"apii"'), encoding="utf-8")
+    line = next(n for n, x in enumerate(plan.read_text().splitlines(), 1) if '"apii"' in x)
+    code, out, err = run_cli("report", plan)
+    assert code == 0 and out.startswith("# ")
+    assert f"{plan}:{line}: warning[unknown-reference]: snapshot 2026-03-13" in err
+    assert "unknown milestone 'apii' (did you mean 'api'?)" in err

@@ -23,7 +23,7 @@ import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,11 +148,20 @@ def collect(
     points = [point_from_snapshot(s) for s in plan.snapshots if s.date <= as_of]
     skipped: list[Skipped] = []
     note = None
+    today: list[ReportData] = [] if now is None else [now]
+
+    def analyse_today() -> None:  # run while worker processes analyse the history
+        if not today:
+            today.append(build(plan, as_of))
+
     if use_git and plan_path is not None:
         covered = frozenset(p.date for p in points)
-        found, skipped, note = git_points(plan_path, keys, as_of, covered=covered, workers=workers)
+        found, skipped, note = git_points(
+            plan_path, keys, as_of, covered=covered, workers=workers, meanwhile=analyse_today
+        )
         points += found
-    data = now if now is not None else build(plan, as_of)
+    analyse_today()
+    data = today[0]
     points.append(point_of(data, keys, "now", "today's plan"))
     return Collected(Trend.of(points, keys, data.target, data.start), tuple(skipped), note)
 
@@ -173,13 +182,15 @@ def git_points(
     *,
     covered: frozenset[dt.date] = frozenset(),
     workers: int = 1,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[Point], list[Skipped], str | None]:
     """Points from the commits of the plan dated before ``until``, one per date, newest first.
 
     A commit's date is its plan's ``as_of`` (else the commit date). Dates in ``covered`` (a
     recorded snapshot has them) are not analysed; of several commits on one date the newest
     counts, or the next newest when its plan has errors; identical contents count once. The
-    newest ``p80_points`` dates get a ``runs``-run Monte Carlo for their P80.
+    newest ``p80_points`` dates get a ``runs``-run Monte Carlo for their P80. With worker
+    processes, ``meanwhile`` runs in this process while they work.
 
     Returns the points, the commits skipped (the plan had errors then), and a note when git
     history is not available at all (not in git, never committed).
@@ -200,7 +211,7 @@ def git_points(
         if blob is not None and blob not in seen_blobs:  # newest first: keep the newest
             seen_blobs.add(blob)
             revisions.append(_Revision(obj, entry.commit, entry.committed))
-    with _Runner(workers) as runner:
+    with _Runner(workers, meanwhile) as runner:
         return _analyse_history(root, revisions, keys, until, covered, runs, p80_points, runner)
 
 
@@ -332,7 +343,8 @@ _Key = tuple[str, dt.date]  # a job's commit and the date it is filed under
 class _Runner:
     """Runs jobs in this process, or in a pool of forked processes with a bounded queue."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, meanwhile: Callable[[], None] | None = None) -> None:
+        self.meanwhile = meanwhile  # this process's own work, run once the workers are busy
         self.pool: ProcessPoolExecutor | None = None
         if workers > 1 and sys.platform == "linux":
             for name in _JOB_MODULES:  # imported once here, not once per forked worker
@@ -350,18 +362,27 @@ class _Runner:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
+    def _idle(self) -> None:
+        work, self.meanwhile = self.meanwhile, None
+        if work is not None:
+            work()
+
     def submit(self, key: _Key, job: _Job) -> None:
         """Analyse ``job`` now, or queue it (waiting for the oldest when the queue is full)."""
         if self.pool is None:
             self.done.append((key, _analyse_job(job)))
             return
         self.pending.append((key, self.pool.submit(_analyse_job, job)))
+        if len(self.pending) > self.limit:
+            self._idle()
         while len(self.pending) > self.limit:
             first, future = self.pending.pop(0)
             self.done.append((first, future.result()))
 
     def drain(self) -> list[tuple[_Key, Point | str]]:
         """Every outcome since the last drain, in the order the jobs were submitted."""
+        if self.pending:
+            self._idle()
         out = self.done + [(c, f.result()) for c, f in self.pending]
         self.done, self.pending = [], []
         return out

@@ -81,3 +81,20 @@ def test_since_an_older_plan_lists_rescored_and_new(run_cli: RunCli, tmp_path: P
     assert code == 0, err
     assert "- **Rescored:** vendor 12 → 20 ↑" in out
     assert "(↑ from 12)" in out
+
+
+def test_bad_since_is_a_clear_error(run_cli: RunCli, tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    plan = tmp_path / "small.toml"
+    plan.write_text(SMALL, encoding="utf-8")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "small")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("just some notes\n", encoding="utf-8")
+    for since, code, words in [
+        ("HEAD~3", 2, "is not a commit"),
+        (str(notes), 1, "that file is not a valid plan"),
+    ]:
+        got, out, err = run_cli("risks", plan, "--md", "--since", since)
+        assert (got, out) == (code, ""), since
+        assert words in err and "Traceback" not in err

@@ -61,3 +61,11 @@ def test_the_trend_states_how_each_p80_was_computed() -> None:
     assert note in render_trend_text(trend, "P").splitlines()
     no_p80 = Trend.of([_point(0, "git", 0, False), _point(1, "now", 0, False)], (), None, START)
     assert p80_note(no_p80) is None and "P80" not in render_trend_text(no_p80, "P")
+
+
+def test_small_plans_forecast_every_weekly_point_of_a_year() -> None:
+    from tpm.report.trend import p80_points_for
+
+    assert p80_points_for(35) >= 52  # the example plan's size
+    assert p80_points_for(150) >= 52
+    assert p80_points_for(1000) == p80_points_for(100_000) == 8  # the newest 8 at least

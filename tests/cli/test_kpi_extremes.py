@@ -1,8 +1,9 @@
 """KPI values near the ends of the float range: check refuses them, the rest copes, JSON is JSON.
 
 ``tpm check`` refuses KPI values beyond +-1e15 (a diagnostic naming the line, the KPI and the
-field); every value it accepts goes through ``kpi``, ``report`` and ``export json`` without an
-overflow, and every JSON output is valid RFC 8259 JSON (no NaN or Infinity).
+field); every value it accepts goes through every command that reads a plan (the writing
+ones too: ``kpi record`` of the extremes, ``baseline``, ``report --record``, ``fmt``) without
+an overflow, and every JSON output is valid RFC 8259 JSON (no NaN or Infinity).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ measurements = [
     {{ date = 2026-03-16, value = {v3} }},
 ]
 """
+FORMATS = ["json", "csv", "ics", "mermaid", "tjp", "graphml", "dot"]
 FIELDS = {"target": 1, "amber": 0.5, "baseline": 0, "v1": 1, "v2": 2, "v3": 3}
 
 
@@ -78,13 +80,31 @@ def test_check_refuses_kpi_values_whose_arithmetic_would_overflow(
     assert f"{path}:{line}: error[invalid-value]: KPI k, {shown}" in err, err
 
 
+# Every command that reads a plan ("{plan}" is the plan file), the writing ones included.
 COMMANDS = [
-    ["kpi"],
-    ["kpi", "--json"],
-    ["report"],
-    ["export", "--format", "json"],
-    ["export", "--format", "csv"],
-    ["risks", "--json"],
+    ["check", "{plan}"],
+    ["check", "{plan}", "--json"],
+    ["fmt", "--check", "{plan}"],
+    ["schedule", "{plan}"],
+    ["schedule", "{plan}", "--json"],
+    ["blockers", "{plan}"],
+    ["blockers", "{plan}", "--json"],
+    ["forecast", "{plan}", "--runs", "20"],
+    ["forecast", "{plan}", "--runs", "20", "--json"],
+    ["risks", "{plan}"],
+    ["risks", "{plan}", "--json"],
+    ["kpi", "{plan}"],
+    ["kpi", "{plan}", "--json"],
+    ["report", "{plan}"],
+    ["report", "{plan}", "--full"],
+    ["trend", "{plan}", "--no-git"],
+    ["trend", "{plan}", "--no-git", "--json"],
+    *(["export", "{plan}", "--format", f] for f in FORMATS),
+    ["kpi", "record", "{plan}", "k", "1e15", "--date", "2026-03-23"],
+    ["kpi", "record", "{plan}", "k", "-999999999999999.5", "--date", "2026-03-23"],
+    ["baseline", "{plan}", "--name", "b"],
+    ["report", "{plan}", "--record"],
+    ["fmt", "{plan}", "--force"],
 ]
 
 
@@ -98,17 +118,20 @@ COMMANDS = [
         pytest.param({"target": 999_999_999_999_999, "v3": -999_999_999_999_999}, id="ints"),
     ],
 )
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c).replace("--", ""))
+@pytest.mark.parametrize(
+    "command", COMMANDS, ids=lambda c: "-".join(a for a in c if a != "{plan}").replace("--", "")
+)
 def test_every_accepted_value_goes_through_every_command(
     tmp_path: Path, values: dict[str, float], command: list[str]
 ) -> None:
     path = _write(tmp_path, **values)
     assert _run("check", str(path))[0] == 0
-    code, out, err = _run(command[0], str(path), *command[1:])
+    code, out, err = _run(*(str(path) if a == "{plan}" else a for a in command))
     assert code == 0, err
     assert "internal error" not in err
     if "json" in command[-1]:
         _strict_json(out)
+    assert _run("check", str(path))[0] == 0  # what a writing command wrote still loads
 
 
 def test_json_never_holds_nan_or_infinity() -> None:

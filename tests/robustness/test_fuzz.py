@@ -6,7 +6,8 @@ characters, long strings), and near-valid plans (a valid plan with a few nodes d
 retyped, set to type-correct extremes, duplicated or cross-linked). The only acceptable
 outcomes are a result (exit 0) or tpm's diagnostics (exit 1); an exception escaping a command,
 or the CLI's last-resort "internal error" (exit 3), fails the test and prints the document so
-it can be kept under tests/data/fuzz/ as a regression.
+it can be kept under tests/data/fuzz/ as a regression. Every ``--json`` output (and ``export
+--format json``) must also parse as strict RFC 8259 JSON: no NaN or Infinity.
 
 Cost control (make test must stay under three minutes on two cores): a document that
 does not load is refused the same way by every command, so it runs ``check`` and one analysis
@@ -23,6 +24,7 @@ import contextlib
 import copy
 import datetime as dt
 import io
+import json
 import os
 import re
 import tempfile
@@ -126,7 +128,17 @@ def _run_one(argv: list[str], text: str) -> int:
     if argv[0] != "export":
         assert TERMINAL_CONTROL.search(out.getvalue()) is None, (argv, text)
     assert TERMINAL_CONTROL.search(err.getvalue()) is None, (argv, text)
+    # Every JSON output is RFC 8259 JSON (no NaN or Infinity), whatever the plan holds.
+    if ("--json" in argv or argv[-2:] == ["--format", "json"]) and out.getvalue().strip():
+        try:
+            json.loads(out.getvalue(), parse_constant=_not_json)
+        except ValueError as exc:
+            raise AssertionError(f"tpm {' '.join(argv[:1] + argv[2:])}: {exc} on:\n{text}") from exc
     return code
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
 
 
 def run_all(text: str, mode: str = "every") -> None:

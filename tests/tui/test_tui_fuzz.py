@@ -173,7 +173,8 @@ DIALOGS = [
     ("5", ("v",)),  # the measurements list
     ("1", ("question_mark",)),  # help
 ]
-FILE_NAMES = ["plan.toml", "**.toml", "[x] plan?.toml", "-x *[!a].toml", "é 中.toml"]
+# Every example saves under a name with "**" (which once made every save fail) and more.
+FILE_NAMES = ["**.toml", "[x] **?.toml", "-x **[!a].toml", "é 中 **.toml"]
 
 
 def painted(app: TpmApp) -> str:

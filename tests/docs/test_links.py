@@ -120,3 +120,10 @@ def test_a_missing_file_and_a_missing_anchor_are_reported(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     assert [p.split(":")[0] for p in broken_links(page, tmp_path)] == ["nope.md", "other.md#same-2"]
+
+
+def test_every_docs_page_is_linked_from_the_docs_index() -> None:
+    index = ROOT / "docs" / "README.md"
+    linked = {(index.parent / unquote(t.partition("#")[0])).resolve() for t in links(index)}
+    orphans = [p for p in PAGES if p.is_relative_to(index.parent) and p.resolve() not in linked]
+    assert [str(p.relative_to(ROOT)) for p in orphans if p != index] == []

@@ -156,6 +156,23 @@ def test_random_fs_plans_get_the_same_dates(seed: int, tmp_path: Path) -> None:
     assert diff == []
 
 
+@pytest.mark.parametrize("seed", [17, 19, 21, 23], ids=lambda s: f"finish-only-seed{s}")
+def test_random_plans_with_done_work_recorded_by_its_finish_only_get_the_same_dates(
+    seed: int, tmp_path: Path
+) -> None:
+    # Every link type points at done work that has only actual_finish (it started its
+    # duration before); tj3 once rejected such plans (on-start links into an end date).
+    plan = random_plan(seed, mixed=True)
+    items = [
+        m.model_copy(update={"actual_start": None}) if m.status == "done" else m
+        for m in plan.milestones
+    ]
+    plan = plan.model_copy(update={"milestones": items})
+    as_of = plan.program.start + dt.timedelta(days=7 + seed * 3 % 40)
+    _sched, diff = differences(plan, as_of, tmp_path)
+    assert diff == []
+
+
 @pytest.mark.parametrize("seed", range(4), ids=lambda s: f"mixed-leads-seed{s}")
 def test_random_plans_with_every_link_type_and_leads_get_the_same_dates(
     seed: int, tmp_path: Path
@@ -313,7 +330,44 @@ DISSOLVED = [
     {"id": "b", "title": "B", "duration": 2, "depends_on": [{"id": "x", "lag": 2}]},
     {"id": "c", "title": "C", "duration": 4, "depends_on": [{"id": "y", "type": "FF"}]},
 ]
+DONE_FINISH_ONLY = [
+    {"id": "z", "title": "Z", "duration": 1, "status": "done", "actual_start": dt.date(2026, 3, 2)}
+    | {"actual_finish": dt.date(2026, 3, 2)},
+    {
+        "depends_on": [{"id": "z", "type": "SS", "lag": 0}],
+        "id": "a",
+        "title": "A",
+        "duration": 3,
+        "status": "done",
+        "actual_finish": dt.date(2026, 3, 4),
+    },
+    *(
+        {"id": f"{kind.lower()}-a", "title": f"{kind} A", "duration": 2}
+        | {"depends_on": [{"id": "a", "type": kind, "lag": lag}]}
+        for kind, lag in (("FS", 0), ("SS", 1), ("FF", 1), ("SF", 2))
+    ),
+]
+STARTED = dict(status="in_progress", actual_start=dt.date(2026, 3, 2), percent_complete=50)
+INTO_STARTED = [
+    {"id": "p", "title": "P, not started", "duration": 5},
+    {"id": "r", "title": "R, started", "duration": 6} | STARTED | {"percent_complete": 25},
+    *(
+        {"id": f"{kind.lower()}-{pred}-{lag}", "title": f"{kind} {pred}", "duration": 4}
+        | STARTED
+        | {"depends_on": [{"id": pred, "type": kind, "lag": lag}]}
+        for pred in ("p", "r")
+        for kind in ("FS", "SS", "FF", "SF")
+        for lag in (0, 2, -1)
+    ),
+]
 CASES += [
+    pytest.param(case(DONE_FINISH_ONLY), dt.date(2026, 3, 9), id="done-with-only-actual-finish"),
+    pytest.param(case(INTO_STARTED), dt.date(2026, 3, 4), id="every-link-into-started-retained"),
+    pytest.param(
+        case(INTO_STARTED, settings={"progress_logic": "override"}),
+        dt.date(2026, 3, 4),
+        id="every-link-into-started-override",
+    ),
     pytest.param(case(DISSOLVED), dt.date(2026, 3, 2), id="cancelled-milestones-dissolve"),
     pytest.param(case(EVENTS), dt.date(2026, 3, 2), id="events-on-finishes-and-starts"),
     pytest.param(case(EVENTS), dt.date(2026, 3, 11), id="events-at-the-status-date"),

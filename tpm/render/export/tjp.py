@@ -14,7 +14,8 @@ into TaskJuggler's resource-levelling world. The mapping:
   gap (this expresses most leads, FF and SF links exactly). X < 0 cannot be written (tj3 gaps
   are never negative): the export says so in a comment on the task.
 - Progress as of the status date (tpm's conventions): done work is pinned to its actual dates
-  (``start``/``end``, ``complete 100``) and keeps no links (tpm ignores them too). Started
+  (``start``/``end``, ``complete 100``; with only ``actual_finish``, its start is the
+  duration before that end, as in tpm) and keeps no links (tpm ignores them too). Started
   work becomes a parent task of two: ``elapsed``, pinned from its actual start to the status
   date, and ``rest``, its remaining length after ``elapsed``, held by its links (all of them
   under ``progress_logic = "retained"``, FF and SF under "override"), so tj3 decides when it
@@ -162,6 +163,7 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
     ats = sorted({x.at for x in links.values() if x.at is not None})
     quantities = [t.length for t in tasks.values() if t.length is not None and t.end is None]
     quantities += [t.rest for t in tasks.values() if t.rest is not None]
+    quantities += [t.pinned % 1 for t in tasks.values() if t.pinned is not None]
     quantities += [gap for x in links.values() for _p, _w, gap in x.deps]
     leads = sorted({lead for x in links.values() for lead in x.leads})
     quantities += [k for _p, _w, k in leads]
@@ -170,6 +172,7 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
 
     dates = [plan.program.start, as_of]
     dates += [d for t in tasks.values() for d in (t.start, t.end, t.m.due) if d is not None]
+    dates += [cal.day(math.floor(t.pinned)) for t in tasks.values() if t.pinned is not None]
     first = min(dates)
     if leads:  # room before the program start for lead helpers to reach back into
         first = min(first, cal.day(-math.ceil(max(k for _p, _w, k in leads)) - 1))
@@ -231,6 +234,8 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
             code.append(f"start {clock.moment(cal, t.instant) if t.at_start else _end_moment(t)}")
         elif t.start is not None:
             code.append(f"start {t.start}")
+        elif t.pinned is not None:
+            code.append(f"start {clock.moment(cal, t.pinned)}")
         if t.end is not None:
             code.append(f"end {clock.end_of(t.end)}")
         elif t.length is not None and t.length > EPS:

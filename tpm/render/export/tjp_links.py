@@ -42,13 +42,14 @@ class Task:
     instant: float | None = None  # a done event: its offset (end or start of its day)
     at_start: bool = False  # a done event at the start of its day (not the end)
     rest: float | None = None  # started with an actual start: its remaining working days
+    pinned: float | None = None  # done with only actual_finish: its start offset (EF - duration)
     retained: bool = True  # FS and SS links hold the remaining work (progress_logic)
     lines: list[str] = field(default_factory=list)  # comments written inside the task
 
     @property
     def driven(self) -> bool:
         """True when the start follows links (no pinned actual start)."""
-        return self.start is None
+        return self.start is None and self.pinned is None
 
     @property
     def span(self) -> float | None:
@@ -88,6 +89,9 @@ def classify(m: Milestone, cal: WorkCalendar, a: int, retained: bool = True) -> 
             es, ef = cal.offset(m.actual_start), cal.finish_offset(m.actual_finish)
             task.length = max(0.0, float(ef - es))
         elif m.actual_finish is None:
+            task.length = float(m.duration)
+        else:  # only actual_finish: it started its duration before (tpm's convention 3)
+            task.pinned = float(cal.finish_offset(m.actual_finish)) - float(m.duration)
             task.length = float(m.duration)
         return task
     remaining = m.duration * (1 - m.percent_complete / 100)
@@ -175,10 +179,14 @@ def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Lin
                 out.deps.append((pred, "end", max(0.0, x - span)))
             else:
                 out.deps.append((pred, where, max(0.0, x)))
-        elif tp.instant is not None or (
-            tp.start is not None and (where == "start" or tp.rest is None)
+        elif (
+            tp.instant is not None
+            or tp.pinned is not None
+            or (tp.start is not None and (where == "start" or tp.rest is None))
         ):  # pinned: a fixed date
-            pinned = tp.instant if tp.start is None else float(cal.offset(tp.start))
+            pinned = tp.instant if tp.pinned is None else tp.pinned
+            if tp.start is not None:
+                pinned = float(cal.offset(tp.start))
             assert pinned is not None
             at = pinned + x
             if at > floor_s + EPS and (out.at is None or at > out.at):
@@ -216,6 +224,8 @@ def last_offset(tasks: dict[str, Task], cal: WorkCalendar, a: int) -> float:
         t = tasks[i]
         if t.instant is not None:
             es = t.instant
+        elif t.pinned is not None:
+            es = t.pinned
         elif t.start is not None:
             es = float(cal.offset(t.start))
             if t.rest is not None:  # the rest may wait for its links

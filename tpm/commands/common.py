@@ -279,9 +279,7 @@ def save_edit(path: Path, loaded: Loaded, new: Plan, force: bool) -> bool:
     changes = patches.diff_plans(loaded.plan, new)
     rewritten = False
     try:
-        text = patches.apply(loaded.source.text, changes)
-        if not patches.verified(text, new):
-            raise patches.Unpatchable("the patched text did not read back as the new plan")
+        text = patches.apply_verified(loaded.source.text, changes, loaded.plan, new)
     except patches.Unpatchable as exc:
         if not force:
             raise PlanError(

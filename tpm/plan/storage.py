@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
     import tomllib as toml  # type: ignore[no-redef]
 
 TOMLDecodeError = toml.TOMLDecodeError
+loads = toml.loads
 
 
 class ChangedOnDisk(StorageError):

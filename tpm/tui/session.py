@@ -357,9 +357,8 @@ class PlanSession:
         if canonical or self.base_text is None or self.base_plan is None:
             text = dumps(self.plan)
         else:
-            text = patches.apply(self.base_text, patches.diff_plans(self.base_plan, self.plan))
-            if not patches.verified(text, self.plan):
-                raise patches.Unpatchable("the patched text did not read back as the plan")
+            changes = patches.diff_plans(self.base_plan, self.plan)
+            text = patches.apply_verified(self.base_text, changes, self.base_plan, self.plan)
         self.digest = write_atomic(self.path, text, self.digest)
         self.source = None
         self.base_plan, self.base_text = _snapshot(self.plan), text

@@ -77,3 +77,28 @@ def test_more_distinct_links_than_milestones_is_one_error_not_millions(tmp_path:
     assert len(first) == 1
     assert "lists 20000 different milestones but the plan has only 2" in first[0].message
     assert len(loaded.diagnostics) <= 2 * MAX_PER_CODE
+
+
+def test_the_source_map_keeps_array_elements_by_line_not_one_by_one() -> None:
+    from tpm.plan.sourcemap import scan
+
+    text = HEAD + _milestone("a") + _milestone("b", '"a", ' * 20_000)
+    found = scan(text)
+    path = ("milestones", 1, "depends_on")
+    assert found.line_of((*path, 19_999)) == found.line_of(path) == text.count("\n")
+    assert len(found.runs[path][0]) == 1  # one line: one entry, not 20,000
+    assert len(found.lines) < 20
+
+
+def test_a_valid_item_keeps_its_model_not_also_its_table(tmp_path: Path) -> None:
+    """The parsed tables are swapped for the models as they validate, so a loaded plan does
+    not hold both (together they were the peak memory of a large load)."""
+    path = tmp_path / "plan.toml"
+    path.write_text(
+        HEAD + "".join(_milestone(f"m{i}", f'"m{i - 1}"' if i else "") for i in range(50))
+    )
+    loaded = load_plan(path)
+    assert loaded.plan is not None and loaded.source is not None
+    kept = loaded.source.data["milestones"]
+    assert not any(isinstance(item, dict) for item in kept)
+    assert len({id(m.__pydantic_fields_set__) for m in loaded.plan.milestones[1:]}) == 1

@@ -193,3 +193,31 @@ def test_crlf_files_stay_crlf() -> None:
     text = TEXT.replace("\n", "\r\n")
     out = patched(text, set_milestone(1, due=dt.date(2026, 4, 1)))
     assert "\n" not in out.replace("\r\n", "")
+
+
+def _three_milestones() -> tuple[str, Plan]:
+    from tpm.plan.model import Program
+
+    plan = Plan(
+        program=Program(name="P", start=dt.date(2026, 3, 2)),
+        milestones=[Milestone(id=f"m{i}", title=f"M{i}", duration=i) for i in range(3)],
+    )
+    return "# team notes\n" + storage.dumps(plan), plan
+
+
+def test_a_one_field_save_reads_back_only_the_changed_item(monkeypatch: Any) -> None:
+    text, plan = _three_milestones()
+    new = plan.model_copy(update={"milestones": list(plan.milestones)})
+    new.milestones[1] = new.milestones[1].model_copy(update={"duration": 9})
+    monkeypatch.setattr(patches, "verified", lambda *a: pytest.fail("read the whole file"))
+    out = patches.apply_verified(text, patches.diff_plans(plan, new), plan, new)
+    assert out == text.replace("duration = 1\n", "duration = 9\n")
+
+
+def test_a_patch_that_does_not_read_back_as_the_new_plan_is_refused() -> None:
+    text, plan = _three_milestones()
+    new = plan.model_copy(update={"milestones": list(plan.milestones)})
+    new.milestones[1] = new.milestones[1].model_copy(update={"duration": 9})
+    wrong = [patches.Change(c.path, c.old, 8) for c in patches.diff_plans(plan, new)]
+    with pytest.raises(patches.Unpatchable, match="did not read back"):
+        patches.apply_verified(text, wrong, plan, new)

@@ -67,6 +67,7 @@ MARKERS = {"robustness": "slow", "tui": "slow", "crosscheck": "external"}
 LONGEST_FIRST = (
     "robustness/test_fuzz.py::test_wrong_shapes_never_crash",
     "robustness/test_fuzz.py::test_near_valid_plans_never_crash",
+    "tui/test_tui_fuzz.py",
     "robustness/test_scale.py",
     "robustness/test_fuzz.py",
     "robustness/test_reliability",

@@ -123,7 +123,7 @@ def test_unknown_kpi_says_did_you_mean(run_cli: Run, plan: Path) -> None:
     before = plan.read_bytes()
     code, _out, err = run_cli("kpi", "record", plan, "latncy", "1")
     assert code == 1
-    assert "unknown KPI 'latncy'; did you mean 'latency'?" in err
+    assert "error: unknown KPI 'latncy' (did you mean 'latency'?" in err
     assert plan.read_bytes() == before
 
 

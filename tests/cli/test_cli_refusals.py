@@ -48,8 +48,8 @@ CASES = [
     pytest.param(
         ["kpi", "record", "{plan}", "latncy", "1"],
         1,
-        "{plan}: unknown KPI 'latncy'; did you mean 'latency'? "
-        "(KPIs: availability, latency, nps)\n",
+        "{plan}: error: unknown KPI 'latncy' (did you mean 'latency'? "
+        "KPIs: availability, latency, nps)\n",
         id="kpi-record-unknown-kpi",
     ),
     pytest.param(

@@ -185,9 +185,8 @@ def record(
             ids = [k.id for k in loaded.plan.kpis]
             hint = did_you_mean(kpi_id, ids)
             known = ", ".join(sorted(ids)) or "none"
-            raise FileError(
-                path,
-                f"unknown KPI {kpi_id!r}" + (f"; {hint}" if hint else "") + f" (KPIs: {known})",
+            raise PlanError(
+                path, f"unknown KPI {kpi_id!r}", " ".join(filter(None, [hint, f"KPIs: {known}"]))
             )
         as_of = loaded.plan.program.as_of
         day = when or as_of or calendar.today()

@@ -25,7 +25,7 @@ from tpm.plan.model import Milestone, Plan
 from tpm.schedule.cpm import DONE as CPM_DONE
 from tpm.schedule.cpm import STARTED as CPM_STARTED
 from tpm.schedule.cpm import progress
-from tpm.schedule.graph import FF, FS, SF, SS, Graph, Link, build_graph, descendants
+from tpm.schedule.graph import FF, FS, SF, SS, UNIT, Graph, Link, build_graph, descendants
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -363,6 +363,13 @@ def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> dict[int, Boo
             else:
                 ef[i].fill(finish)
             np.minimum(row, ef[i], out=row)
+        # Exact offsets, as tpm.schedule.cpm (whole multiples of 1/UNIT day).
+        np.multiply(row, UNIT, out=row)
+        np.round(row, out=row)
+        row /= UNIT
+        np.multiply(ef[i], UNIT, out=ef[i])
+        np.round(ef[i], out=ef[i])
+        ef[i] /= UNIT
         if i in events:
             sides[i] = _event_side(net, i, dur, es, ef, sides)
     return sides

@@ -53,12 +53,17 @@ from typing import Protocol
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Milestone
-from tpm.schedule.graph import FF, FS, SF, SS, Graph
+from tpm.schedule.graph import FF, FS, SF, SS, UNIT, Graph
 
 NOT_STARTED, STARTED, DONE = 0, 1, 2
 EPS = 1e-9
 INF = float("inf")
 """Tolerance for float comparisons (critical = total float <= EPS, tight links)."""
+
+
+def snap(x: float) -> float:
+    """``x`` on the grid of exact offsets (see UNIT)."""
+    return round(x * UNIT) / UNIT
 
 
 def progress(
@@ -80,7 +85,7 @@ def progress(
             return DONE, x, x, int(at_start)
         finish = None if m.actual_finish is None else float(cal.finish_offset(m.actual_finish))
         if start is None and finish is not None:
-            start = finish - float(m.duration)
+            start = snap(finish - float(m.duration))
         return DONE, start, finish, 0
     if m.status == "in_progress" or (m.status == "blocked" and start is not None):
         return STARTED, start, None, int(event)
@@ -122,14 +127,14 @@ class Cpm:
     def set_input(self, i: int, m: Milestone) -> None:
         """Read milestone ``m``'s duration, progress, actual dates and due date into node i."""
         cal = self.cal
-        self.dur[i] = float(m.duration)
+        self.dur[i] = snap(float(m.duration))
         self.due[i] = None if m.due is None else float(cal.finish_offset(m.due))
         kind, fixed_es, fixed_ef, side = progress(m, cal, self.graph.preds[i])
         self.kind[i], self.fixed_es[i], self.fixed_ef[i] = kind, fixed_es, fixed_ef
         self.open[i] = kind != DONE
         self.side[i] = side
         if kind == STARTED:
-            self.rem[i] = float(m.duration) * (1.0 - float(m.percent_complete) / 100.0)
+            self.rem[i] = snap(float(m.duration) * (1.0 - float(m.percent_complete) / 100.0))
 
     def driven(self, i: int) -> bool:
         """True when node i's start follows its links (it has no actual start)."""
@@ -138,6 +143,10 @@ class Cpm:
     # ------------------------------------------------------------------ forward
 
     def _early(self, i: int) -> tuple[float, float]:
+        es, ef = self._early_exact(i)
+        return round(es * UNIT) / UNIT, round(ef * UNIT) / UNIT
+
+    def _early_exact(self, i: int) -> tuple[float, float]:
         es_list, ef_list = self.es, self.ef
         kind = self.kind[i]
         d = self.dur[i]
@@ -299,7 +308,8 @@ class Cpm:
                         v = es_list[p] + lag - d
                     if v > es:
                         es = v
-                ef = es + d
+                es = round(es * UNIT) / UNIT
+                ef = round((es + d) * UNIT) / UNIT
             else:
                 es, ef = self._early(i)
             old_es, old_ef = es_list[i], ef_list[i]
@@ -366,7 +376,7 @@ class Cpm:
                 t = tail[s] - c
             if limit[s] + c < d:
                 d = limit[s] + c
-        return t, d
+        return round(t * UNIT) / UNIT, d if d == INF else round(d * UNIT) / UNIT
 
     def backward(self, seeds: set[int] | None = None) -> None:
         """Backward pass over everything, or only from ``seeds`` towards the start."""
@@ -400,8 +410,9 @@ class Cpm:
         """Fill ``ls`` and ``lf`` from tails, limits and the project finish."""
         f = self.finish
         pairs = zip(self.tail, self.limit, strict=True)
-        self.lf = lf = [lim if lim < f - tl else f - tl for tl, lim in pairs]
-        self.ls = [x - (ef - es) for x, es, ef in zip(lf, self.es, self.ef, strict=True)]
+        self.lf = lf = [round((lim if lim < f - tl else f - tl) * UNIT) / UNIT for tl, lim in pairs]
+        ls = (x - (ef - es) for x, es, ef in zip(lf, self.es, self.ef, strict=True))
+        self.ls = [round(x * UNIT) / UNIT for x in ls]
 
     # ------------------------------------------------------------------ whole runs
 
@@ -541,4 +552,4 @@ def free_float(c: _Lists, graph: Graph, finish: float, p: int, retained: bool = 
             v = ef[s] - lag - es_p
         if v < free:
             free = v
-    return free
+    return round(free * UNIT) / UNIT

@@ -42,7 +42,7 @@ from typing import Any
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Baseline, BaselineEntry, Milestone, Plan
-from tpm.schedule.cpm import DONE, EPS, Cpm, free_float
+from tpm.schedule.cpm import DONE, EPS, Cpm, free_float, snap
 from tpm.schedule.graph import Graph, build_graph
 from tpm.schedule.network import critical_chains, critical_nodes
 
@@ -213,7 +213,7 @@ class Schedule:
         for i in range(first, len(items) if last is None else last):
             m = items[i]
             es, ef, ls, lf = es_l[i], ef_l[i], ls_l[i], lf_l[i]
-            total = lf - ef
+            total = snap(lf - ef)
             done = kind_l[i] == DONE
             critical = i in on_path
             start, finish = dates(i)

@@ -387,3 +387,26 @@ def test_a_start_that_has_happened_limits_no_float() -> None:
     assert sched.milestone("a").early_finish == 11
     assert sched.milestone("a").total_float == 11
     assert sched.milestone("a").free_float == 11
+
+
+# ---------------------------------------------------------------- 9. exact arithmetic
+
+
+def test_fractional_durations_do_not_drift() -> None:
+    # 13,530 steps of 0.3 days are exactly 4,059 working days: the last ends on day 4,058.
+    n = 13_530
+    plan = plan_of(ms("m0", 0.3), *(ms(f"m{i}", 0.3, f"m{i - 1}") for i in range(1, n)))
+    sched = schedule(plan, MONDAY)
+    assert sched.milestone(f"m{n - 1}").early_finish == 4059
+    assert sched.finish == sched.calendar.day(4058)
+    assert forecast(plan, MONDAY, runs=2).finish.p95 == sched.finish
+
+
+def test_tied_paths_stay_exactly_tied() -> None:
+    # Ten steps of 0.1 days tie with one day: both chains are critical with float exactly 0.
+    tenths = [ms(f"a{i}", 0.1, *([f"a{i - 1}"] if i else [])) for i in range(10)]
+    plan = plan_of(*tenths, ms("b", 1), ms("e", 0, "a9", "b"), ms("late", 0.3, "a6"))
+    sched = schedule(plan, MONDAY)
+    assert sched.milestone("a0").total_float == 0 and sched.milestone("b").total_float == 0
+    assert {p[0] for p in sched.critical_paths} == {"a0", "b"}
+    assert sched.milestone("late").total_float == 0  # a6 ends at 0.7: 0.3 more ties too

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
-from tpm.plan.model import Dependency, Milestone, Plan, Program, Team  # noqa: E402
+from tpm.plan.model import Dependency, Milestone, Plan, Program, Risk, Team  # noqa: E402
 from tpm.plan.storage import dumps  # noqa: E402
 
 # Both apps report the moment their first frame reaches the (headless) terminal: the first
@@ -247,6 +247,86 @@ async def edit_latency(path: Path) -> list[float]:
             assert app.plan is not None
             assert app.plan.milestone(f"m{100 + k}").status == "in_progress"  # type: ignore[union-attr]
     return times
+
+
+NOTES_BYTES = 1_000_000
+
+
+def responsiveness_plan(milestones: int, risks: int, notes: int = NOTES_BYTES) -> Plan:
+    """:func:`big_plan` with ``notes`` characters of notes on m2 and ``risks`` risks."""
+    plan = big_plan(milestones)
+    rng = random.Random(11)
+    words = "the vendor said the export slips again because the contract is not signed "
+    long = (words * (notes // len(words) + 1))[:notes]
+    plan.milestones[2] = plan.milestones[2].model_copy(update={"notes": long})
+    plan.risks = [
+        Risk(
+            id=f"r{i}",
+            title=f"Risk {i}: integration partner late",
+            owner=f"o{rng.randrange(40)}",
+            probability=rng.randint(1, 5),
+            impact=rng.randint(1, 5),
+            affects=[f"m{rng.randrange(milestones)}"],
+            schedule_impact=rng.randint(0, 10),
+        )
+        for i in range(risks)
+    ]
+    return plan
+
+
+async def responsiveness(path: Path) -> dict[str, list[float]]:
+    """Milliseconds of app time, from a key press to the first frame written after the
+    screen handled it (the frame that shows it), on a big plan once its analysis landed:
+
+    - ``open <screen>``: keys 2-6 (each screen's first opening, then the dashboard again);
+    - ``milestones cursor`` / ``timeline cursor``: down-arrow moves (10 each);
+    - ``notes selection``: the cursor onto the milestone with 1 MB of notes;
+    - ``risks cursor``: down-arrow moves in the risk register.
+    """
+    from tpm.tui.app import TpmApp, build_app
+
+    frames: list[float] = []
+    display = TpmApp._display
+
+    def timed_display(self: TpmApp, screen: Any, renderable: Any) -> None:
+        display(self, screen, renderable)
+        if renderable is not None:
+            frames.append(time.perf_counter())
+
+    TpmApp._display = timed_display  # type: ignore[method-assign]
+    app = build_app(path, watch=False)
+    out: dict[str, list[float]] = {}
+
+    async def key(name: str, what: str, pilot: Any) -> None:
+        await pilot.pause()
+        start = time.perf_counter()
+        await pilot.press(name)
+        await pilot.pause()
+        await pilot.pause(0.05)
+        shown = [t for t in frames if t > start]
+        out.setdefault(what, []).append(((shown[-1] if shown else start) - start) * 1000)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.analysis is None or not app.analysis.report_current:
+            await pilot.pause(0.05)
+        for number, name in (("2", "milestones"), ("3", "timeline"), ("4", "risks")):
+            await key(number, f"open {name}", pilot)
+            await key("1", "open dashboard", pilot)
+        for number, name in (("5", "kpis"), ("6", "report")):
+            await key(number, f"open {name}", pilot)
+        await key("2", "open milestones (again)", pilot)
+        await key("home", "milestones cursor", pilot)
+        await key("down", "milestones cursor", pilot)
+        await key("down", "notes selection", pilot)  # m2: 1 MB of notes
+        for _ in range(10):
+            await key("down", "milestones cursor", pilot)
+        await key("3", "open timeline (again)", pilot)
+        for _ in range(10):
+            await key("down", "timeline cursor", pilot)
+        await key("4", "open risks (again)", pilot)
+        for _ in range(10):
+            await key("down", "risks cursor", pilot)
+    return out
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
 from tpm.tui.screens.base import PlanScreen, fmt_days, id_width, missing_text
 from tpm.tui.screens.explain import explain_text
 from tpm.tui.widgets.palette import themed
-from tpm.tui.widgets.text import Doc, Wrapped, plain
+from tpm.tui.widgets.text import Doc, Wrapped, excerpt, plain
 from tpm.tui.widgets.vtable import Column, VTable
 
 if TYPE_CHECKING:
@@ -379,5 +379,5 @@ def detail_text(analysis: Analysis, key: str) -> Doc:
     out.append_text(explain_text(analysis, key))
     if m.notes:
         out.heading("notes")
-        out.append(m.notes, style="italic")
+        out.append(excerpt(m.notes), style="italic")
     return out

@@ -16,7 +16,7 @@ from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit, SubItems
 from tpm.tui.screens.base import PlanScreen, id_width, missing_text
 from tpm.tui.widgets.heatmap import BAND_STYLE, HeatMap
 from tpm.tui.widgets.palette import themed
-from tpm.tui.widgets.text import Doc, Wrapped
+from tpm.tui.widgets.text import Doc, Wrapped, excerpt
 from tpm.tui.widgets.vtable import Column, VTable
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ class RisksScreen(PlanScreen):
         out.field("response", r.response or "—")
         out.field("reviewed", str(r.reviewed or "never"), themed("bold $amber") if r.stale else "")
         if r.trigger:
-            out.field("trigger", r.trigger)
+            out.field("trigger", excerpt(r.trigger))
         if r.affects:
             out.field("affects", f"{', '.join(r.affects)} (exposure {r.exposure})")
         out.heading(f"Mitigations ({len(r.mitigations)})")
@@ -172,7 +172,7 @@ class RisksScreen(PlanScreen):
             out.append("▸ ", style="dim")
             out.append(m.id, style="bold")
             out.append(f" [{m.status}]\n", style="dim")
-            out.line(Text(f"  {m.action}"), 2)
+            out.line(Text(f"  {excerpt(m.action)}"), 2)
             out.append(f"  {m.owner or 'no owner'} · due {m.due or '—'}")
             out.append(" OVERDUE\n" if m.overdue else "\n", style=themed("bold $red"))
         if not r.mitigations:

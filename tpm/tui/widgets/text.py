@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 LABEL_W = 10  # width of the label column of label/value lines
+EXCERPT = 2_000  # characters of a long free text (notes) shown in a detail pane
 
 # C0 controls become their Unicode "control pictures" (ESC shows as ␛), DEL ␡, C1 controls
 # and bidi embeddings, overrides and isolates (which would reorder what the terminal shows)
@@ -69,6 +70,16 @@ class PlainInput(Input):
     @property
     def _value(self) -> Text:
         return clean_text(super()._value, one_line=True)
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """``text``, or its first ``limit`` characters and how many more there are: a detail
+    pane that wraps a megabyte of notes on every selection would take seconds."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", limit - 80, limit)
+    cut = cut if cut > 0 else limit
+    return f"{text[:cut]} … ({len(text) - cut:,} more characters; e edits them all)"
 
 
 def hanging(line: Text, width: int, indent: int) -> Text:
@@ -204,10 +215,12 @@ class Wrapped(Widget):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._content: Doc | Text | str = content
+        self._wrapped: tuple[int, Text] | None = None  # (width, text) drawn last
 
     def update(self, content: Doc | Text | str) -> None:
         """Show new content."""
         self._content = content
+        self._wrapped = None
         self.refresh(layout=True)
 
     @property
@@ -217,10 +230,17 @@ class Wrapped(Widget):
         return c.render(0).plain if isinstance(c, Doc) else str(c)
 
     def _text(self, width: int) -> Text:
+        """The content wrapped to ``width`` (kept until the content or the width changes:
+        layout and drawing both ask)."""
+        if self._wrapped is not None and self._wrapped[0] == width:
+            return self._wrapped[1]
         c = self._content
         if isinstance(c, Doc):
-            return c.render(width)  # cleaned as it was built
-        return clean_text(c) if isinstance(c, Text) else plain(c, one_line=False)
+            text = c.render(width)  # cleaned as it was built
+        else:
+            text = clean_text(c) if isinstance(c, Text) else plain(c, one_line=False)
+        self._wrapped = (width, text)
+        return text
 
     def render(self) -> Text:
         return self._text(self.size.width)

@@ -275,8 +275,9 @@ def responsiveness_plan(milestones: int, risks: int, notes: int = NOTES_BYTES) -
 
 
 async def responsiveness(path: Path) -> dict[str, list[float]]:
-    """Milliseconds of app time, from a key press to the first frame written after the
-    screen handled it (the frame that shows it), on a big plan once its analysis landed:
+    """Milliseconds of app time, from a key press to the first frame written after it (the
+    frame that shows it), and to the last one before the app is idle (", all drawn": detail
+    panes included), on a big plan once its analysis landed:
 
     - ``open <screen>``: keys 2-6 (each screen's first opening, then the dashboard again);
     - ``milestones cursor`` / ``timeline cursor``: down-arrow moves (10 each);
@@ -303,8 +304,9 @@ async def responsiveness(path: Path) -> dict[str, list[float]]:
         await pilot.press(name)
         await pilot.pause()
         await pilot.pause(0.05)
-        shown = [t for t in frames if t > start]
-        out.setdefault(what, []).append(((shown[-1] if shown else start) - start) * 1000)
+        shown = [t for t in frames if t > start] or [start]
+        out.setdefault(what, []).append((shown[0] - start) * 1000)
+        out.setdefault(f"{what}, all drawn", []).append((shown[-1] - start) * 1000)
 
     async with app.run_test(size=(120, 40)) as pilot:
         while app.analysis is None or not app.analysis.report_current:

@@ -9,6 +9,7 @@ it runs is asserted without timing anything.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,3 +100,55 @@ def _line(text: str, start: str) -> str:
 
 def _complete(app: TpmApp) -> bool:
     return app.analysis is not None and app.analysis.report_current
+
+
+def test_megabyte_notes_and_a_big_register_stay_usable(tmp_path: Path) -> None:
+    """1 MB of notes shows as an excerpt that says how much is left; a register of 300
+    risks builds cells only for the rows on screen and lists 50 hygiene findings, then
+    "+N more" (the whole lists took seconds per selection at 10,000 risks)."""
+    from tuihelp import FIXTURE
+
+    from tpm.plan.model import Risk
+    from tpm.plan.storage import dumps
+    from tpm.tui.widgets.text import EXCERPT, TextPane, Wrapped
+    from tpm.tui.widgets.vtable import VTable
+
+    plan = load_plan(FIXTURE).plan
+    assert plan is not None
+    notes = "word " * 200_000  # 1,000,000 characters
+    first = plan.milestones[0].model_copy(update={"notes": notes})
+    risks = [
+        Risk(id=f"r{i}", title=f"Risk {i}", probability=3, impact=3) for i in range(300)
+    ]  # no owner, never reviewed: hygiene findings on every one
+    big = plan.model_copy(update={"milestones": [first, *plan.milestones[1:]], "risks": risks})
+    path = tmp_path / "big.toml"
+    path.write_text(dumps(big), encoding="utf-8")
+
+    async def main() -> None:
+        app = build_app(path, as_of=AS_OF, watch=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.analysis is not None, "the plan")
+            await pilot.press("2", "home")
+
+            def detail() -> str:
+                panes = app.screen.query("#ms-detail")
+                return panes.first(TextPane).plain if panes else ""
+
+            await until(pilot, lambda: "more characters" in detail(), "the excerpt")
+            shown = detail()
+            assert len(shown) < EXCERPT + 2_000
+            more = re.search(r"\(([\d,]+) more characters; e edits them all\)", shown)
+            assert more is not None
+            assert len(notes) - EXCERPT <= int(more.group(1).replace(",", "")) < len(notes)
+
+            await pilot.press("4")
+            await until(pilot, lambda: bool(app.screen.query("#risk-table")), "the register")
+            await pilot.pause()
+            table = app.screen.query_one("#risk-table", VTable)
+            assert "Risks: 300 live" in str(table.border_title)
+            assert len(table._lazy) <= table.size.height  # cells of the rows on screen only
+            hygiene = app.screen.query_one("#risk-hygiene", Wrapped).plain
+            assert hygiene.count("•") == 50
+            assert "more (tpm risks lists them all)" in hygiene
+
+    asyncio.run(main())

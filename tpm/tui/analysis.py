@@ -67,11 +67,16 @@ class Analysis:
 
     @property
     def risks(self) -> RiskRegister | None:
-        """The risk register, computed on first use (it needs the near-critical set, which
-        is slow to derive on big plans and not needed by every edit)."""
+        """The risk register: the status tier's when it has landed for this version, else
+        computed on first use (it needs the near-critical set, which is slow to derive on big
+        plans and not needed by every edit)."""
         if self._risks_thunk is not None:
             thunk, self._risks_thunk = self._risks_thunk, None
-            self._risks = guard(self.problems, "risks", thunk)
+            if self.status_current and self.report is not None:
+                # The status tier built the same register (same plan, schedule, date).
+                self._risks = self.report.risks
+            else:
+                self._risks = guard(self.problems, "risks", thunk)
         return self._risks
 
     def missing(self, area: str) -> str | None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # (the score is drawn in the band's colour). At 120 columns the register keeps owner, next
 # action (due date first, so a cut keeps the date) and last reviewed: what a standup walks.
 BAND_FROM = 130
+HYGIENE_SHOWN = 50  # hygiene findings listed beside the register before "+N more"
 COLUMNS = (
     Column("score", "Score", 5, right=True),
     Column("band", "Band", 8, from_width=BAND_FROM),
@@ -102,31 +103,29 @@ class RisksScreen(PlanScreen):
         if analysis is None or analysis.risks is None:
             return
         register = analysis.risks
-        keys: list[str] = []
-        rows: list[list[str | Text]] = []
-        styles: list[str] = []
-        for r in register.risks:
-            if self.cell and (r.probability, r.impact) != self.cell:
-                continue
-            keys.append(r.id)
-            rows.append(
-                [
-                    Text(str(r.score), style=themed(BAND_STYLE[r.band])),
-                    Text(r.band, style=themed(BAND_STYLE[r.band])),
-                    r.id,
-                    r.title,
-                    r.owner or "—",
-                    r.status,
-                    next_action(r),
-                    Text(
-                        str(r.reviewed or "never"), style=themed("bold $amber") if r.stale else ""
-                    ),
-                ]
-            )
-            styles.append("")
+        cell = self.cell
+        views = {r.id: r for r in register.risks if not cell or (r.probability, r.impact) == cell}
+        keys = list(views)
+
+        def row(key: str) -> tuple[list[str | Text], str]:
+            # Built only for the rows on screen: 10,000 risks cost nothing up front.
+            r = views[key]
+            band = themed(BAND_STYLE[r.band])
+            reviewed = themed("bold $amber") if r.stale else ""
+            return [
+                Text(str(r.score), style=band),
+                Text(r.band, style=band),
+                r.id,
+                r.title,
+                r.owner or "—",
+                r.status,
+                next_action(r),
+                Text(str(r.reviewed or "never"), style=reviewed),
+            ], ""
+
         table = self.query_one("#risk-table", VTable)
         table.empty_text = "no live risks" + (" in this cell (escape clears)" if self.cell else "")
-        table.set_rows(keys, rows, styles)
+        table.set_rows(keys, row)
         where = f" — cell P{self.cell[0]} x I{self.cell[1]}" if self.cell else ""
         table.border_title = f"Risks: {len(keys)} live, {len(register.closed)} closed{where}"
         self._hygiene(register)
@@ -134,12 +133,15 @@ class RisksScreen(PlanScreen):
 
     def _hygiene(self, register: RiskRegister) -> None:
         text = Doc().heading(f"Hygiene ({len(register.findings)})")
-        for f in register.findings:
+        for f in register.findings[:HYGIENE_SHOWN]:
             line = Text()
             line.append("• ", style=themed("$amber"))
             line.append(f.risk_id, style="bold")
             line.append(f": {f.message}")
             text.line(line, 2)
+        if len(register.findings) > HYGIENE_SHOWN:
+            more = len(register.findings) - HYGIENE_SHOWN
+            text.append(f"+{more:,} more (tpm risks lists them all)\n", style="italic")
         if not register.findings:
             text.append("no findings\n", style=themed("$green"))
         self.query_one("#risk-hygiene", Wrapped).update(text)

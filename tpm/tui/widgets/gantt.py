@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tpm.tui.widgets.palette import themed
+from tpm.tui.widgets.palette import generation, themed
 from tpm.tui.widgets.text import clean
 
 ZOOMS: dict[str, float] = {"fit": 0.0, "day": 1.0, "week": 7.0, "month": 30.0}
@@ -151,7 +152,7 @@ class Gantt(ScrollView, can_focus=True):
     DEFAULT_CSS = "Gantt { height: 1fr; }"
 
     zoom: reactive[str] = reactive("fit")
-    cursor_row: reactive[int] = reactive(0, init=False)
+    cursor_row: reactive[int] = reactive(0, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to a milestone (key) or a heading (empty key)."""
@@ -172,6 +173,10 @@ class Gantt(ScrollView, can_focus=True):
         self._filled: dict[int, GanttRow] = {}
         self._scale_cache: tuple[tuple[float, int, int], list[Segment], frozenset[int]] | None
         self._scale_cache = None
+        # Drawn rows: (row, cursor, focus) -> line, for the view state in _lines_for (a
+        # cursor move repaints two rows; scrolling redraws the view from here).
+        self._lines: LRUCache[tuple[int, bool, bool], Strip] = LRUCache(1000)
+        self._lines_for: tuple[object, ...] = ()
 
     def show(
         self,
@@ -190,6 +195,7 @@ class Gantt(ScrollView, can_focus=True):
         self.fill = fill
         self._filled = {}
         self._scale_cache = None
+        self._lines.clear()
         if span is not None:
             dates = list(span)
         else:
@@ -281,13 +287,15 @@ class Gantt(ScrollView, can_focus=True):
         if self.rows:
             self.cursor_row = row if row >= 0 else len(self.rows) - 1
 
-    def watch_cursor_row(self, row: int) -> None:
+    def watch_cursor_row(self, old: int, row: int) -> None:
         height = max(self.scrollable_content_region.height - 1, 1)
         if row < self.scroll_y:
-            self.scroll_to(y=row, animate=False)
+            self.scroll_to(y=row, animate=False)  # repaints the view (rows from the cache)
         elif row >= self.scroll_y + height:
             self.scroll_to(y=row - height + 1, animate=False)
-        self.refresh()
+        else:  # only the rows that lose and gain the cursor change
+            self.refresh_line(old + 1)
+            self.refresh_line(row + 1)
         if 0 <= row < len(self.rows):
             self.post_message(self.Highlighted(self.rows[row].key))
 
@@ -321,6 +329,26 @@ class Gantt(ScrollView, can_focus=True):
         row = y - 1 + int(self.scroll_y)
         if row >= len(self.rows):
             return Strip.blank(width, base)
+        state = (width, x0, self.step, label_w, generation(), self.as_of, self.target)
+        if state != self._lines_for:
+            self._lines.clear()
+            self._lines_for = state
+        key = (row, row == self.cursor_row, self.has_focus)
+        line = self._lines.get(key)
+        if line is None:
+            line = self._lines[key] = self._draw_row(row, width, base, label_w, span, x0, grid)
+        return line
+
+    def _draw_row(
+        self,
+        row: int,
+        width: int,
+        base: Style,
+        label_w: int,
+        span: int,
+        x0: int,
+        grid: frozenset[int],
+    ) -> Strip:
         r = self.rows[row]
         if self.fill is not None and r.key:
             if row not in self._filled:

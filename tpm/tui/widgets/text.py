@@ -19,6 +19,8 @@ import textwrap
 
 from rich.text import Text
 from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -248,3 +250,78 @@ class Wrapped(Widget):
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         text = self._text(width)
         return len(text.wrap(self.app.console, max(width, 1))) if text.plain else 1
+
+
+class TextPane(ScrollView):
+    """A scrolling detail pane that shows a :class:`Doc` (or text) without a re-layout.
+
+    Showing new content in a :class:`Wrapped` inside a scroll container changes its height,
+    and every height change makes Textual lay out and repaint the whole screen: 100 ms and
+    more per cursor move beside a big table. This pane is a Line API widget of fixed size:
+    it wraps its content itself and only repaints its own lines (a layout happens only when
+    its scrollbar comes or goes).
+    """
+
+    DEFAULT_CSS = "TextPane { height: 1fr; overflow-x: hidden; overflow-y: scroll; }"
+
+    def __init__(
+        self,
+        content: Doc | Text | str = "",
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._content: Doc | Text | str = content
+        self._strips: list[Strip] = []
+        self._width = -1  # the width the strips were wrapped to
+
+    @property
+    def plain(self) -> str:
+        """The text shown, unwrapped (for tests and the clipboard)."""
+        c = self._content
+        return c.render(0).plain if isinstance(c, Doc) else str(c)
+
+    def update(self, content: Doc | Text | str) -> None:
+        """Show new content from its first line."""
+        self._content = content
+        self._width = -1
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._wrap()
+        self.refresh()
+
+    def _wrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._width:
+            return
+        self._width = width
+        c = self._content
+        if isinstance(c, Doc):
+            text = c.render(width)
+        else:
+            text = clean_text(c) if isinstance(c, Text) else plain(c, one_line=False)
+        console = self.app.console
+        lines = list(text.wrap(console, width)) if text.plain else []
+        self._strips = [Strip(list(line.render(console)), line.cell_len) for line in lines]
+        size = Size(width, len(self._strips))
+        if size != self.virtual_size:
+            bar = self.show_vertical_scrollbar
+            # Set without the reactive's layout: the pane's own size does not change.
+            self.set_reactive(TextPane.virtual_size, size)
+            self._refresh_scrollbars()
+            if self.show_vertical_scrollbar != bar:
+                self.refresh(layout=True)  # the bar takes a column: wrap again after it
+
+    def on_resize(self) -> None:
+        self._width = -1
+        self._wrap()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        self._wrap()
+        width = self.scrollable_content_region.width
+        row = y + int(self.scroll_y)
+        base = self.rich_style
+        if row >= len(self._strips):
+            return Strip.blank(width, base)
+        return self._strips[row].crop_extend(0, width, base).apply_style(base)

@@ -13,6 +13,7 @@ from pathlib import Path
 from tpm.check.diagnostics import Diagnostic, sort_key
 from tpm.check.document import check_document
 from tpm.plan.model import Plan
+from tpm.plan.sourcemap import SourceMap
 from tpm.plan.storage import Source, StorageError, TOMLDecodeError, parse, read_bytes
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -35,8 +36,13 @@ class Loaded:
         return self.plan is not None
 
 
-def load_plan(path: Path) -> Loaded:
-    """Read, parse and validate a plan file; every problem becomes a diagnostic."""
+def load_plan(path: Path, locate_warnings: bool = True) -> Loaded:
+    """Read, parse and validate a plan file; every problem becomes a diagnostic.
+
+    ``locate_warnings`` False leaves warnings without a line when the plan has no errors
+    (finding lines scans the whole text: a second on 10,000 milestones); errors always have
+    theirs. The TUI, which shows only errors, loads this way.
+    """
     name = str(path)
     try:
         raw = read_bytes(path)
@@ -48,11 +54,17 @@ def load_plan(path: Path) -> Loaded:
     except RecursionError:
         diag = Diagnostic("error", "toml-syntax", "nesting is too deep to read", name)
         return Loaded(path, None, None, [diag])
-    return from_source(source)
+    return from_source(source, locate_warnings)
 
 
-def from_source(source: Source) -> Loaded:
-    """Validate an already parsed source."""
+def from_source(source: Source, locate_warnings: bool = True) -> Loaded:
+    """Validate an already parsed source (``locate_warnings``: see :func:`load_plan`)."""
+    if not locate_warnings:
+        checked = check_document(source.data, str(source.path), SourceMap())
+        if checked.plan is not None:
+            return Loaded(
+                source.path, checked.plan, source, sorted(checked.diagnostics, key=sort_key)
+            )
     checked = check_document(source.data, str(source.path), lambda: source.sourcemap)
     diagnostics = sorted(checked.diagnostics, key=sort_key)
     return Loaded(source.path, checked.plan, source, diagnostics)

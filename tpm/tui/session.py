@@ -86,10 +86,11 @@ class PlanSession:
     # ------------------------------------------------------------ loading
 
     def read(self) -> Loaded:
-        """Read and check the file (no state changes: safe in a worker thread)."""
+        """Read and check the file (no state changes: safe in a worker thread). Warnings
+        are not located (the TUI shows errors only; locating scans the whole file)."""
         from tpm.check.load import load_plan
 
-        return load_plan(self.path)
+        return load_plan(self.path, locate_warnings=False)
 
     def adopt(self, loaded: Loaded) -> None:
         """Make a loaded file the plan being edited; the history starts empty."""

@@ -8,6 +8,7 @@ and that a valid plan comes back with its warnings.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -258,3 +259,45 @@ def test_a_very_long_loop_is_shown_by_its_ends() -> None:
         "dependency cycle: m0 -> m1 -> m2 -> m3 -> m4 -> m5 -> m6 -> m7 -> m8 -> m9 -> "
         "(4985 more) -> m4995 -> m4996 -> m4997 -> m4998 -> m4999 -> m0"
     )
+
+
+PLAN_WITH_A_WARNING = """[program]
+name = "P"
+start = 2026-03-02
+
+[[milestones]]
+id = "a"
+title = "A"
+duration = 1
+
+[[milestones]]
+id = "b"
+title = "B"
+duration = 1
+depends_on = ["a", "a"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "plan_loads", "line"),
+    [
+        pytest.param(PLAN_WITH_A_WARNING, True, None, id="warnings-left-unlocated"),
+        pytest.param(
+            PLAN_WITH_A_WARNING.replace('id = "b"', 'id = "a"'), False, 11, id="errors-located"
+        ),
+    ],
+)
+def test_load_without_locating_warnings(
+    tmp_path: Path, text: str, plan_loads: bool, line: int | None
+) -> None:
+    """The TUI's load skips the scan for line numbers unless the plan has errors."""
+    from tpm.check.load import load_plan
+
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    located = load_plan(path)
+    quick = load_plan(path, locate_warnings=False)
+    assert (quick.plan is not None) == plan_loads
+    assert [d.code for d in quick.diagnostics] == [d.code for d in located.diagnostics]
+    assert quick.diagnostics[0].line == line
+    assert located.diagnostics[0].line is not None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -145,6 +146,12 @@ class RecoveryMixin(DiskMixin):
 
     def _stop_on_signal(self, signum: int) -> None:
         self.keep_after_crash()
+        if signum == signal.SIGHUP:
+            # The terminal is gone: there is nothing to restore on it, and Textual's shutdown
+            # writes to it and can block for ever (its writer thread dies on EIO and the
+            # bounded queue fills). The edits are kept: leave at once.
+            self.end_session(clean_exit=False)
+            os._exit(128 + signum)
         self.exit(return_code=128 + signum)
 
     # ------------------------------------------------------------ at the next start

@@ -15,6 +15,7 @@ raises :class:`Unpatchable` saying where; the caller then asks (TUI) or needs ``
 from __future__ import annotations
 
 import functools
+import operator
 import types
 import typing
 from dataclasses import dataclass, replace
@@ -123,6 +124,8 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
         if olds is news:
             continue
         key = id_key((name,))
+        if _same_ids_in_place(name, olds, news, key, out):
+            continue
         kept = {getattr(i, key): i for i in olds}
         if len(kept) != len(olds) or len({getattr(i, key) for i in news}) != len(news):
             # Duplicate ids (the plan does not check): compare the whole section.
@@ -142,6 +145,25 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
         for ident_value, item in kept.items():
             out.append(Change((name, ItemId(key, ident_value)), storage._plain(item), MISSING))
     return out
+
+
+def _same_ids_in_place(
+    name: str, olds: list[Any], news: list[Any], key: str, out: list[Change]
+) -> bool:
+    """The usual edit, diffed in a pass of identity checks: the same unique ids in the same
+    places, some items replaced. Appends their changes to ``out`` and returns True; False
+    (nothing appended) when items were added, removed, moved or ids repeat."""
+    if len(olds) != len(news):
+        return False
+    get = operator.attrgetter(key)
+    replaced = [(a, b) for a, b in zip(olds, news, strict=True) if a is not b]
+    if any(get(a) != get(b) for a, b in replaced) or len(set(map(get, olds))) != len(olds):
+        return False
+    for before, item in replaced:
+        if not _unchanged(before, item):
+            ident = ItemId(key, get(item))
+            _diff_table(storage._plain(before), storage._plain(item), (name, ident), out)
+    return True
 
 
 def _unchanged(old: BaseModel | None, new: BaseModel) -> bool:

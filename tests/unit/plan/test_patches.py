@@ -189,6 +189,22 @@ def test_diff_names_fields_by_item_id() -> None:
     assert (change.label(), change.old, change.new) == ("b.duration", 10, 12)
 
 
+def test_diff_of_replaced_items_is_the_same_whatever_the_order_of_the_work() -> None:
+    """The in-place fast path and the general one agree: an equal copy is no change, a
+    repeated id still diffs the whole section."""
+    old = load(TEXT)
+    new = old.model_copy(update={"milestones": list(old.milestones)})
+    new.milestones[0] = new.milestones[0].model_copy()  # equal copy: no change
+    set_milestone(1, duration=12)(new)
+    assert [c.label() for c in patches.diff_plans(old, new)] == ["b.duration"]
+    twin = new.milestones[1].model_copy(update={"id": "a"})
+    doubled = old.model_copy(update={"milestones": [old.milestones[0], twin]})
+    edited = doubled.model_copy(update={"milestones": [old.milestones[0], twin.model_copy()]})
+    edited.milestones[1] = twin.model_copy(update={"duration": 13})
+    [change] = patches.diff_plans(doubled, edited)
+    assert change.path == ("milestones",)  # repeated ids: the whole section, never by id
+
+
 def test_crlf_files_stay_crlf() -> None:
     text = TEXT.replace("\n", "\r\n")
     out = patched(text, set_milestone(1, due=dt.date(2026, 4, 1)))

@@ -180,20 +180,7 @@ def show_many(root: Path, objects: list[str]) -> list[bytes | None]:
     """The bytes of many ``COMMIT:PATH`` objects through one ``git cat-file --batch``."""
     if not objects:
         return []
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    try:
-        done = subprocess.run(
-            ["git", "cat-file", "--batch"],
-            cwd=root,
-            input="".join(f"{o}\n" for o in objects).encode("utf-8"),
-            capture_output=True,
-            check=False,
-            timeout=_TIMEOUT_S * 4,
-            env=env,
-        )
-    except (FileNotFoundError, subprocess.TimeoutExpired) as exc:
-        raise GitRevError(f"git cat-file failed: {exc}") from None
-    data, pos = done.stdout, 0
+    data, pos = _cat_file(root, "--batch", objects, _TIMEOUT_S * 4), 0
     out: list[bytes | None] = []
     for _ in objects:
         end = data.index(b"\n", pos)
@@ -215,25 +202,31 @@ def blob_ids(root: Path, objects: list[str]) -> list[str | None]:
     """
     if not objects:
         return []
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    try:
-        done = subprocess.run(
-            ["git", "cat-file", "--batch-check=%(objectname) %(objecttype)"],
-            cwd=root,
-            input="".join(f"{o}\n" for o in objects).encode("utf-8"),
-            capture_output=True,
-            check=False,
-            timeout=_TIMEOUT_S,
-            env=env,
-        )
-    except (FileNotFoundError, subprocess.TimeoutExpired) as exc:
-        raise GitRevError(f"git cat-file failed: {exc}") from None
-    lines = done.stdout.decode("ascii", "replace").splitlines()
+    checked = _cat_file(root, "--batch-check=%(objectname) %(objecttype)", objects, _TIMEOUT_S)
+    lines = checked.decode("ascii", "replace").splitlines()
     out: list[str | None] = []
     for k in range(len(objects)):
         parts = lines[k].split() if k < len(lines) else []
         out.append(parts[0] if len(parts) == 2 and parts[1] == "blob" else None)
     return out
+
+
+def _cat_file(root: Path, mode: str, objects: list[str], timeout: float) -> bytes:
+    """The output of one ``git cat-file MODE`` fed every object name on standard input."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", mode],
+            cwd=root,
+            input="".join(f"{o}\n" for o in objects).encode("utf-8"),
+            capture_output=True,
+            check=False,
+            timeout=timeout,
+            env=env,
+        )
+    except (FileNotFoundError, subprocess.TimeoutExpired) as exc:
+        raise GitRevError(f"git cat-file failed: {exc}") from None
+    return done.stdout
 
 
 def commit_date(root: Path, rev: str) -> dt.date | None:

@@ -102,23 +102,16 @@ def read_at(plan: Path, rev: str) -> Revision:
     if found.returncode != 0:
         raise GitRevError(f"revision {rev!r} is not a commit of the repository at {root}")
     commit = found.stdout.decode("ascii", "replace").strip()
-    from tpm.plan.storage import MAX_BYTES
-
-    size = _git(root, "cat-file", "-s", f"{commit}:{rel}")
-    if size.returncode == 0 and int(size.stdout.strip() or 0) > MAX_BYTES:
-        raise GitRevError(
-            f"{rel} at revision {rev} is too large for a plan "
-            f"({int(size.stdout.strip()) / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB)"
-        )
-    shown = _git(root, "show", f"{commit}:{rel}")
-    if shown.returncode != 0:
-        raise GitRevError(f"{rel} does not exist at revision {rev} ({_first_line(shown.stderr)})")
+    shown = _show(root, commit, rel, f"revision {rev}")
+    if shown is None:
+        failed = _git(root, "show", f"{commit}:{rel}")
+        raise GitRevError(f"{rel} does not exist at revision {rev} ({_first_line(failed.stderr)})")
     date = _git(root, "show", "-s", "--format=%cs", commit)
     try:
         committed = dt.date.fromisoformat(date.stdout.decode("ascii", "replace").strip())
     except ValueError:
         raise GitRevError(f"cannot read the date of revision {rev}") from None
-    return Revision(rev, commit, committed, shown.stdout)
+    return Revision(rev, commit, committed, shown)
 
 
 @dataclass(frozen=True)
@@ -168,29 +161,83 @@ def plan_log(root: Path, rel: str, rev: str = "HEAD") -> list[LogEntry]:
     return renames_only(root, rel, out)
 
 
+def _limit() -> int:
+    """The plan size limit, read when used (tests lower it through the storage module)."""
+    from tpm.plan import storage
+
+    return storage.MAX_BYTES
+
+
+def _too_large(rel: str, where: str, size: int) -> GitRevError:
+    limit = _limit()
+    return GitRevError(
+        f"{rel} at {where} is too large for a plan "
+        f"({size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB)"
+    )
+
+
+def _show(root: Path, commit: str, rel: str, where: str) -> bytes | None:
+    """The bytes of ``rel`` at ``commit`` (None when it is not there), refused by its size,
+    asked from git first, when over the plan size limit: a blob is never read whole to find
+    out that it is too large."""
+    sized = _git(root, "cat-file", "-s", f"{commit}:{rel}")
+    if sized.returncode != 0:
+        return None
+    size = int(sized.stdout.strip() or 0)
+    if size > _limit():
+        raise _too_large(rel, where, size)
+    shown = _git(root, "cat-file", "blob", f"{commit}:{rel}")
+    return shown.stdout if shown.returncode == 0 else None
+
+
 def show(root: Path, commit: str, rel: str) -> bytes:
-    """The bytes of ``rel`` at ``commit``; GitRevError when it is not there."""
-    shown = _git(root, "show", f"{commit}:{rel}")
-    if shown.returncode != 0:
-        raise GitRevError(f"{rel} does not exist at {commit[:7]} ({_first_line(shown.stderr)})")
-    return shown.stdout
+    """The bytes of ``rel`` at ``commit``; GitRevError when it is not there or is over the
+    plan size limit."""
+    shown = _show(root, commit, rel, commit[:7])
+    if shown is None:
+        failed = _git(root, "show", f"{commit}:{rel}")
+        raise GitRevError(f"{rel} does not exist at {commit[:7]} ({_first_line(failed.stderr)})")
+    return shown
 
 
-def show_many(root: Path, objects: list[str]) -> list[bytes | None]:
-    """The bytes of many ``COMMIT:PATH`` objects through one ``git cat-file --batch``."""
+def show_many(root: Path, objects: list[str]) -> list[bytes | GitRevError | None]:
+    """The bytes of many ``COMMIT:PATH`` objects (None when missing) through ``git cat-file``.
+
+    Sizes come first (``--batch-check``); an object over the plan size limit gets a
+    GitRevError naming it instead of its bytes, and only the others are read (``--batch``).
+    """
     if not objects:
         return []
-    data, pos = _cat_file(root, "--batch", objects, _TIMEOUT_S * 4), 0
-    out: list[bytes | None] = []
-    for _ in objects:
-        end = data.index(b"\n", pos)
+    checked = _cat_file(
+        root, "--batch-check=%(objectname) %(objecttype) %(objectsize)", objects, _TIMEOUT_S
+    )
+    lines = checked.decode("ascii", "replace").splitlines()
+    limit = _limit()
+    out: list[bytes | GitRevError | None] = [None] * len(objects)
+    wanted: list[tuple[int, str]] = []
+    for k, obj in enumerate(objects):
+        parts = lines[k].split() if k < len(lines) else []
+        if len(parts) != 3 or parts[1] != "blob":
+            continue
+        size = int(parts[2])
+        if size > limit:
+            commit, _, rel = obj.partition(":")
+            out[k] = _too_large(rel, commit[:7], size)
+        else:
+            wanted.append((k, parts[0]))
+    if not wanted:
+        return out
+    data, pos = _cat_file(root, "--batch", [blob for _k, blob in wanted], _TIMEOUT_S * 4), 0
+    for k, _blob in wanted:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            break
         header = data[pos:end].split()
         pos = end + 1
         if len(header) < 3 or header[1] == b"missing":
-            out.append(None)
             continue
         size = int(header[2])
-        out.append(data[pos : pos + size])
+        out[k] = data[pos : pos + size]
         pos += size + 1
     return out
 

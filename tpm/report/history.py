@@ -134,7 +134,7 @@ def _analyse_history(
 ) -> tuple[list[Point], list[Skipped], None]:
     """Read revisions in small batches (memory holds a few plans), file each under its date,
     analyse the newest of each date; a date whose newest plan has errors tries the next."""
-    from tpm.plan.gitrev import show_many
+    from tpm.plan.gitrev import GitRevError, show_many
 
     by_day: dict[dt.date, list[_Revision]] = {}
     order: list[dt.date] = []
@@ -149,6 +149,9 @@ def _analyse_history(
             raws = show_many(root, [r.obj for r in batch])
             for rev, raw in zip(batch, raws, strict=True):
                 if raw is None:
+                    continue
+                if isinstance(raw, GitRevError):  # over the size limit: named, not read
+                    skipped.append(Skipped(rev.commit, str(raw)))
                     continue
                 day = min(_quick_day(raw, rev.committed), until)
                 if day >= until or day in covered:

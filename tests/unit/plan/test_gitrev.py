@@ -49,7 +49,7 @@ def test_path_is_resolved_from_a_subfolder_and_relative_path(
 @pytest.mark.parametrize(
     ("rev", "words"),
     [
-        pytest.param("--output=/tmp/x", "starts with '-'", id="option"),
+        pytest.param("--output=OUT", "starts with '-'", id="option"),
         pytest.param("-p", "starts with '-'", id="short-option"),
         pytest.param("HEAD; rm -rf ~", "whitespace", id="shell-command"),
         pytest.param("HEAD;ls", "';'", id="semicolon"),
@@ -62,11 +62,13 @@ def test_path_is_resolved_from_a_subfolder_and_relative_path(
     ],
 )
 def test_hostile_revisions_are_refused(rev: str, words: str, repo: Path) -> None:
+    out = repo.parent / "written-by-git"
+    rev = rev.replace("OUT", str(out))
     with pytest.raises(GitRevError, match=words.replace("'", ".")):
         check_rev(rev)
     with pytest.raises(GitRevError):
         read_at(repo / "plans" / "p.toml", rev)
-    assert not Path("/tmp/x").exists() or rev != "--output=/tmp/x"
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("rev", ["HEAD~1", "main", "v1.0", "HEAD@{1}", "main^2", "a1b2c3d"])
@@ -105,3 +107,38 @@ def test_a_revision_over_the_size_limit_is_refused_before_it_is_read(
     with pytest.raises(GitRevError, match=r"too large for a plan \(0\.0 MB; the limit is 0 MB\)"):
         read_at(plan, "HEAD")
     assert read_at(plan, "HEAD~1").raw == b"two\n"  # under the limit: read as before
+
+
+def test_show_and_show_many_refuse_a_blob_over_the_size_limit_without_reading_it(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tpm.plan import gitrev, storage
+
+    plan = repo / "plans" / "p.toml"
+    plan.write_text("x" * 5000)
+    git(repo, "commit", "-q", "-am", "big")
+    monkeypatch.setattr(storage, "MAX_BYTES", 4000)
+    root = repo.resolve()
+    big, small = (gitrev.resolve(root, rev) for rev in ("HEAD", "HEAD~1"))
+    assert big is not None and small is not None
+    with pytest.raises(GitRevError, match=rf"p\.toml at {big[:7]} is too large for a plan"):
+        gitrev.show(root, big, "plans/p.toml")
+    assert gitrev.show(root, small, "plans/p.toml") == b"two\n"
+
+    modes: list[str] = []
+    real = gitrev._cat_file
+
+    def spy(root: Path, mode: str, objects: list[str], timeout: float) -> bytes:
+        modes.append(mode)
+        return real(root, mode, objects, timeout)
+
+    monkeypatch.setattr(gitrev, "_cat_file", spy)
+    got = gitrev.show_many(root, [f"{big}:plans/p.toml", f"{small}:plans/p.toml", "0" * 40])
+    assert isinstance(got[0], GitRevError)
+    assert f"plans/p.toml at {big[:7]} is too large" in str(got[0])
+    assert got[1:] == [b"two\n", None]
+    # Only sizes are asked when every blob is over the limit: its bytes never leave git.
+    modes.clear()
+    only_big = gitrev.show_many(root, [f"{big}:plans/p.toml"])
+    assert isinstance(only_big[0], GitRevError)
+    assert modes == ["--batch-check=%(objectname) %(objecttype) %(objectsize)"]

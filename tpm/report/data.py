@@ -17,6 +17,7 @@ from tpm.plan.calendar import add_days
 from tpm.plan.model import Decision, Milestone, Plan
 from tpm.register.kpis import KpiStatus, analyse_kpis
 from tpm.register.risks import RiskRegister, analyse_risks
+from tpm.report.escalations import Escalation, escalations
 from tpm.status.evaluate import Status, evaluate
 from tpm.status.facts import BlockerFacts, DueMiss, Facts, KpiFacts, RiskFacts, ScheduleFacts
 
@@ -101,6 +102,7 @@ class ReportData:
     status: Status
     decisions: tuple[Decision, ...]  # decided, newest first
     asks: tuple[Decision, ...]  # status needed, soonest needed_by first
+    escalations: tuple[Escalation, ...] = ()  # most urgent first (tpm.report.escalations)
 
     def row(self, milestone_id: str) -> MilestoneRow | None:
         """The milestone row with this id, or None."""
@@ -196,6 +198,9 @@ def build(
         status=evaluate(facts, plan.status),
         decisions=tuple(decided),
         asks=tuple(asks),
+        escalations=escalations(
+            plan, as_of, sched.calendar, blockers, register, _floats(blockers, rows_by_id)
+        ),
     )
 
 
@@ -244,6 +249,12 @@ def _row(m: Milestone, s: MilestoneSchedule | None) -> MilestoneRow:
         baseline_finish=s.baseline_finish if s else None,
         variance_days=None if s is None or s.variance_days is None else float(s.variance_days),
     )
+
+
+def _floats(
+    blockers: tuple[BlockerRow, ...], rows: dict[str, MilestoneRow]
+) -> dict[str, float | None]:
+    return {b.id: rows[b.id].total_float if b.id in rows else None for b in blockers}
 
 
 def _blockers(plan: Plan, sched: Schedule, as_of: dt.date) -> tuple[BlockerRow, ...]:

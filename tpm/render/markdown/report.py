@@ -22,6 +22,7 @@ from tpm.render.text.forecast import chance
 from tpm.render.text.kpis import trend_label
 from tpm.report.data import RECENT_DAYS, ReportData, due_soon, is_late
 from tpm.report.diff import Changes, Since
+from tpm.report.escalations import Escalation
 from tpm.report.snapshot import Point
 from tpm.status.rules import working_days
 
@@ -205,40 +206,51 @@ def _decisions(data: ReportData) -> list[str]:
 
 def _escalations(data: ReportData) -> list[str]:
     lines = ["## Escalations", ""]
-    ranked: list[tuple[tuple[int, float, str], list[str]]] = []
-    for b in data.blockers:
-        rank = 0 if b.critical else 2
-        why = f"{b.kind}{', critical path' if b.critical else ''}"
-        if b.slip_days > 0:
-            why += f"; finish +{b.slip_days:g} d if stuck {b.hold_days:g} more days"
-        action = (
-            md_cell(b.reason)
-            if b.kind == "blocked"
-            else "unblock " + ", ".join(md_cell(w) for w in b.waiting_on)
-        )
-        item = f"**{md_cell(b.id)}**: {md_cell(b.title)}"
-        ranked.append(((rank, -b.slip_days, b.id), [item, why, md_cell(b.owner), action]))
-    for r in data.risks.risks:
-        if r.band not in ("critical", "high") or r.status == "accepted":
-            continue
-        rank = 1 if r.band == "critical" else 3
-        why = f"risk {r.score} {r.band}, {r.status}"
-        if r.next_action is None:
-            action = "**none**: add a mitigation"
-        else:
-            due = f" (due {r.next_action.due})" if r.next_action.due else ""
-            late = " **overdue**" if r.next_action.overdue else ""
-            action = md_cell(r.next_action.action or r.next_action.id) + due + late
-        item = f"**{md_cell(r.id)}**: {md_cell(r.title)}"
-        ranked.append(((rank, -r.score, r.id), [item, why, md_cell(r.owner), action]))
-    if not ranked:
+    found = data.escalations
+    if not found:
         return [*lines, "Nothing to escalate: no blockers and no high or critical risks."]
-    ranked.sort(key=lambda x: x[0])
-    rows = [row for _, row in ranked[:MAX_ESCALATIONS]]
+    rows = []
+    for e in found[:MAX_ESCALATIONS]:
+        item = f"**{md_cell(e.id)}**: {md_cell(e.title)}"
+        rows.append([item, _why(e), _owner(e), _action(e)])
     lines += table(["What", "Why", "Owner", "Next action"], rows)
-    if len(ranked) > MAX_ESCALATIONS:
-        lines += ["", f"{len(ranked) - MAX_ESCALATIONS} more in the appendix (`--full`)."]
+    if len(found) > MAX_ESCALATIONS:
+        lines += ["", f"{len(found) - MAX_ESCALATIONS} more in the appendix (`--full`)."]
     return lines
+
+
+def _why(e: Escalation) -> str:
+    if e.kind == "risk":
+        return md_cell(e.detail)
+    detail = md_cell(e.detail.strip().rstrip("."))
+    why = f"{e.kind}: {detail}" if e.kind == "blocked" else detail
+    if e.critical:
+        why += "; critical path"
+    if e.slip_days > 0:
+        why += f"; finish +{e.slip_days:g} d if stuck {e.hold_days:g} more days"
+    return why
+
+
+def _owner(e: Escalation) -> str:
+    if not e.owner:
+        return "**none named**"
+    return md_cell(e.owner) + (f" ({e.owner_role})" if e.owner_role else "")
+
+
+def _action(e: Escalation) -> str:
+    """The next action; a generated one says so, a plan's one says where it comes from."""
+    text = md_cell(e.action)
+    if e.source == "generated":
+        return f"*Suggested:* {text}" + (f" by {e.action_due}" if e.action_due else "")
+    extra = []
+    if e.action_owner and e.action_owner != e.owner:
+        extra.append(("from " if e.source == "decision" else "") + md_cell(e.action_owner))
+    if e.action_due:
+        extra.append(f"{'by' if e.source == 'decision' else 'due'} {e.action_due}")
+    if e.source == "mitigation" and e.source_id != e.id:
+        extra.append(f"mitigation of risk {md_cell(e.source_id)}")
+    out = text + (f" ({'; '.join(extra)})" if extra else "")
+    return out + (" **overdue**" if e.overdue else "")
 
 
 # ---------------------------------------------------------------- 5. since the last report

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from tpm.plan.sourcemap import Path, SourceMap
+from tpm.plan.sourcemap import LineMap, Path
 
 Severity = Literal["error", "warning"]
 
@@ -108,7 +108,7 @@ class Reporter:
     """Builds diagnostics with file, line, item and field filled in from a path."""
 
     def __init__(
-        self, data: dict[str, Any], file: str, sourcemap: SourceMap | Callable[[], SourceMap]
+        self, data: dict[str, Any], file: str, sourcemap: LineMap | Callable[[], LineMap]
     ) -> None:
         self.data = data
         self.file = file
@@ -146,9 +146,9 @@ class Reporter:
         return out
 
     @property
-    def map(self) -> SourceMap:
+    def map(self) -> LineMap:
         """The source map, built only when a diagnostic needs a line (most plans are clean)."""
-        if not isinstance(self._map, SourceMap):
+        if callable(self._map):
             self._map = self._map()
         return self._map
 

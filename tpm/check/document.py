@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from tpm.check.diagnostics import Diagnostic, Reporter, did_you_mean
 from tpm.check.references import LISTS, cross_checks, unknown_keys
 from tpm.plan.model import Plan
-from tpm.plan.sourcemap import Path, SourceMap
+from tpm.plan.sourcemap import LineMap, Path
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Checked:
 
 
 def check_document(
-    data: dict[str, Any], file: str, sourcemap: SourceMap | Callable[[], SourceMap]
+    data: dict[str, Any], file: str, sourcemap: LineMap | Callable[[], LineMap]
 ) -> Checked:
     """Validate a parsed document fully; return the plan only if there are no errors."""
     rep = Reporter(data, file, sourcemap)

@@ -65,7 +65,7 @@ def from_source(source: Source, locate_warnings: bool = True) -> Loaded:
             return Loaded(
                 source.path, checked.plan, source, sorted(checked.diagnostics, key=sort_key)
             )
-    checked = check_document(source.data, str(source.path), lambda: source.sourcemap)
+    checked = check_document(source.data, str(source.path), lambda: source.locator)
     diagnostics = sorted(checked.diagnostics, key=sort_key)
     return Loaded(source.path, checked.plan, source, diagnostics)
 

@@ -18,7 +18,7 @@ CODES = ("actual-after-status-date", "out-of-sequence")
 
 def progress_diagnostics(plan: Plan, source: Source, as_of: dt.date) -> list[Diagnostic]:
     """Warnings about recorded progress as of ``as_of`` (see the module docstring)."""
-    rep = Reporter(source.data, str(source.path), lambda: source.sourcemap)
+    rep = Reporter(source.data, str(source.path), lambda: source.locator)
     progress_checks(rep, plan, as_of)
     return rep.found
 

@@ -14,6 +14,7 @@ import re
 import tomllib
 from array import array
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 Path = tuple[str | int, ...]
 
@@ -85,16 +86,24 @@ class SourceMap:
     def line_of(self, path: Path) -> int | None:
         """Return the line of the longest known prefix of ``path`` (None if nothing matches)."""
         for n in range(len(path), 0, -1):
-            prefix = path[:n]
-            line = self.lines.get(prefix)
+            line = self.exact(path[:n])
             if line is not None:
                 return line
-            index = prefix[-1]
-            run = self.runs.get(prefix[:-1]) if isinstance(index, int) else None
-            if run is not None:
-                k = bisect.bisect_right(run[0], index) - 1
-                if k >= 0:
-                    return run[1][k]
+        return None
+
+    def exact(self, path: Path) -> int | None:
+        """The line of exactly ``path`` (a table, key or array element), or None."""
+        line = self.lines.get(path)
+        if line is not None:
+            return line
+        index = path[-1] if path else None
+        if not isinstance(index, int):
+            return None
+        run = self.runs.get(path[:-1])
+        if run is not None:
+            k = bisect.bisect_right(run[0], index) - 1
+            if k >= 0:
+                return run[1][k]
         return None
 
     def element(self, array_path: Path, index: int, line: int) -> None:
@@ -238,3 +247,140 @@ class _Scanner:
 def scan(text: str) -> SourceMap:
     """Build the source map of a TOML document's text."""
     return _Scanner(text).run()
+
+
+class LineMap(Protocol):
+    """Anything that gives the line of a path: a whole :class:`SourceMap` or a :class:`Locator`."""
+
+    def line_of(self, path: Path) -> int | None:
+        """The line of the longest known prefix of ``path`` (None if nothing matches)."""
+        ...
+
+
+# A line that may be a table header: "[" first (after indentation).
+_BRACKET_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+
+
+class Locator:
+    """The lines of a few paths without scanning the whole text, as :class:`SourceMap` gives.
+
+    A check that finds a handful of problems in a large plan needs a handful of lines: the
+    full scan costs a second at 10,000 milestones and more memory than the plan itself when
+    every item has a problem. The locator finds the table headers once (a regular expression
+    over the text, no per-line Python), and scans only the table that holds a path: the
+    ``[[milestones]]`` block of milestone 3, or the top-level keys and ``[program]``-like
+    tables for a path such as ``("program", "start")``.
+
+    It falls back to the full scan when a header could be hidden inside a multi-line string
+    (the text has ``\"\"\"`` or ``'''``), or when the headers do not match the parsed
+    document (more or fewer ``[[milestones]]`` than milestones).
+    """
+
+    def __init__(self, text: str, data: dict[str, Any]) -> None:
+        self.text = text
+        self._sizes = {k: len(v) for k, v in data.items() if isinstance(v, list)}
+        self._keys = frozenset(data)
+        self._full: SourceMap | None = None
+        self._indexed = False
+        # Per header, in file order: its line, its first key, whether it is [[key]] itself.
+        self._lines: array[int] = array("q")
+        self._starts: array[int] = array("q")
+        self._first: list[str] = []
+        self._item: list[bool] = []
+        self._items: dict[str, list[int]] = {}  # key -> positions of its [[key]] headers
+        self._blocks: dict[int, tuple[SourceMap, int]] = {}
+
+    def line_of(self, path: Path) -> int | None:
+        """The line of the longest known prefix of ``path`` (the same as the full scan's)."""
+        if not path:
+            return None
+        if not self._indexed:
+            self._index()
+        if self._full is not None:
+            return self._full.line_of(path)
+        key = path[0]
+        headers = self._items.get(key) if isinstance(key, str) else None
+        if headers:
+            if len(path) == 1:
+                return self._lines[headers[0]]
+            index = path[1]
+            if not isinstance(index, int) or not 0 <= index < len(headers):
+                return self._lines[headers[0]]
+            maps = [self._block(headers[index], index)]
+        else:
+            maps = [self._block(-1, 0)]
+            maps += [self._block(h, 0) for h, first in enumerate(self._first) if first == key]
+        for n in range(len(path), 0, -1):
+            for found, offset in maps:
+                line = found.exact(path[:n])
+                if line is not None:
+                    return line + offset
+        return None
+
+    def _index(self) -> None:
+        self._indexed = True
+        text = self.text
+        if '"""' in text or "'''" in text:
+            self._full = scan(text)
+            return
+        line, pos = 1, 0
+        for match in _BRACKET_LINE.finditer(text):
+            start = match.start()
+            line += text.count("\n", pos, start)
+            pos = start
+            end = text.find("\n", start)
+            header = _header_of(text[start : len(text) if end < 0 else end])
+            if header is None or header[0][0] not in self._keys:
+                continue
+            names, double = header
+            item = double and len(names) == 1
+            if item:
+                self._items.setdefault(names[0], []).append(len(self._first))
+            self._lines.append(line)
+            self._starts.append(start)
+            self._first.append(names[0])
+            self._item.append(item)
+        for key, headers in self._items.items():
+            if self._sizes.get(key) != len(headers):
+                self._full = scan(text)  # a header the parser did not see as one
+                return
+
+    def _block(self, header: int, index: int) -> tuple[SourceMap, int]:
+        """The source map of one block and the line offset of its first line.
+
+        ``header`` -1 is the text before the first header (top-level keys); ``index`` is the
+        item number of an ``[[key]]`` header, so its sub-tables resolve to that item.
+        """
+        cached = self._blocks.get(header)
+        if cached is not None:
+            return cached
+        start = 0 if header < 0 else self._starts[header]
+        first = 1 if header < 0 else self._lines[header]
+        end = len(self.text)
+        for h in range(header + 1, len(self._first)):
+            if header < 0 or self._item[h] or self._first[h] != self._first[header]:
+                end = self._starts[h]
+                break
+        scanner = _Scanner(self.text[start:end])
+        if header >= 0 and self._item[header]:
+            scanner.aot_counts[(self._first[header],)] = index - 1
+        found = scanner.run(), first - 1
+        self._blocks[header] = found
+        return found
+
+
+def _header_of(line: str) -> tuple[list[str], bool] | None:
+    """The key parts of a ``[a.b]`` or ``[[a.b]]`` header line and whether it is doubled."""
+    start = line.index("[")
+    double = line.startswith("[[", start)
+    parsed = parse_key(line, start + (2 if double else 1))
+    if parsed is None:
+        return None
+    names, end = parsed
+    close = "]]" if double else "]"
+    if not line.startswith(close, end):
+        return None
+    rest = line[end + len(close) :].strip()
+    if rest and not rest.startswith("#"):
+        return None
+    return names, double

@@ -25,7 +25,7 @@ from tpm.plan import atomic
 from tpm.plan.atomic import FolderLocked as FolderLocked
 from tpm.plan.atomic import StorageError as StorageError
 from tpm.plan.model import Dependency, Milestone, Plan, Risk
-from tpm.plan.sourcemap import SourceMap, scan
+from tpm.plan.sourcemap import Locator, SourceMap, scan
 
 # tomli-w is pinned exactly (pyproject): storage uses its key and string escaping and owns the
 # layout itself, so that every item is a table, short arrays stay on one line and
@@ -60,6 +60,13 @@ class Source:
     def sourcemap(self) -> SourceMap:
         """Line numbers and comment presence, scanned on first use (a third of a big load)."""
         return scan(self.text)
+
+    @functools.cached_property
+    def locator(self) -> SourceMap | Locator:
+        """Line numbers for a few paths: the source map when it was built, else a locator
+        that scans only the tables it is asked about (see :class:`Locator`)."""
+        found = self.__dict__.get("sourcemap")
+        return found if isinstance(found, SourceMap) else Locator(self.text, self.data)
 
 
 def digest_of(data: bytes) -> str:

@@ -11,7 +11,7 @@ from textwrap import dedent
 
 import pytest
 
-from tpm.plan.sourcemap import Path, parse_key, scan
+from tpm.plan.sourcemap import Locator, Path, parse_key, scan
 
 MILESTONES = dedent(
     """\
@@ -195,3 +195,41 @@ def test_parse_key(line: str, parts: list[str]) -> None:
     parsed = parse_key(line)
     assert parsed is not None and parsed[0] == parts
     assert line[parsed[1]] == "="
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "line"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_the_locator_finds_the_lines_the_full_scan_finds(text: str, path: Path, line: int) -> None:
+    assert Locator(text, tomllib.loads(text)).line_of(path) == line
+
+
+def test_the_locator_scans_only_the_tables_it_is_asked_about() -> None:
+    """Locating one warning in a large plan must not cost a scan of every item."""
+    items = "".join(
+        f'\n[[milestones]]\nid = "m{i}"\ntitle = "T"\nduration = 1\n' for i in range(500)
+    )
+    text = MILESTONES.split("[[milestones]]")[0] + items + RISKS
+    data = tomllib.loads(text)
+    found = Locator(text, data)
+    full = scan(text)
+    for path in [("milestones", 321, "title"), ("program", "start"), ("risks", 1, "id")]:
+        assert found.line_of(path) == full.line_of(path)
+    assert len(found._blocks) == 4  # milestone 321, the top level, [program], risk 2
+    assert found._full is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(STRINGS, id="multi-line string"),
+        pytest.param(
+            'milestones = [{ id = "a" }, { id = "b" }]\n[[risks]]\nid = "r"\n', id="inline items"
+        ),
+    ],
+)
+def test_the_locator_agrees_with_the_scan_where_headers_cannot_be_trusted(text: str) -> None:
+    data = tomllib.loads(text)
+    full = scan(text)
+    for path in [*full.lines, ("milestones", 1, "id"), ("risks", 0)]:
+        assert Locator(text, data).line_of(path) == full.line_of(path), path

@@ -34,11 +34,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from tpm.plan.model import Milestone, Plan
 from tpm.schedule.cpm import DONE, EPS, NOT_STARTED, STARTED, Cpm
+from tpm.schedule.days import whole_days
 from tpm.schedule.graph import FF, FS, LINK_NAME, descendants
 from tpm.schedule.scheduler import Schedule
 
@@ -256,5 +256,5 @@ def off_plan(m: Milestone, i: int, cpm: Cpm, sched: Schedule, as_of: dt.date) ->
 
 
 def _working_days(value: float) -> str:
-    whole = math.ceil(value - EPS)
+    whole = whole_days(value, more_is_worse=True)
     return f"{whole} working day" + ("" if whole == 1 else "s")

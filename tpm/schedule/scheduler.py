@@ -34,7 +34,6 @@ first) and
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -42,6 +41,7 @@ from typing import Any
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Baseline, BaselineEntry, Milestone, Plan
+from tpm.schedule import days
 from tpm.schedule.cpm import DONE, EPS, Cpm, free_float, snap
 from tpm.schedule.graph import Graph, build_graph
 from tpm.schedule.network import critical_chains, critical_nodes
@@ -260,12 +260,13 @@ def node_dates(
 
 
 def whole_days(value: float, late_by_a_night: bool = False) -> int:
-    """Working days rounded down, so that nothing late reads as on time.
+    """Working days rounded down (:func:`tpm.schedule.days.whole_days`), so that nothing late
+    reads as on time.
 
     ``late_by_a_night``: the value is an instant difference to an event dated at the start of
     its day, which is a night after the same instant read as the end of the day before.
     """
-    whole = math.floor(value + EPS)
+    whole = days.whole_days(value)
     if late_by_a_night and abs(value - whole) <= EPS:
         whole -= 1
     return whole

@@ -10,9 +10,9 @@ first in plan order.
 earlier, what can move on each (finish or start the predecessor sooner, shorten a lag), how
 far the milestone can come in before something else holds it (``gain_days``) and how far
 the program finish would then come in (``finish_gain_days``, from a re-run of the forward
-pass). It never promises a gain that cannot happen: a done predecessor cannot finish sooner
-and a lag at or below zero cannot be shortened, so a driving link with both is ``stuck`` and
-the gain is 0.
+pass). It never promises a gain that cannot happen: a done predecessor cannot finish sooner,
+a started one cannot start sooner (SS and SF links), and a lag at or below zero cannot be
+shortened, so a driving link with both is ``stuck`` and the gain is 0.
 """
 
 from __future__ import annotations
@@ -61,7 +61,11 @@ class Move:
     lag: float
     action: str
     """``finish sooner``, ``start sooner`` (SS/SF links), ``shorten the lag``, both joined
-    with ``or``, or "" when nothing can move (a done predecessor and no positive lag)."""
+    with ``or``, or "" when nothing can move (no positive lag, and a done predecessor or an
+    SS/SF link from one that has already started)."""
+    fixed: str = ""
+    """Why the predecessor's end of the link cannot move: ``done``, ``started`` (an SS/SF
+    link measures from its actual start), or "" when it can."""
 
 
 @dataclass(frozen=True)
@@ -251,11 +255,12 @@ def _pull_in(cpm: Cpm, s: int, ids: tuple[str, ...]) -> PullIn | None:
             best, by = value, ids[p]
     links = tuple((ids[p], LINK_NAME[code], lag) for p, code, lag in drivers)
     moves = tuple(
-        Move(ids[p], LINK_NAME[code], lag, _action(cpm, p, code, lag)) for p, code, lag in drivers
+        Move(ids[p], LINK_NAME[code], lag, _action(cpm, p, code, lag), _fixed(cpm, p, code))
+        for p, code, lag in drivers
     )
     gain = max(0.0, now - best)
     for m in moves:
-        if "sooner" not in m.action and m.lag < gain:  # done: at most its lag can go
+        if "sooner" not in m.action and m.lag < gain:  # done or started: only its lag can go
             gain, by = max(0.0, m.lag), m.id
     return PullIn(
         links=links,
@@ -266,10 +271,19 @@ def _pull_in(cpm: Cpm, s: int, ids: tuple[str, ...]) -> PullIn | None:
     )
 
 
+def _fixed(cpm: Cpm, p: int, code: int) -> str:
+    """Why p's end of a link cannot move ("" when it can): done, or a start that happened."""
+    if cpm.kind[p] == DONE:
+        return "done"
+    if cpm.kind[p] == STARTED and code in (SS, SF):
+        return "started"
+    return ""
+
+
 def _action(cpm: Cpm, p: int, code: int, lag: float) -> str:
     """What can move on a driving link from p: "" when nothing can."""
     options = []
-    if cpm.kind[p] != DONE:
+    if not _fixed(cpm, p, code):
         options.append("finish sooner" if code in (FS, FF) else "start sooner")
     if lag > EPS:
         options.append("shorten the lag")

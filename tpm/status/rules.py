@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tpm.plan.model import Rag, StatusRules
+from tpm.schedule.days import whole_days
 from tpm.status.facts import Area, Facts
 
 
@@ -42,13 +43,15 @@ class Rule:
 
 
 def _days(value: float) -> str:
-    """Working days, as an integer when whole: ``3``, ``2.5``."""
+    """A threshold as the rules state it: ``3``, ``2.5``."""
     return f"{value:g}"
 
 
-def working_days(value: float) -> str:
-    """``1 working day``, ``2.5 working days``."""
-    return f"{value:g} working day" + ("" if value == 1 else "s")
+def working_days(value: float, *, more_is_worse: bool = False) -> str:
+    """``1 working day``, ``4 working days``: whole days rounded towards worse
+    (:func:`tpm.schedule.days.whole_days`; ``more_is_worse`` for lateness and slip)."""
+    whole = whole_days(value, more_is_worse=more_is_worse)
+    return f"{whole} working day" + ("" if whole == 1 else "s")
 
 
 def _plural(n: int, word: str) -> str:
@@ -64,11 +67,11 @@ def _finish_after_target(f: Facts, rules: StatusRules) -> Finding | None:
     s = f.schedule
     if s.finish is None or s.target is None or s.margin_days is None or s.margin_days >= 0:
         return None
+    late = working_days(-s.margin_days, more_is_worse=True)
     return Finding(
         "schedule.finish-after-target",
         "red",
-        f"Forecast finish {s.finish} is {working_days(-s.margin_days)} after the target "
-        f"{s.target}.",
+        f"Forecast finish {s.finish} is {late} after the target {s.target}.",
     )
 
 
@@ -76,7 +79,10 @@ def _due_missed(f: Facts, rules: StatusRules) -> Finding | None:
     misses = sorted(f.schedule.due_misses, key=lambda d: (d.float_days, d.id))
     if not misses:
         return None
-    parts = [f"{m.id} (due {m.due}, {_days(-m.float_days)} d late)" for m in misses]
+    parts = [
+        f"{m.id} (due {m.due}, {whole_days(-m.float_days, more_is_worse=True)} d late)"
+        for m in misses
+    ]
     return Finding(
         "schedule.due-date-missed",
         "red",

@@ -132,3 +132,38 @@ def test_the_finish_gain_is_what_the_program_finish_really_gains(
         assert "The program finish then comes in by up to 3 working days." in text
     else:
         assert "The program finish does not move: it is not on the critical path." in text
+
+
+def test_started_work_is_said_to_resume_not_to_start() -> None:
+    # As of Wednesday 4 March, b (4 d, half done, started Monday) waits for a (5 d, not
+    # started) under retained logic: its remaining work resumes after a, on day 8.
+    wed = dt.date(2026, 3, 4)
+    plan = plan_of(
+        ms("a", 5),
+        ms("b", 4, "a", status="in_progress", actual_start=MONDAY, percent_complete=50),
+    )
+    text = _why_text(plan, wed, "b")
+    assert "in_progress, started 2026-03-02, finishes" in text
+    assert "It has started; these links hold its remaining work." in text
+    assert "Its remaining work can resume up to 5 working days earlier" in text
+    assert "can start" not in text and "starts 2026" not in text
+    alone = _why_text(plan_of(ms("p", 4, status="in_progress", actual_start=MONDAY)), wed, "p")
+    assert "no link holds its remaining work" in alone and "starts 2026" not in alone
+
+
+def test_a_start_that_happened_cannot_come_sooner() -> None:
+    # s waits 3 days after p's actual start (SS +3): p cannot start sooner, only the lag
+    # can shorten, and the status date (day 2) is 1 day before s's start (day 3).
+    wed = dt.date(2026, 3, 4)
+    plan = plan_of(
+        ms("p", 5, status="in_progress", actual_start=MONDAY),
+        ms("s", 2, ("p", "SS", 3)),
+    )
+    e = explain(plan, schedule(plan, wed), "s")
+    assert e.pull_in is not None
+    [move] = e.pull_in.moves
+    assert (move.action, move.fixed) == ("shorten the lag", "started")
+    assert e.pull_in.gain_days == 1
+    text = _why_text(plan, wed, "s")
+    assert "start p sooner" not in text
+    assert "shorten the lag (p -> s, SS +3; p has started)" in text

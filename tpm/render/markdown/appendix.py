@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from tpm.plan.calendar import add_days
 from tpm.plan.model import Rag
+from tpm.render.days import fmt_days
 from tpm.render.escape import md_cell, md_cells, md_text
 from tpm.render.markdown.mermaid import render_mermaid
 from tpm.render.markdown.sections import (
@@ -42,13 +43,6 @@ RAG_BADGE: dict[Rag, str] = {"green": "🟢 GREEN", "amber": "🟠 AMBER", "red"
 def badge(rag: Rag | None) -> str:
     """A colour as a word with a coloured circle (never colour alone)."""
     return RAG_BADGE[rag] if rag else "⚪ NO DATA"
-
-
-def days(value: float | None, signed: bool = False) -> str:
-    """Working days for a cell: ``3``, ``+2``, ``-1.5``; ``—`` when unknown."""
-    if value is None:
-        return "—"
-    return f"{value:+g}" if signed and value != 0 else f"{value:g}"
 
 
 def date(value: dt.date | None) -> str:
@@ -111,11 +105,11 @@ def _schedule(data: ReportData) -> list[str]:
     lines = ["## Schedule", ""]
     lines.append(f"- Forecast finish: **{date(data.finish)}** · target: {date(data.target)}")
     if data.margin_days is not None:
-        lines.append(f"- Margin to target: {days(data.margin_days, True)} working days")
+        lines.append(f"- Margin to target: {fmt_days(data.margin_days, signed=True)} working days")
     if data.baseline_name is not None:
         lines.append(
             f"- Baseline {md_text(data.baseline_name)}: finish {date(data.baseline_finish)}, "
-            f"variance {days(data.variance_days, True)} working days"
+            f"variance {fmt_days(data.variance_days, more_is_worse=True, signed=True)} working days"
         )
     f = data.forecast
     if f is not None and (f.milestones_estimated or f.risks):
@@ -199,7 +193,8 @@ def _milestones(data: ReportData, shown: tuple[list[MilestoneRow], int]) -> list
         ]
     lines += [
         "",
-        "Var. = forecast minus baseline finish, Float = total float; both in working days. "
+        "Var. = forecast minus baseline finish, Float = total float; both in whole working "
+        "days, rounded towards late. "
         "⚑ = critical.",
     ]
     return lines
@@ -225,8 +220,8 @@ def _row(data: ReportData, m: MilestoneRow) -> list[str]:
         _status_cell(m),
         date(m.baseline_finish),
         date(m.finish),
-        days(m.variance_days, True),
-        days(m.total_float),
+        fmt_days(m.variance_days, more_is_worse=True, signed=True),
+        fmt_days(m.total_float),
     ]
 
 

@@ -18,6 +18,7 @@ from tpm.plan.calendar import add_days
 from tpm.plan.model import Rag
 from tpm.render.escape import md_cell, md_text
 from tpm.render.markdown.appendix import badge, render_appendix, table
+from tpm.render.markdown.sections import if_stuck
 from tpm.render.text.forecast import chance
 from tpm.render.text.kpis import trend_label
 from tpm.report.data import RECENT_DAYS, ReportData, due_soon, is_late
@@ -227,7 +228,7 @@ def _why(e: Escalation) -> str:
     if e.critical:
         why += "; critical path"
     if e.slip_days > 0:
-        why += f"; finish +{e.slip_days:g} d if stuck {e.hold_days:g} more days"
+        why += f"; {if_stuck(e.slip_days, e.hold_days)}"
     return why
 
 

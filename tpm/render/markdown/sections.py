@@ -9,6 +9,7 @@ from __future__ import annotations
 from tpm.plan.model import Rag
 from tpm.register.kpis import KpiStatus
 from tpm.register.risks import MitigationView
+from tpm.render.days import exact_days, fmt_days, whole_days
 from tpm.render.escape import md_cell, md_cells, md_text
 from tpm.render.text.kpis import trend_label
 from tpm.report.data import BlockerRow, ReportData
@@ -36,6 +37,12 @@ def _more(total: int, shown: int, what: str) -> list[str]:
 # ---------------------------------------------------------------- 4. blockers
 
 
+def if_stuck(slip_days: float, hold_days: float) -> str:
+    """``finish +3 d if stuck 5 more days``: the slip in whole days, rounded up."""
+    slip = fmt_days(slip_days, more_is_worse=True)
+    return f"finish +{slip} d if stuck {exact_days(hold_days)} more days"
+
+
 def blockers_section(data: ReportData) -> list[str]:
     """Blockers ranked by impact, and cross-team dependencies at risk."""
     lines = ["## Blockers", ""]
@@ -43,11 +50,7 @@ def blockers_section(data: ReportData) -> list[str]:
         return [*lines, "Nothing is blocked or waiting past its latest start."]
     rows = []
     for b in data.blockers[:MAX_BLOCKERS]:
-        impact = [
-            f"finish +{b.slip_days:g} d if stuck {b.hold_days:g} more days"
-            if b.slip_days > 0
-            else "no finish slip"
-        ]
+        impact = [if_stuck(b.slip_days, b.hold_days) if b.slip_days > 0 else "no finish slip"]
         if b.critical:
             impact.insert(0, "critical")
         held = f"holds {b.downstream} milestone{'s' if b.downstream != 1 else ''}"
@@ -266,9 +269,16 @@ def changes_section(c: Changes) -> list[str]:
         lines.append(f"- **Risks {label}:** {_joined(text)}")
     kpis = [f"{md_text(k.id)} {(k.old or 'no data').upper()} → {k.new.upper()}" for k in c.kpis]
     lines.append(f"- **KPIs crossing a threshold:** {_joined(kpis)}")
-    used = [f"{md_text(f.id)} {f.consumed:g} d ({f.old:g} → {f.new:g})" for f in c.float_consumed]
+    used = [f"{md_text(f.id)} {_consumed(f.old, f.new)}" for f in c.float_consumed]
     lines.append(f"- **Float consumed:** {_joined(used)}")
     return lines
+
+
+def _consumed(old: float, new: float) -> str:
+    """``2 d (5 → 3)``: the change of the float column, in the whole days it shows."""
+    before, after = whole_days(old), whole_days(new)
+    used = f"{before - after} d" if before != after else "less than 1 d"
+    return f"{used} ({before} → {after})"
 
 
 def _ids(ids: tuple[str, ...]) -> str:

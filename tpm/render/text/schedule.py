@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tpm.render.days import day_number, exact_days, fmt_days, whole_days
 from tpm.schedule.blockers import Blocker
-from tpm.schedule.scheduler import Schedule
+from tpm.schedule.scheduler import MilestoneSchedule, Schedule
 from tpm.schedule.why import Explanation, Move
 
 SHOWN_PATHS = 5
@@ -36,18 +37,6 @@ def chain(ids: Sequence[str]) -> str:
     return " -> ".join([*ids[:half], middle, *ids[-half:]])
 
 
-def days(value: float) -> str:
-    """A number of working days: whole numbers plain, fractions to at most 2 decimals."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def signed(value: float) -> str:
-    """Days with a sign: +3, -2, 0."""
-    text = days(value)
-    return text if text.startswith("-") or text == "0" else "+" + text
-
-
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
     """A fixed-width table; columns in ``right`` are right-aligned."""
     widths = [len(h) for h in headers]
@@ -70,17 +59,19 @@ def render_schedule(sched: Schedule) -> str:
     """The ``tpm schedule`` summary and milestone table."""
     out = [f"{sched.program}: schedule as of {sched.as_of}", ""]
     out.append(f"start    {sched.start}")
-    out.append(f"finish   {sched.finish}  (working day {days(sched.finish_offset)})")
+    finish_day = day_number(sched.calendar, sched.finish)
+    out.append(f"finish   {sched.finish}  (working day {finish_day})")
     if sched.target is not None and sched.margin_days is not None:
         word = "early" if sched.margin_days >= 0 else "late"
-        out.append(f"target   {sched.target}  margin {signed(sched.margin_days)} days ({word})")
+        margin = fmt_days(sched.margin_days, signed=True)
+        out.append(f"target   {sched.target}  margin {margin} days ({word})")
     else:
         out.append("target   none")
     base = sched.baseline
     if base is not None:
         out.append(
             f"baseline {base.finish}  ({base.name!r}, recorded {base.recorded}); "
-            f"variance {signed(base.variance_days)} days"
+            f"variance {fmt_days(base.variance_days, more_is_worse=True, signed=True)} days"
             + (" (slipped)" if base.variance_days > 0 else "")
         )
     else:
@@ -99,7 +90,7 @@ def render_schedule(sched: Schedule) -> str:
     if late:
         out.append("late (negative float: a due date is missed): " + ", ".join(late))
     near = sorted(sched.near_critical, key=lambda i: sched.graph.index[i])
-    limit = days(sched.near_critical_days)
+    limit = exact_days(sched.near_critical_days)
     out.append(f"near-critical (float 0 to {limit}): " + (", ".join(near) or "none"))
     if sched.cancelled:
         out.append("cancelled: " + ", ".join(sched.cancelled))
@@ -125,32 +116,54 @@ def render_schedule(sched: Schedule) -> str:
         flag = "critical" if m.critical else ("near-critical" if m.near_critical else "")
         if m.total_float < -1e-9 and m.status != "done":
             flag += " late"
+        open_ = m.status != "done"
         rows.append(
             [
                 m.id,
                 m.status,
-                days(m.duration),
+                exact_days(m.duration),
                 str(m.start),
                 str(m.finish),
-                days(m.early_start),
-                days(m.early_finish),
-                days(m.late_start),
-                days(m.late_finish),
-                "" if m.status == "done" else days(m.total_float),
-                "" if m.status == "done" else days(m.free_float),
+                *day_cells(sched, m),
+                fmt_days(m.total_float) if open_ else "",
+                fmt_days(m.free_float) if open_ else "",
                 "" if m.baseline_finish is None else str(m.baseline_finish),
-                "" if m.variance_days is None else signed(m.variance_days),
+                fmt_days(m.variance_days, more_is_worse=True, signed=True, none=""),
                 flag.strip(),
             ]
         )
     out.append(table(headers, rows, right={2, 5, 6, 7, 8, 9, 10, 12}))
     out.append("")
-    out.append("offsets and float in working days; var = forecast finish - baseline finish")
+    out.append(
+        "ES/EF/LS/LF: working day of the early and late start and finish (day 1 is the "
+        "program's first working day);"
+    )
+    out.append(
+        "float in whole working days, rounded down (--json has the exact values); "
+        "var = forecast finish - baseline finish"
+    )
     return "\n".join(out)
 
 
+def day_cells(sched: Schedule, m: MilestoneSchedule) -> list[str]:
+    """The ES, EF, LS and LF cells: the working day each falls on, counted from 1.
+
+    Each is counted by its date (:func:`tpm.render.days.day_number`), so the numbers agree
+    with the dates shown: an event after a task that ends on day 5 is on day 5. Done work
+    has no late dates: it sits at its actual dates.
+    """
+    cal = sched.calendar
+    early = [day_number(cal, m.start), day_number(cal, m.finish)]
+    if m.status == "done":
+        return [str(d) for d in early] + ["", ""]
+    late_finish = day_number(cal, m.late_finish_date)
+    late_start = late_finish if m.duration == 0 else day_number(cal, cal.start_date(m.late_start))
+    return [str(d) for d in (*early, late_start, late_finish)]
+
+
 _ORIGIN_ALONE = {
-    "actual start": "It has started (its actual start): links no longer move its start.",
+    "actual start": "It has started: no link holds its remaining work, which continues "
+    "without waiting.",
     "status date": "No link holds it: it has not started, so it starts on the status date "
     "(it could start now).",
     "program start": "No link holds it: it starts at the program start.",
@@ -161,10 +174,10 @@ def _state(e: Explanation) -> str:
     if e.status == "done":
         return "done"
     if e.critical:
-        return "critical" + (f", late: float {days(e.total_float)}" if e.late else "")
+        return "critical" + (f", late: float {fmt_days(e.total_float)}" if e.late else "")
     if e.late:
-        return f"late: float {days(e.total_float)}, not on the critical path"
-    return f"float {days(e.total_float)}"
+        return f"late: float {fmt_days(e.total_float)}, not on the critical path"
+    return f"float {fmt_days(e.total_float)}"
 
 
 def chain_head(e: Explanation) -> str:
@@ -178,16 +191,14 @@ def chain_head(e: Explanation) -> str:
 
 def render_why(e: Explanation) -> str:
     """The ``tpm why`` explanation: the driving chain and the link to move."""
-    out = [
-        f"{e.id}: {e.title}",
-        f"  {e.status}, starts {e.start}, finishes {e.finish} ({_state(e)})",
-    ]
-    out.append("")
+    out = [f"{e.id}: {e.title}", f"  {e.status}, {_dates(e)} ({_state(e)})", ""]
     if e.status == "done":
         out.append("It is done: it sits at its actual dates.")
     elif len(e.chain) == 1:
         out.append(_ORIGIN_ALONE.get(e.origin, f"Nothing drives its start but the {e.origin}."))
     else:
+        if e.status == "in_progress":
+            out.append("It has started; these links hold its remaining work.")
         out.append(chain_head(e))
         rows = []
         steps = list(e.chain)
@@ -199,14 +210,15 @@ def render_why(e: Explanation) -> str:
         for k, step in enumerate(steps):
             if skipped and k == 1:
                 rows.append([f"... {skipped} steps", "", "", "", "", "", ""])
-            link = "" if step.link_type is None else f"{step.link_type} {signed(step.lag or 0)}"
+            lag = exact_days(step.lag or 0, signed=True)
+            link = "" if step.link_type is None else f"{step.link_type} {lag}"
             rows.append(
                 [
                     step.id,
                     link,
                     str(step.start),
                     str(step.finish),
-                    days(step.total_float),
+                    "" if step.status == "done" else fmt_days(step.total_float),
                     step.status,
                     ", ".join(step.tied_with),
                 ]
@@ -220,6 +232,15 @@ def render_why(e: Explanation) -> str:
     return "\n".join(out)
 
 
+def _dates(e: Explanation) -> str:
+    """``starts X, finishes Y`` in the tense that is true: work that has begun started."""
+    if e.status == "done":
+        return f"started {e.start}, finished {e.finish}"
+    if e.status == "in_progress":
+        return f"started {e.start}, finishes {e.finish}"
+    return f"starts {e.start}, finishes {e.finish}"
+
+
 def _move(m: Move, target: str) -> str:
     """``finish a sooner or shorten the lag (a -> b, FS +2)``."""
     verbs = []
@@ -229,9 +250,20 @@ def _move(m: Move, target: str) -> str:
         verbs.append(f"start {m.id} sooner")
     if "shorten the lag" in m.action:
         verbs.append("shorten the lag")
-    lag = f" {signed(m.lag)}" if m.lag else ""
-    done = f"; {m.id} is done" if "sooner" not in m.action else ""
-    return " or ".join(verbs) + f" ({m.id} -> {target}, {m.type}{lag}{done})"
+    lag = f" {exact_days(m.lag, signed=True)}" if m.lag else ""
+    fixed = f"; {m.id} {_FIXED[m.fixed]}" if m.fixed else ""
+    return " or ".join(verbs) + f" ({m.id} -> {target}, {m.type}{lag}{fixed})"
+
+
+_FIXED = {"done": "is done", "started": "has started"}
+
+
+def _up_to(value: float) -> str:
+    """``up to 3 working days``, rounded down; ``less than a working day`` below one."""
+    whole = whole_days(value)
+    if whole < 1:
+        return "less than a working day"
+    return f"up to {whole} working day" + ("" if whole == 1 else "s")
 
 
 def pull_in_advice(e: Explanation) -> list[str]:
@@ -243,9 +275,11 @@ def pull_in_advice(e: Explanation) -> list[str]:
     more = len(pull.moves) - len(shown)
     tail = f" (and {more} more tied links)" if more else ""
     if pull.stuck:
-        stuck = ", ".join(pull.stuck[:SHOWN_LINKS])
+        fixed = [m for m in pull.moves if not m.action][:SHOWN_LINKS]
+        stuck = ", ".join(f"{m.id} {_FIXED.get(m.fixed, 'cannot move')}" for m in fixed)
+        link = "the link has" if len(fixed) == 1 else "the links have"
         return [
-            f"To pull it in: its links cannot move: {stuck} is done and the link has no lag "
+            f"To pull it in: its links cannot move: {stuck} and {link} no lag "
             "to shorten. Change or remove that dependency, or shorten the work after it."
         ]
     steps = [_move(m, e.id) for m in shown]
@@ -255,15 +289,16 @@ def pull_in_advice(e: Explanation) -> list[str]:
     holder = (
         f"{by} holds it" if by not in ("status date", "program start") else f"the {by} holds it"
     )
-    gain = days(pull.gain_days)
+    # Work that has started cannot start again: what can come in is its remaining work.
+    subject, verb = (
+        ("Its remaining work", "resume") if e.status == "in_progress" else ("It", "start")
+    )
     if pull.gain_days <= 0:
-        out.append(f"It cannot start earlier: {holder} just as hard.")
+        out.append(f"{subject} cannot {verb} earlier: {holder} just as hard.")
         return out
-    out.append(f"It can start up to {gain} working days earlier; then {holder}.")
+    out.append(f"{subject} can {verb} {_up_to(pull.gain_days)} earlier; then {holder}.")
     if pull.finish_gain_days > 0:
-        out.append(
-            f"The program finish then comes in by up to {days(pull.finish_gain_days)} working days."
-        )
+        out.append(f"The program finish then comes in by {_up_to(pull.finish_gain_days)}.")
     elif e.critical:
         out.append("The program finish does not come in: other work finishes just as late.")
     else:
@@ -276,7 +311,7 @@ def render_blockers(sched: Schedule, found: Sequence[Blocker]) -> str:
     head = f"{sched.program}: blockers as of {sched.as_of}"
     if not found:
         return head + "\n\nNothing is blocked, and nothing that must start now is waiting."
-    hold = days(found[0].hold_days)
+    hold = exact_days(found[0].hold_days)
     rows = []
     for rank, b in enumerate(found, start=1):
         waits = bounded([h.id + (" (other team)" if h.cross_team else "") for h in b.waiting_on])
@@ -286,7 +321,7 @@ def render_blockers(sched: Schedule, found: Sequence[Blocker]) -> str:
                 b.id,
                 b.kind,
                 "yes" if b.critical else "",
-                days(b.slip_days),
+                fmt_days(b.slip_days, more_is_worse=True),
                 str(b.downstream_count),
                 str(len(b.teams_held)),
                 "" if b.age_days is None else str(b.age_days),

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header
 
+from tpm.render.days import fmt_days as fmt_days  # the screens format days with it
 from tpm.tui.widgets.footer import FittingFooter
 from tpm.tui.widgets.palette import generation
 
@@ -93,13 +94,6 @@ def timings(analysis: Analysis) -> dict[str, MilestoneSchedule]:
     if analysis.schedule is None:
         return {}
     return dict(analysis.schedule.milestones)
-
-
-def fmt_days(value: float | None) -> str:
-    """Working days for display: whole numbers without a decimal point."""
-    if value is None:
-        return "—"
-    return f"{value:g}" if abs(value - round(value)) > 1e-9 else str(round(value))
 
 
 def with_unit(value: float | None, unit: str = "") -> str:

@@ -208,7 +208,7 @@ class DashboardScreen(PlanScreen):
             what = b.reason if b.kind == "blocked" else f"waits on {', '.join(b.waiting_on)}"
             line.append(f"  {what}")
             out.line(line, 2)
-            facts = f"slip {fmt_days(b.slip_days)}d · {b.downstream} downstream"
+            facts = f"slip {fmt_days(b.slip_days, more_is_worse=True)}d · {b.downstream} downstream"
             if b.age_days is not None:
                 facts += f" · {b.age_days} days old"
             if b.critical:
@@ -295,4 +295,4 @@ def _signed_days(days: float | None) -> str:
     if days is None:
         return ""
     word = "later" if days > 0 else "earlier"
-    return f"forecast {fmt_days(abs(days))} working days {word}"
+    return f"forecast {fmt_days(abs(days), more_is_worse=days > 0)} working days {word}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from tpm.render.days import exact_days, fmt_days
 from tpm.tui.analysis import Analysis, explain
 from tpm.tui.widgets.palette import themed
 
@@ -24,10 +25,11 @@ def explain_text(analysis: Analysis, key: str) -> Text:
     for step in data.chain:
         link = ""
         if step.link_type:
-            lag = f"{step.lag:+g}" if step.lag else ""
+            lag = exact_days(step.lag, signed=True) if step.lag else ""
             link = f" via {step.link_type}{lag}"
         out.append(f"  {step.id}", style=themed("bold $red") if step.critical else "bold")
-        out.append(f"  float {step.total_float:g}d{link}\n", style="dim")
+        tf = "done" if step.status == "done" else f"float {fmt_days(step.total_float)}d"
+        out.append(f"  {tf}{link}\n", style="dim")
         out.append(f"    {step.start} → {step.finish}\n")
         if step.tied_with:
             out.append(f"    tied with {', '.join(step.tied_with)}\n", style="dim")

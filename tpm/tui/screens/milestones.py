@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, Input, Select
 from tpm.plan.model import Milestone, Plan
 from tpm.tui.analysis import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
-from tpm.tui.screens.base import PlanScreen, fmt_days, id_width, missing_text
+from tpm.tui.screens.base import PlanScreen, fmt_days, id_width, missing_text, with_unit
 from tpm.tui.screens.explain import explain_text
 from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import Doc, TextPane, excerpt, plain
@@ -301,7 +301,7 @@ def _cells(m: Milestone, sched: Schedule | None) -> tuple[list[str], str]:
         m.team,
         m.owner,
         m.status,
-        f"{fmt_days(m.percent_complete)}%",
+        with_unit(m.percent_complete, "%"),
         str(t.start) if t is not None else "—",
         str(t.finish) if t is not None else "—",
         f"{fmt_days(t.total_float)}d" if t is not None and m.status != "done" else "—",
@@ -363,8 +363,8 @@ def detail_text(analysis: Analysis, key: str) -> Doc:
         out.field("blocked", m.blocked_reason or "—", themed("bold $red"))
         if m.blocked_since:
             out.field("since", str(m.blocked_since))
-    out.field("done", f"{fmt_days(m.percent_complete)}%")
-    out.field("duration", f"{fmt_days(m.duration)} working days")
+    out.field("done", with_unit(m.percent_complete, "%"))
+    out.field("duration", with_unit(m.duration, "working days"))
     if t is not None:
         out.field("start", str(t.start))
         out.field("finish", str(t.finish))

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from tpm.tui.analysis import Analysis
 from tpm.tui.messages import QuickEdit
-from tpm.tui.screens.base import PlanScreen, fmt_days, missing_text
+from tpm.tui.screens.base import PlanScreen, fmt_days, missing_text, with_unit
 from tpm.tui.widgets.gantt import (
     BLOCKED,
     CRITICAL,
@@ -169,7 +169,7 @@ class TimelineScreen(PlanScreen):
         out.append(f"  {m.title}", style="")
         out.append(f" · {m.team or 'no team'} · {m.owner or 'no owner'} · ", style="dim")
         out.append(m.status, style=themed("bold $red") if m.status == "blocked" else "")
-        out.append(f" {fmt_days(m.percent_complete)}%", style="dim")
+        out.append(" " + with_unit(m.percent_complete, "%"), style="dim")
         if sched is not None and key in sched.graph.index:
             t = sched.milestone(key)
             tail = "done" if t.status == "done" else f"float {fmt_days(t.total_float)}d"

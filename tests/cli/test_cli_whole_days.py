@@ -69,7 +69,7 @@ def test_schedule_text_shows_whole_days_and_json_keeps_the_exact_ones(
     assert rows["e"][5:9] == ["3", "3", "3", "3"]
     assert rows["b"][5:7] == ["3", "4"]
     assert "finish   2026-03-05  (working day 4)" in out
-    assert "margin +1 days (early)" in out  # 1.75 working days to the end of Friday
+    assert "margin +1 day (early)" in out  # 1.75 working days to the end of Friday
     data = json.loads(run_cli("schedule", plan_file, "--json")[1])
     floats = {m["id"]: m["total_float"] for m in data["milestones"]}
     assert floats["a"] == -0.25 and floats["c"] == 2.75
@@ -101,3 +101,10 @@ def test_markdown_report_shows_whole_days(run_cli: Any, plan_file: Path) -> None
     assert "a (due 2026-03-03, 1 d late)" in out
     rows = {c[1].strip(): c for c in (line.split("|") for line in out.splitlines()) if len(c) > 2}
     assert rows["a"][-2].strip() == "-1" and rows["c"][-2].strip() == "2"
+
+
+def test_calendar_export_descriptions_show_whole_days(run_cli: Any, plan_file: Path) -> None:
+    code, out, err = run_cli("export", plan_file, "-f", "ics")
+    assert code == 0, err
+    text = out.replace("\r\n ", "")  # unfold iCalendar lines
+    assert "a (planned): forecast finish 2026-03-04\\, float -1 working days" in text

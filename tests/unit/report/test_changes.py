@@ -166,3 +166,14 @@ def test_slip_counts_working_days_not_calendar_days() -> None:
     assert [(m.old, m.new, m.days) for m in c.slipped] == [
         (dt.date(2026, 3, 27), dt.date(2026, 3, 30), 1)
     ]
+
+
+def test_float_consumed_reads_in_the_whole_days_the_float_column_shows() -> None:
+    from tpm.render.markdown.sections import changes_section
+
+    # c's float goes from 3 to 0.75 (shown 0) and, in a second report, from 3 to 2.5
+    # (shown 2): the change of the shown column, never "2.25 d".
+    used = changes_section(changes(BASE, edit_milestone(BASE, "c", duration=4.25)))
+    assert "- **Float consumed:** c 3 d (3 → 0)" in used
+    used = changes_section(changes(BASE, edit_milestone(BASE, "c", duration=2.5)))
+    assert "- **Float consumed:** c 1 d (3 → 2)" in used

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 
+from tpm.render.days import fmt_days
 from tpm.report.data import ReportData
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -90,7 +91,9 @@ def render_ics(data: ReportData) -> str:
     ]
     if data.target is not None:
         finish = f"forecast finish {data.finish}" if data.finish else "no forecast"
-        margin = "" if data.margin_days is None else f", margin {data.margin_days:g} working days"
+        margin = ""
+        if data.margin_days is not None:  # whole days, as everywhere people read them
+            margin = f", margin {fmt_days(data.margin_days)} working days"
         lines += _event(
             stamp,
             uid(program, "target", ""),
@@ -103,7 +106,9 @@ def render_ics(data: ReportData) -> str:
         if m.due is None:
             continue
         forecast = f"forecast finish {m.finish}" if m.finish else "not scheduled"
-        float_text = "" if m.total_float is None else f", float {m.total_float:g} working days"
+        float_text = ""
+        if m.total_float is not None:
+            float_text = f", float {fmt_days(m.total_float)} working days"
         description = (
             f"{m.id} ({m.status}): {forecast}{float_text}"
             f"{', critical' if m.critical else ''}. Owner: {m.owner or 'none'}."

@@ -64,14 +64,15 @@ def render_schedule(sched: Schedule) -> str:
     if sched.target is not None and sched.margin_days is not None:
         word = "early" if sched.margin_days >= 0 else "late"
         margin = fmt_days(sched.margin_days, signed=True)
-        out.append(f"target   {sched.target}  margin {margin} days ({word})")
+        out.append(f"target   {sched.target}  margin {margin} {_days_word(margin)} ({word})")
     else:
         out.append("target   none")
     base = sched.baseline
     if base is not None:
+        variance = fmt_days(base.variance_days, more_is_worse=True, signed=True)
         out.append(
             f"baseline {base.finish}  ({base.name!r}, recorded {base.recorded}); "
-            f"variance {fmt_days(base.variance_days, more_is_worse=True, signed=True)} days"
+            f"variance {variance} {_days_word(variance)}"
             + (" (slipped)" if base.variance_days > 0 else "")
         )
     else:
@@ -143,6 +144,10 @@ def render_schedule(sched: Schedule) -> str:
         "var = forecast finish - baseline finish"
     )
     return "\n".join(out)
+
+
+def _days_word(shown: str) -> str:
+    return "day" if shown.lstrip("+-") == "1" else "days"
 
 
 def day_cells(sched: Schedule, m: MilestoneSchedule) -> list[str]:

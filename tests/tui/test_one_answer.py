@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from tuihelp import ready, settle
 
 from tpm.tui.app import TpmApp, build_app
-from tpm.tui.widgets.text import Wrapped
+from tpm.tui.widgets.text import Wrapped, clean
 from tpm.tui.widgets.vtable import VTable
 
 DATE = re.compile(r"^\d{4}-\d\d-\d\d  ")
@@ -33,6 +33,7 @@ def test_cli_report_and_tui_agree(run_cli: Any, example_plan: Path, tmp_path: Pa
     code, report, _ = run_cli("report", plan)
     assert code == 0
     assert f"P80 {p80}, {odds} chance to meet the target" in report
+    short_report = report
     code, report, _ = run_cli("report", plan, "--full")
     assert code == 0
     assert f"P50 {p50} · P80 {p80} · P95 {p95}; {odds} chance to meet target" in report
@@ -77,6 +78,14 @@ def test_cli_report_and_tui_agree(run_cli: Any, example_plan: Path, tmp_path: Pa
             arrow, word = str(cells[4]).split()
             tui_trends[key] = (arrow, word)
         assert tui_trends == cli_trends
+        # The Report screen is the report `tpm report` writes, compared with the same previous
+        # report (the example's recorded snapshot of the week before), not a context-free one.
+        await pilot.press("6")
+        while app.report_pending():
+            await settle(app, pilot)
+        assert "was AMBER on" in short_report or "also " in short_report
+        assert app.report_markdown() == short_report
+        assert app.screen._text == clean(short_report)  # type: ignore[attr-defined]
 
     async def run() -> None:  # the plan's own status date, as the CLI uses
         app = build_app(plan, watch=False)

@@ -1,10 +1,7 @@
-"""The previous report, shared by ``tpm report`` and ``tpm risks --md``.
-
-Where "last week" comes from, in order: ``--since FILE`` (an older copy of the plan),
-``--since REV`` (a git revision), the plan as committed at the start of the reporting period
-(:func:`tpm.report.period.find_in_git`), and last, the newest ``[[snapshots]]`` entry dated
-before the status date (numbers only: colours, finish, P80). When none is found the caller
-gets one line saying why.
+"""``--since REV|FILE``: the previous report named on the command line, shared by
+``tpm report`` and ``tpm risks --md``. Without ``--since`` the report finds it by itself
+(:func:`tpm.report.previous.find_default`: git at the start of the reporting period, else the
+newest recorded snapshot).
 """
 
 from __future__ import annotations
@@ -12,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from tpm.check.load import from_source
@@ -29,18 +25,8 @@ from tpm.plan.gitrev import (
 )
 from tpm.plan.model import Plan
 from tpm.plan.storage import StorageError, TOMLDecodeError, parse
-from tpm.report.period import FoundInGit, find_in_git, old_name_at, period_start
-from tpm.report.snapshot import Point, last_before, point_from_snapshot
-
-
-@dataclass(frozen=True)
-class Previous:
-    """The previous report: a whole older plan, or only a recorded snapshot."""
-
-    label: str
-    as_of: dt.date
-    plan: Plan | None = None
-    snapshot: Point | None = None
+from tpm.report.period import old_name_at
+from tpm.report.previous import Previous, find_default
 
 
 def find_previous(
@@ -49,32 +35,7 @@ def find_previous(
     """The previous report and, when there is none, one line saying why."""
     if since is not None:
         return _explicit(plan_path, since, as_of), None
-    start = period_start(as_of, plan.settings.report_period_days)
-    found = find_in_git(plan_path, start)
-    if isinstance(found, FoundInGit):
-        old = _parse(f"{found.commit[:7]}:{found.path}", found.raw)
-        if isinstance(old, Plan):
-            old_as_of = min(old.program.as_of or found.committed, as_of)
-            return Previous(found.label, old_as_of, plan=old), None
-        reason = f"the plan committed in {found.commit[:7]} has errors ({old})"
-    else:
-        reason = found
-    snap = last_before(plan, as_of)
-    if snap is not None:
-        point = point_from_snapshot(snap)
-        return Previous("recorded snapshot", snap.date, snapshot=point), None
-    return None, f"{reason}; pass --since REV|FILE, or record each report with --record"
-
-
-def _parse(name: str, raw: bytes) -> Plan | str:
-    try:
-        loaded = from_source(parse(Path(name), raw))
-    except (StorageError, TOMLDecodeError, RecursionError) as exc:
-        return str(exc)
-    if loaded.plan is None:
-        first = next((d for d in loaded.diagnostics if d.severity == "error"), None)
-        return first.render() if first else "it cannot be read"
-    return loaded.plan
+    return find_default(plan, plan_path, as_of)
 
 
 def _explicit(plan_path: Path, since: str, as_of: dt.date) -> Previous:

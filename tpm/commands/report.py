@@ -24,7 +24,7 @@ from tpm.commands.common import (
 )
 from tpm.commands.previous import is_file
 from tpm.errors import PlanError, Reported, TpmError
-from tpm.plan.calendar import CalendarError, WorkCalendar
+from tpm.plan.calendar import CalendarError
 from tpm.plan.model import Plan
 
 
@@ -58,48 +58,15 @@ def make_report(
 ) -> tuple[str, object]:
     """The report text and today's trend point (raises TpmError for an unusable --since)."""
     from tpm.commands.previous import find_previous
-    from tpm.render.markdown.report import ReportContext, render_report
-    from tpm.render.markdown.trend import trend_chart
+    from tpm.render.markdown.report import render_parts
+    from tpm.report.context import earlier, gather
     from tpm.report.data import build
-    from tpm.report.diff import diff, since_report
-    from tpm.report.period import period_start
-    from tpm.report.snapshot import key_milestones, point_from_snapshot, point_of
-    from tpm.report.trend import Trend
 
     previous, why_not = find_previous(plan, plan_path, as_of, since)
     if why_not:
         print(f"{plan_path}: note: no previous report: {why_not}", file=sys.stderr)
-    keys = key_milestones(plan)
-    cal = WorkCalendar.of(plan)
-    data = build(plan, as_of, since=previous.as_of if previous else None)
-    now = point_of(data, keys)
-    history = {s.date: point_from_snapshot(s) for s in plan.snapshots if s.date < as_of}
-    since_data = None
-    if previous is not None:
-        changes = None
-        old_point = previous.snapshot
-        if previous.plan is not None:
-            old = build(previous.plan, previous.as_of)
-            changes = diff(old, data, cal, previous.label)
-            old_point = point_of(old, keys, "git", previous.label)
-            history.setdefault(old_point.date, old_point)
-        assert old_point is not None
-        since_data = since_report(data, now, old_point, previous.label, cal, changes)
-    points = tuple(history[d] for d in sorted(history))
-    chart: tuple[str, ...] = ()
-    if full:
-        trend = Trend.of([*points, now], keys, data.target, data.start)
-        chart = tuple(trend_chart(trend, data.program))
-    ctx = ReportContext(
-        since=since_data,
-        no_previous=why_not or "",
-        history=points,
-        period_start=previous.as_of
-        if previous and previous.as_of < as_of
-        else period_start(as_of, plan.settings.report_period_days),
-        trend=chart,
-    )
-    return render_report(data, context=ctx, full=full), now
+    parts = gather(plan, as_of, build(plan, as_of), earlier(previous, why_not), full)
+    return render_parts(parts, full), parts.now
 
 
 def run(args: argparse.Namespace) -> int:

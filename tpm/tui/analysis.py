@@ -22,12 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from tpm.plan.model import Plan
     from tpm.register.kpis import KpiStatus
     from tpm.register.risks import RiskRegister
+    from tpm.report.context import Earlier
     from tpm.report.data import ReportData
     from tpm.schedule.scheduler import Schedule, Scheduler
     from tpm.schedule.why import Explanation
@@ -198,11 +200,26 @@ def _risks(plan: Plan, as_of: dt.date, sched: Schedule | None) -> RiskRegister:
     return analyse_risks(plan, as_of, sched.critical, sched.near_critical, sched.late)
 
 
-def markdown(data: ReportData) -> str:
-    """The Markdown status report of some report data (what ``tpm report`` writes)."""
-    from tpm.render.markdown.report import render_report
+def earlier_reports(plan: Plan, plan_path: Path, as_of: dt.date) -> Earlier:
+    """The previous report as ``tpm report`` finds it (git at the start of the reporting
+    period, else the newest recorded snapshot), analysed once: a failure becomes the reason
+    shown instead of the comparison."""
+    from tpm.report.context import Earlier, earlier
+    from tpm.report.previous import find_default
 
-    return render_report(data)
+    try:
+        previous, why_not = find_default(plan, plan_path, as_of)
+        return earlier(previous, why_not)
+    except Exception as exc:  # git or the old plan failed: report without the comparison
+        return Earlier(None, f"the previous report could not be read: {exc}")
+
+
+def markdown(plan: Plan, as_of: dt.date, data: ReportData, before: Earlier) -> str:
+    """The Markdown status report, exactly as ``tpm report`` writes it for the same plan."""
+    from tpm.render.markdown.report import render_parts
+    from tpm.report.context import gather
+
+    return render_parts(gather(plan, as_of, data, before))
 
 
 def explain(plan: Plan, sched: Schedule, milestone_id: str) -> Explanation:

@@ -40,9 +40,12 @@ from tpm.tui.session import PlanSession
 from tpm.tui.widgets.palette import use_theme
 from tpm.tui.widgets.text import clean
 
+COMPARING = "comparing with the previous report…"
+
 if TYPE_CHECKING:
     from tpm.check.load import Loaded
     from tpm.plan.model import Plan
+    from tpm.report.context import Earlier
     from tpm.report.data import ReportData
 
 # pydantic, the model, storage and validation are imported after the first frame is on
@@ -107,7 +110,10 @@ class TpmApp(RecoveryMixin):
         self._full_requested: Plan | None = None  # the analysed plan the tiers were asked for
         self._ignored_digest: str | None = None
         self._asking = False
-        self._markdown_cache: tuple[ReportData, str] | None = None
+        self._markdown_cache: tuple[ReportData, Earlier, str] | None = None
+        # The previous report (git or a recorded snapshot), looked up once per status date.
+        self._earlier: tuple[tuple[Path, dt.date], Earlier] | None = None
+        self._earlier_pending: tuple[Path, dt.date] | None = None
 
     # ------------------------------------------------------------ the session
 
@@ -331,14 +337,47 @@ class TpmApp(RecoveryMixin):
         if analysis is None or analysis.report is None or not analysis.forecast_done:
             why = analysis.missing("report") if analysis else "no plan"
             return f"# Status report\n\n*Not available yet: {why or 'forecasting…'}*\n"
-        if self._markdown_cache and self._markdown_cache[0] is analysis.report:
-            return self._markdown_cache[1]
+        before = self._earlier_for(analysis)
+        if before is None:
+            return f"# Status report\n\n*Not available yet: {COMPARING}*\n"
+        cache = self._markdown_cache
+        if cache and cache[0] is analysis.report and cache[1] is before:
+            return cache[2]
         try:
-            text = engine_analysis.markdown(analysis.report)
+            text = engine_analysis.markdown(analysis.plan, analysis.as_of, analysis.report, before)
         except Exception as exc:  # the renderer failed on this data: say so, keep going
             text = f"# Status report\n\n*Not available yet: {exc}*\n"
-        self._markdown_cache = (analysis.report, text)
+        self._markdown_cache = (analysis.report, before, text)
         return text
+
+    def report_pending(self) -> bool:
+        """True while the report waits for its analysis or for the previous report."""
+        analysis = self.analysis
+        if analysis is None or not analysis.report_current:
+            return True
+        return self._earlier_for(analysis) is None
+
+    def _earlier_for(self, analysis: Analysis) -> Earlier | None:
+        """The previous report for this status date; None while a worker looks it up."""
+        key = (self.path, analysis.as_of)
+        if self._earlier is not None and self._earlier[0] == key:
+            return self._earlier[1]
+        if self._earlier_pending != key:
+            self._earlier_pending = key
+            self._earlier_worker(analysis.plan, key)
+        return None
+
+    @work(thread=True, exclusive=True, group="earlier-report")
+    def _earlier_worker(self, plan: Plan, key: tuple[Path, dt.date]) -> None:
+        before = engine_analysis.earlier_reports(plan, *key)
+        self.call_from_thread(self._adopt_earlier, key, before)
+
+    def _adopt_earlier(self, key: tuple[Path, dt.date], before: Earlier) -> None:
+        if self._earlier_pending == key:
+            self._earlier, self._earlier_pending = (key, before), None
+            for screen in self.screen_stack:
+                if getattr(screen, "SHOWS_REPORT", False):
+                    screen.resync()  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------ screens and palette
 

@@ -19,8 +19,10 @@ from tpm.plan.model import Rag
 from tpm.render.escape import md_cell, md_text
 from tpm.render.markdown.appendix import badge, render_appendix, table
 from tpm.render.markdown.sections import if_stuck
+from tpm.render.markdown.trend import trend_chart
 from tpm.render.text.forecast import chance
 from tpm.render.text.kpis import trend_label
+from tpm.report.context import ReportParts
 from tpm.report.data import RECENT_DAYS, ReportData, due_soon, is_late
 from tpm.report.diff import Changes, Since
 from tpm.report.escalations import Escalation
@@ -44,6 +46,20 @@ class ReportContext:
     history: tuple[Point, ...] = ()  # earlier reports, oldest first (today's not included)
     period_start: dt.date | None = None
     trend: tuple[str, ...] = ()  # the slip-trend chart lines for the appendix
+
+
+def render_parts(parts: ReportParts, full: bool = False) -> str:
+    """The report of :func:`tpm.report.context.gather`'s parts: what ``tpm report`` writes
+    and the TUI's Report screen shows."""
+    chart = tuple(trend_chart(parts.trend, parts.data.program)) if parts.trend else ()
+    ctx = ReportContext(
+        since=parts.since,
+        no_previous=parts.no_previous,
+        history=parts.history,
+        period_start=parts.period_start,
+        trend=chart,
+    )
+    return render_report(parts.data, context=ctx, full=full)
 
 
 def render_report(

@@ -79,6 +79,11 @@ class PlanScreen(Screen[None]):
             self._shown, self._colours = analysis, generation()
             self.show(analysis)
 
+    def resync(self) -> None:
+        """Show the latest analysis again: something else the screen shows has changed."""
+        self._shown = None
+        self.sync()
+
     def show(self, analysis: Analysis) -> None:
         """Display an analysis (override)."""
 

@@ -20,11 +20,13 @@ from tpm.tui.widgets.text import clean, plain
 
 BUILDING_STATUS = "building the report: status analysis…"
 BUILDING_FORECAST = "building the report: forecasting… (keys keep working)"
+BUILDING_PREVIOUS = "building the report: comparing with the previous report…"
 
 
 class ReportScreen(PlanScreen):
     """The report a lead reads, exactly as ``tpm report`` writes it."""
 
+    SHOWS_REPORT = True  # the App re-shows it when the previous report has been read
     BINDINGS = [
         Binding("w", "write", "Write to file"),
         Binding("R", "app.record_snapshot", "Record snapshot"),
@@ -46,11 +48,15 @@ class ReportScreen(PlanScreen):
     def show(self, analysis: Analysis) -> None:
         self.tpm.request_full()
         progress = self.query_one("#report-progress", Static)
-        building = not analysis.report_current and "report" not in analysis.problems
+        building = self.tpm.report_pending() and "report" not in analysis.problems
         if building:
-            progress.update(
-                plain(BUILDING_FORECAST if analysis.status_current else BUILDING_STATUS)
-            )
+            if analysis.report_current:
+                step = BUILDING_PREVIOUS
+            elif analysis.status_current:
+                step = BUILDING_FORECAST
+            else:
+                step = BUILDING_STATUS
+            progress.update(plain(step))
         progress.display = building
         if building and self._text is not None:
             return  # keep the last report on screen until the new one is ready
@@ -61,8 +67,7 @@ class ReportScreen(PlanScreen):
 
     def action_write(self) -> None:
         """Ask where to write the report (once it is built)."""
-        analysis = self.tpm.analysis
-        if analysis is not None and not analysis.report_current:
+        if self.tpm.report_pending():
             self.tpm.notify("the report is still being built: write it when it is shown")
             return
         self.request(WriteReportRequested())

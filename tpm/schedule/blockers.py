@@ -240,14 +240,14 @@ def off_plan(m: Milestone, i: int, cpm: Cpm, sched: Schedule, as_of: dt.date) ->
     """
     if m.status == "blocked":
         return "blocked"
-    row = sched.milestone(m.id)
+    finish, variance = sched.finish_and_variance(m.id)
     if m.due is not None:
         if m.due < as_of:
             return f"overdue: due {m.due}"
-        if row.finish > m.due:
+        if finish > m.due:
             return f"will miss its due date {m.due}"
-    if row.variance_days is not None and row.variance_days > 0:
-        return f"{_working_days(row.variance_days)} behind its baseline"
+    if variance is not None and variance > 0:
+        return f"{_working_days(variance)} behind its baseline"
     if cpm.kind[i] == STARTED:
         over = cpm.ef[i] - cpm.es[i] - cpm.dur[i]
         if over > EPS:

@@ -192,6 +192,22 @@ class Schedule:
         i = self.graph.index[milestone_id]
         return MilestoneSchedule(*next(self.rows(i, i + 1)))
 
+    def finish_and_variance(self, milestone_id: str) -> tuple[dt.date, int | None]:
+        """One milestone's forecast finish and its variance against the baseline (working
+        days, None without a baseline entry): the same values as :meth:`milestone`, without
+        the rest of the row (floats, dates of the start). KeyError for unknown ids."""
+        cached = self.__dict__.get("milestones")
+        if cached is not None:
+            row = cached[milestone_id]
+            return row.finish, row.variance_days
+        i = self.graph.index[milestone_id]
+        finish = self._dates(i)[1]
+        entry = self._baseline_entries.get(milestone_id) if self._baseline_entries else None
+        if entry is None:
+            return finish, None
+        offset = self.calendar.finish_offset
+        return finish, offset(finish) - offset(entry.finish)
+
     @cached_property
     def milestones(self) -> dict[str, MilestoneSchedule]:
         """Every scheduled milestone, in plan order. Treat as read-only."""

@@ -26,6 +26,12 @@ def test_record_then_variance_after_a_slip() -> None:
     sched = schedule(slipped, MONDAY)
     assert sched.baseline is not None and sched.baseline.variance_days == 3
     assert sched.milestone("a").variance_days == 3 and sched.milestone("b").variance_days == 3
+    # the light accessor blockers use gives the same finish and variance, with or without
+    # the full rows computed
+    fresh = schedule(slipped, MONDAY)
+    assert fresh.finish_and_variance("b") == (dt.date(2026, 3, 13), 3)
+    assert fresh.finish_and_variance("a") == (sched.milestone("a").finish, 3)
+    assert sched.finish_and_variance("b") == (dt.date(2026, 3, 13), 3)
 
 
 def test_same_name_needs_replace_and_replaces_in_place() -> None:

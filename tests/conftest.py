@@ -36,6 +36,12 @@ _DETECTED = "ci" if settings.get_current_profile_name() == "ci" else "dev"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or _DETECTED)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or fill the user's ~/.cache (tpm trend caches analysed commits)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture
 def example_plan() -> Path:
     """The bundled example plan."""

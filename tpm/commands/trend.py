@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-git", action="store_true", help="use only the snapshots recorded in the plan"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every commit again (do not read or write ~/.cache/tpm/trend)",
+    )
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print the trend as JSON")
     form.add_argument("--mermaid", action="store_true", help="print a Mermaid xychart-beta")
@@ -75,7 +80,13 @@ def run(args: argparse.Namespace) -> int:
 
     as_of = status_date(plan, args.as_of)
     found = collect(
-        plan, args.plan, as_of, keys, use_git=not args.no_git, workers=default_workers()
+        plan,
+        args.plan,
+        as_of,
+        keys,
+        use_git=not args.no_git,
+        workers=default_workers(),
+        cache=not args.no_cache,
     )
     for s in found.skipped:
         print(f"{args.plan}: note: commit {s.commit[:7]} skipped: {s.reason}", file=sys.stderr)

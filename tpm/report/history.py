@@ -6,14 +6,15 @@ the plan as committed then would have said. Reading git is one ``git log``, one
 ``git cat-file --batch`` per :data:`READ_BATCH` revisions, so memory holds a few plans, not
 the history. Each date is analysed once (its newest commit, the next newest when that one has
 errors). Revisions are analysed in forked worker processes on Linux when the caller asks.
-Git points use a smaller Monte Carlo (:data:`HISTORY_RUNS`) than the report, enough for a
-P80 to a day or two, newest first within a budget (:func:`p80_points_for`); older git points
-have no P80 (their RAG then cannot include the P80-after-target rule), and every output says
-so.
+Every git point gets a smaller Monte Carlo than the report (:data:`HISTORY_RUNS` runs, the
+forecast's default seed), enough for a P80 to a day or two; every output states the runs.
+A revision's point is cached by its blob id (:mod:`tpm.report.point_cache`), so a trend run
+again only analyses the commits made since.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import multiprocessing
@@ -27,15 +28,11 @@ from pathlib import Path
 
 from tpm.plan.model import Plan
 from tpm.plan.sourcemap import SourceMap
+from tpm.report.point_cache import PointCache
+from tpm.report.point_cache import key as cache_key
 from tpm.report.snapshot import Point
 
-HISTORY_RUNS = 200
-# Git points get a P80 newest first while runs x milestones stay within P80_CELLS, and at
-# least the newest HISTORY_P80_POINTS: every weekly point of a year on a plan of up to about
-# 150 milestones, the newest 8 on 1,000 (a year of weekly commits then costs at most 10x one
-# schedule); older points are analysed without the Monte Carlo (no P80).
-HISTORY_P80_POINTS = 8
-P80_CELLS = HISTORY_P80_POINTS * HISTORY_RUNS * 1000
+HISTORY_RUNS = 200  # Monte Carlo runs behind each git point's P80 (the report runs 2,000)
 MAX_WORKERS = 4  # each worker holds one plan at a time
 READ_BATCH = 8  # revisions read per git cat-file: memory holds a batch and the queued jobs
 # The program's status date, read from the text before parsing it (see _quick_day).
@@ -50,11 +47,6 @@ class Skipped:
     reason: str
 
 
-def p80_points_for(milestones: int) -> int:
-    """How many git points (newest first) get a Monte Carlo P80 on a plan of this size."""
-    return max(HISTORY_P80_POINTS, P80_CELLS // (HISTORY_RUNS * max(1, milestones)))
-
-
 def default_workers() -> int:
     """Processes for analysing history: the CPUs this process may use, at most 4 (memory)."""
     if sys.platform != "linux":
@@ -67,19 +59,20 @@ def git_points(
     keys: tuple[str, ...],
     until: dt.date,
     runs: int = HISTORY_RUNS,
-    p80_points: int = HISTORY_P80_POINTS,
     *,
     covered: frozenset[dt.date] = frozenset(),
     workers: int = 1,
     meanwhile: Callable[[], None] | None = None,
+    cache: PointCache | None = None,
 ) -> tuple[list[Point], list[Skipped], str | None]:
     """Points from the commits of the plan dated before ``until``, one per date, newest first.
 
     A commit's date is its plan's ``as_of`` (else the commit date). Dates in ``covered`` (a
     recorded snapshot has them) are not analysed; of several commits on one date the newest
-    counts, or the next newest when its plan has errors; identical contents count once. The
-    newest ``p80_points`` dates get a ``runs``-run Monte Carlo for their P80. With worker
-    processes, ``meanwhile`` runs in this process while they work.
+    counts, or the next newest when its plan has errors; identical contents count once. Each
+    gets a ``runs``-run Monte Carlo for its P80 (0: none). With worker processes,
+    ``meanwhile`` runs in this process while they work. ``cache`` holds the outcomes of
+    revisions analysed before (by blob id); new outcomes are added to it.
 
     Returns the points, the commits skipped (the plan had errors then), and a note when git
     history is not available at all (not in git, never committed).
@@ -97,9 +90,10 @@ def git_points(
         for entry, obj, blob in zip(log, objects, blob_ids(root, objects), strict=True):
             if blob is not None and blob not in seen_blobs:  # newest first: keep the newest
                 seen_blobs.add(blob)
-                revisions.append(_Revision(obj, entry.commit, entry.committed))
+                revisions.append(_Revision(obj, entry.commit, entry.committed, blob))
         with _Runner(workers, meanwhile) as runner:
-            return _analyse_history(root, revisions, keys, until, covered, runs, p80_points, runner)
+            found = _History(keys, until, covered, runs, runner, cache or PointCache(None))
+            return found.analyse(root, revisions)
     except GitRevError as exc:  # git vanished or stopped answering half-way
         return [], [], str(exc)
 
@@ -109,6 +103,7 @@ class _Revision:
     obj: str  # COMMIT:PATH
     commit: str
     committed: dt.date
+    blob: str
 
 
 @dataclass(frozen=True)
@@ -122,61 +117,82 @@ class _Job:
     label: str
 
 
-def _analyse_history(
-    root: Path,
-    revisions: list[_Revision],
-    keys: tuple[str, ...],
-    until: dt.date,
-    covered: frozenset[dt.date],
-    runs: int,
-    p80_points: int,
-    runner: _Runner,
-) -> tuple[list[Point], list[Skipped], None]:
-    """Read revisions in small batches (memory holds a few plans), file each under its date,
-    analyse the newest of each date; a date whose newest plan has errors tries the next."""
-    from tpm.plan.gitrev import GitRevError, show_many
+@dataclass
+class _History:
+    """One pass over the history: what to analyse, and where outcomes go."""
 
-    by_day: dict[dt.date, list[_Revision]] = {}
-    order: list[dt.date] = []
-    todo = revisions
-    results: dict[dt.date, Point] = {}
-    skipped: list[Skipped] = []
-    first_round = True
-    while todo:
-        retry: list[_Revision] = []
-        for k in range(0, len(todo), READ_BATCH):
-            batch = todo[k : k + READ_BATCH]
-            raws = show_many(root, [r.obj for r in batch])
-            for rev, raw in zip(batch, raws, strict=True):
-                if raw is None:
-                    continue
-                if isinstance(raw, GitRevError):  # over the size limit: named, not read
-                    skipped.append(Skipped(rev.commit, str(raw)))
-                    continue
-                day = min(_quick_day(raw, rev.committed), until)
-                if day >= until or day in covered:
-                    continue
-                if first_round:
-                    if day in by_day:
-                        by_day[day].append(rev)  # an older commit of that date: a fallback
+    keys: tuple[str, ...]
+    until: dt.date
+    covered: frozenset[dt.date]
+    runs: int
+    runner: _Runner
+    cache: PointCache
+
+    def analyse(
+        self, root: Path, revisions: list[_Revision]
+    ) -> tuple[list[Point], list[Skipped], None]:
+        """Read revisions in small batches (memory holds a few plans), file each under its
+        date, analyse the newest of each date (or take it from the cache); a date whose
+        newest plan has errors tries the next."""
+        from tpm.forecast.defaults import DEFAULT_SEED
+        from tpm.plan.gitrev import GitRevError, show_many
+
+        by_day: dict[dt.date, list[_Revision]] = {}
+        order: list[dt.date] = []
+        todo = revisions
+        results: dict[dt.date, Point] = {}
+        skipped: list[Skipped] = []
+        names: dict[tuple[str, dt.date], str] = {}
+        first_round = True
+        while todo:
+            retry: list[_Revision] = []
+            outcomes: list[tuple[_Key, Point | str]] = []
+            for k in range(0, len(todo), READ_BATCH):
+                batch = todo[k : k + READ_BATCH]
+                raws = show_many(root, [r.obj for r in batch])
+                for rev, raw in zip(batch, raws, strict=True):
+                    if raw is None:
                         continue
-                    by_day[day] = []
-                    order.append(day)
-                n = runs if order.index(day) < p80_points else 0
-                label = f"{rev.commit[:7]} ({rev.committed})"
-                name = f"{rev.commit[:7]}:{rev.obj.partition(':')[2]}"
-                runner.submit((rev.commit, day), _Job(raw, name, day, until, keys, n, label))
-        for (commit, day), outcome in runner.drain():
-            if isinstance(outcome, Point):
-                results[day] = outcome
-            else:
-                skipped.append(Skipped(commit, outcome))
-                if by_day.get(day):
-                    retry.append(by_day[day].pop(0))
-        todo = retry
-        first_round = False
-    points = [results[d] for d in order if d in results]
-    return points, skipped, None
+                    if isinstance(raw, GitRevError):  # over the size limit: named, not read
+                        skipped.append(Skipped(rev.commit, str(raw)))
+                        continue
+                    day = min(_quick_day(raw, rev.committed), self.until)
+                    if day >= self.until or day in self.covered:
+                        continue
+                    if first_round:
+                        if day in by_day:
+                            by_day[day].append(rev)  # an older commit of that date: a fallback
+                            continue
+                        by_day[day] = []
+                        order.append(day)
+                    label = f"{rev.commit[:7]} ({rev.committed})"
+                    name = cache_key(rev.blob, day, self.keys, self.runs, DEFAULT_SEED)
+                    cached = self.cache.get(name)
+                    if cached is not None:
+                        outcomes.append(((rev.commit, day), _labelled(cached, label)))
+                        continue
+                    names[rev.commit, day] = name
+                    path = f"{rev.commit[:7]}:{rev.obj.partition(':')[2]}"
+                    job = _Job(raw, path, day, self.until, self.keys, self.runs, label)
+                    self.runner.submit((rev.commit, day), job)
+            for (commit, day), outcome in [*outcomes, *self.runner.drain()]:
+                name = names.pop((commit, day), "")
+                if name and (not isinstance(outcome, Point) or outcome.date == day):
+                    self.cache.put(name, outcome)  # its date follows from the blob alone
+                if isinstance(outcome, Point):
+                    results[day] = outcome
+                else:
+                    skipped.append(Skipped(commit, outcome))
+                    if by_day.get(day):
+                        retry.append(by_day[day].pop(0))
+            todo = retry
+            first_round = False
+        points = [results[d] for d in order if d in results]
+        return points, skipped, None
+
+
+def _labelled(outcome: Point | str, label: str) -> Point | str:
+    return outcome if isinstance(outcome, str) else dataclasses.replace(outcome, label=label)
 
 
 def _quick_day(raw: bytes, committed: dt.date) -> dt.date:

@@ -28,8 +28,8 @@ from tpm.report.history import (
     analyse_point,
     default_workers,
     git_points,
-    p80_points_for,
 )
+from tpm.report.point_cache import PointCache, cache_dir
 from tpm.report.snapshot import Point, key_milestones, point_from_snapshot, point_of
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ __all__ = [
     "collect",
     "default_workers",
     "git_points",
-    "p80_points_for",
 ]
 
 _RANK = {"now": 3, "snapshot": 2, "file": 1, "git": 0}
@@ -130,12 +129,14 @@ def collect(
     use_git: bool = True,
     now: ReportData | None = None,
     workers: int = 1,
+    cache: bool = True,
 ) -> Collected:
     """The slip trend of ``plan`` as of ``as_of``: snapshots, git history and today.
 
     ``keys`` are the milestones to follow (default :func:`key_milestones`); ``now`` is today's
     analysis when the caller has it already; ``workers`` > 1 analyses git revisions in that
-    many processes (Linux only; the TUI keeps 1).
+    many processes (Linux only; the TUI keeps 1); ``cache`` False neither reads nor writes
+    the cache of analysed revisions (:mod:`tpm.report.point_cache`).
     """
     from tpm.report.data import build
 
@@ -155,10 +156,10 @@ def collect(
             plan_path,
             keys,
             as_of,
-            p80_points=p80_points_for(len(plan.milestones)),
             covered=covered,
             workers=workers,
             meanwhile=analyse_today,
+            cache=PointCache(cache_dir() if cache else None),
         )
         points += found
     analyse_today()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tpm.forecast.defaults import DEFAULT_SEED
 from tpm.report.trend import Trend
 
 LETTER = {"green": "G", "amber": "A", "red": "R"}
@@ -43,7 +44,7 @@ def p80_note(trend: Trend, gap: str = " (—)") -> str | None:
         parts.append(f"{_count(rest, 'older git point')} not forecast{gap}")
     if any(p.source == "snapshot" for p in trend.points):
         parts.append("snapshots as recorded")
-    return "P80: Monte Carlo; " + "; ".join(parts) + "."
+    return f"P80: Monte Carlo, seed {DEFAULT_SEED}; " + "; ".join(parts) + "."
 
 
 def _count(n: int, noun: str) -> str:

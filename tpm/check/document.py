@@ -45,21 +45,37 @@ def check_document(
         rep.add("error", "invalid-value", rep.where(deep) + msg, deep)
         return Checked(None, rep.diagnostics())
     data = _dedupe_links(rep, data)
-    _validate_items(data)
+    top_errors = _validate_top(rep, data)
+    items, kept, all_valid = _validate_items(rep, data)
     plan: Plan | None
-    try:
+    if not top_errors and all_valid:
         plan = Plan.model_validate(data)
-        kept = {s: list(range(len(getattr(plan, s)))) for s in LISTS}
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        _report_pydantic(rep, errors, empty=not data)
-        plan, kept = _partial_plan(data, errors)
+        kept = {}
+    else:
+        plan = _partial_plan(data, top_errors, items)
     if plan is not None:
         cross_checks(rep, plan, kept, data)
     unknown_keys(rep, data)
     found = rep.diagnostics()
     has_errors = any(d.severity == "error" for d in found)
     return Checked(None if has_errors else plan, found)
+
+
+def _validate_top(rep: Reporter, data: dict[str, Any]) -> list[Any]:
+    """Validate everything but the items of the lists; report and return the errors.
+
+    The items are validated one at a time afterwards (:func:`_validate_items`), so a plan of
+    many invalid items never holds all their errors at once. The top level goes first so
+    that its errors are listed even when the items' fill the quota of a kind.
+    """
+    top = {k: [] if k in LISTS and type(v) is list else v for k, v in data.items()}
+    try:
+        Plan.model_validate(top)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        _report_pydantic(rep, errors, empty=not data)
+        return errors
+    return []
 
 
 def _dedupe_links(rep: Reporter, data: dict[str, Any]) -> dict[str, Any]:
@@ -117,30 +133,78 @@ def _dedupe_links(rep: Reporter, data: dict[str, Any]) -> dict[str, Any]:
     return data if copied is None else {**data, "milestones": copied}
 
 
-def _validate_items(data: dict[str, Any]) -> None:
-    """Swap each valid item of the document's lists for its model, in place.
+def _validate_items(
+    rep: Reporter, data: dict[str, Any]
+) -> tuple[dict[str, list[Any]], dict[str, list[int]], bool]:
+    """Validate the items of the document's lists one at a time.
 
-    The parsed tables and the models together were the peak of a load (two thirds of it for
-    a large plan): swapping item by item frees each table as its model is made. An invalid
-    item stays a table, so validating the whole document afterwards reports it at its place
-    (valid models pass through it unchanged); readers of the document use
-    ``diagnostics.value_of``, which reads both.
+    Returns, per list, the models a plan can be built from (valid items, and invalid ones
+    salvaged: see :func:`_salvage`) with their indices in the file, and whether every item
+    was valid. Each invalid item's errors are reported as it is met and then dropped, so
+    memory holds one item's errors, not the document's.
+
+    Each valid item's table is swapped for its model in place: the parsed tables and the
+    models together were the peak of a large load. So is an invalid item whose salvage only
+    stood in for scalar fields other than its id; any other invalid item stays a table in
+    the document (the cross checks read its raw id and nested tables from there). Readers of
+    the document use ``diagnostics.value_of``, which reads both.
     """
     fields = Plan.model_fields
     shared: dict[frozenset[str], set[str]] = {}
+    models: dict[str, list[Any]] = {}
+    kept: dict[str, list[int]] = {}
+    all_valid = True
     for name in LISTS:
         items = data.get(name)
         if type(items) is not list:
             continue
         model = fields[name].annotation.__args__[0]  # type: ignore[union-attr]
         validate = model.model_validate
+        good: list[Any] = []
+        idx: list[int] = []
         for i, item in enumerate(items):
-            if type(item) is dict:
-                try:
-                    items[i] = made = validate(item)
-                except ValidationError:
+            try:
+                made = validate(item)
+            except ValidationError as exc:
+                all_valid = False
+                made, swap = _salvaged(rep, name, i, item, exc.errors(include_url=False), validate)
+                if made is None:
                     continue
-                _share_fields_set(made, shared)
+            else:
+                swap = True
+            if swap and type(item) is dict:
+                items[i] = made
+            _share_fields_set(made, shared)
+            good.append(made)
+            idx.append(i)
+        models[name], kept[name] = good, idx
+    return models, kept, all_valid
+
+
+def _salvaged(
+    rep: Reporter,
+    section: str,
+    index: int,
+    item: Any,
+    errors: list[Any],
+    validate: Callable[[Any], BaseModel],
+) -> tuple[BaseModel | None, bool]:
+    """Report an invalid item's errors; return its salvaged model (None when it has none)
+    and whether that model may stand for the item in the document too: true when only
+    top-level fields other than the item's id or name were replaced, so every reader of
+    the document (ids, labels, nested tables, unknown keys) sees what the file says."""
+    for err in errors:
+        err["loc"] = (section, index, *err["loc"])
+    _report_pydantic(rep, errors, empty=False)
+    bad = [_clean_path(err["loc"])[2:] for err in errors]
+    fixed = _salvage(section, item, bad)
+    if fixed is None:
+        return None, False
+    try:
+        made = validate(fixed)
+    except ValidationError:
+        return None, False
+    return made, all(len(loc) == 1 and loc[0] not in ("id", "name") for loc in bad)
 
 
 def _share_fields_set(model: BaseModel, shared: dict[frozenset[str], set[str]]) -> None:
@@ -233,6 +297,9 @@ def _report_pydantic(rep: Reporter, errors: list[Any], empty: bool) -> None:
         if kept is None or _RANK.get(err["type"], 2) > _RANK.get(kept["type"], 2):
             by_path[path] = err
     for path, err in by_path.items():
+        if rep.full("invalid-value"):  # only counted: skip the words
+            rep.count("error", "invalid-value")
+            continue
         msg, hint = _describe(path, err)
         msg = rep.where(path) + msg
         if path == ("program",) and err["type"] == "missing":
@@ -331,29 +398,14 @@ def _salvage(section: str, item: Any, bad: list[Path]) -> Any:
 
 
 def _partial_plan(
-    data: dict[str, Any], errors: list[Any]
-) -> tuple[Plan | None, dict[str, list[int]]]:
-    """Keep what validates, salvaging invalid items, so cross checks can still run."""
-    bad: dict[tuple[str, int], list[Path]] = {}
-    for err in errors:
-        loc = _clean_path(err["loc"])
-        if len(loc) >= 2 and loc[0] in LISTS and isinstance(loc[1], int):
-            bad.setdefault((str(loc[0]), loc[1]), []).append(loc[2:])
-    clean: dict[str, Any] = {}
-    kept: dict[str, list[int]] = {}
+    data: dict[str, Any], errors: list[Any], items: dict[str, list[Any]]
+) -> Plan | None:
+    """A plan of what validates, with stand-ins for invalid top-level values, so the cross
+    checks can still run; ``errors`` are the top level's, ``items`` the lists' models."""
+    clean: dict[str, Any] = dict(items)
     model_fields = Plan.model_fields
     for name, value in data.items():
-        if name in LISTS:
-            item_type = model_fields[name].annotation.__args__[0]  # type: ignore[union-attr]
-            good, idx = [], []
-            for i, item in enumerate(value if isinstance(value, list) else []):
-                if (name, i) in bad:
-                    item = _salvage(name, item, bad[(name, i)])
-                if _valid(item_type, item):
-                    good.append(item)
-                    idx.append(i)
-            clean[name], kept[name] = good, idx
-        elif name in model_fields and name != "program":
+        if name in model_fields and name not in LISTS and name != "program":
             if _valid(model_fields[name].annotation, value):  # type: ignore[arg-type]
                 clean[name] = value
     program = data.get("program")
@@ -365,9 +417,9 @@ def _partial_plan(
         fixed = {k: v for k, v in program.items() if k not in bad_keys}
         clean["program"] = stand_in | fixed
     try:
-        return Plan.model_validate(clean), kept
+        return Plan.model_validate(clean)
     except ValidationError:
-        return None, {}
+        return None
 
 
 def _valid(model: type[BaseModel], value: Any) -> bool:

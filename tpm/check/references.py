@@ -363,7 +363,11 @@ def _unknown_in(rep: Reporter, model: type[BaseModel], node: Any, path: Path) ->
     keys = node.keys() if isinstance(node, dict) else (node.__pydantic_extra__ or {}).keys()
     if not keys <= known.keys():
         for key in keys:
-            if key not in known:
+            if key in known:
+                continue
+            if rep.full("unknown-key"):  # only counted: skip the did-you-mean
+                rep.count("warning", "unknown-key")
+            else:
                 rep.add(
                     "warning",
                     "unknown-key",

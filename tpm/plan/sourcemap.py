@@ -259,6 +259,8 @@ class LineMap(Protocol):
 
 # A line that may be a table header: "[" first (after indentation).
 _BRACKET_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+# The usual header, [name] or [[name]] with a bare name alone on its line: no key parsing.
+_PLAIN_HEADER = re.compile(r"[ \t]*(\[\[?)([A-Za-z0-9_\-]+)(\]\]?)[ \t]*\r?$", re.MULTILINE)
 
 
 class Locator:
@@ -324,21 +326,29 @@ class Locator:
             self._full = scan(text)
             return
         line, pos = 1, 0
+        names_seen: dict[str, str] = {}  # one string per section name, not one per header
         for match in _BRACKET_LINE.finditer(text):
             start = match.start()
             line += text.count("\n", pos, start)
             pos = start
-            end = text.find("\n", start)
-            header = _header_of(text[start : len(text) if end < 0 else end])
-            if header is None or header[0][0] not in self._keys:
+            plain = _PLAIN_HEADER.match(text, start)
+            if plain and len(plain.group(1)) == len(plain.group(3)):
+                first, double, single = plain.group(2), len(plain.group(1)) == 2, True
+            else:
+                end = text.find("\n", start)
+                header = _header_of(text[start : len(text) if end < 0 else end])
+                if header is None:
+                    continue
+                first, double, single = header[0][0], header[1], len(header[0]) == 1
+            if first not in self._keys:
                 continue
-            names, double = header
-            item = double and len(names) == 1
+            first = names_seen.setdefault(first, first)
+            item = double and single
             if item:
-                self._items.setdefault(names[0], []).append(len(self._first))
+                self._items.setdefault(first, []).append(len(self._first))
             self._lines.append(line)
             self._starts.append(start)
-            self._first.append(names[0])
+            self._first.append(first)
             self._item.append(item)
         for key, headers in self._items.items():
             if self._sizes.get(key) != len(headers):

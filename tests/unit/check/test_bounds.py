@@ -7,10 +7,12 @@ object, line lookup and message per repetition.
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 from tpm.check.diagnostics import MAX_PER_CODE
-from tpm.check.load import load_plan
+from tpm.check.load import Loaded, from_source, load_plan
+from tpm.plan.storage import parse
 
 HEAD = '[program]\nname = "x"\nstart = 2026-03-02\n'
 
@@ -102,3 +104,46 @@ def test_a_valid_item_keeps_its_model_not_also_its_table(tmp_path: Path) -> None
     kept = loaded.source.data["milestones"]
     assert not any(isinstance(item, dict) for item in kept)
     assert len({id(m.__pydantic_fields_set__) for m in loaded.plan.milestones[1:]}) == 1
+
+
+def _checked_peak(text: str) -> tuple[int, Loaded]:
+    """Peak Python memory of checking ``text`` (already read), and the result."""
+    source = parse(Path("plan.toml"), text.encode())
+    tracemalloc.start()
+    try:
+        loaded = from_source(source)
+        return tracemalloc.get_traced_memory()[1], loaded
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_plan_of_invalid_items_takes_about_the_memory_of_the_same_plan_valid() -> None:
+    """Invalid items are validated, reported and salvaged one at a time: their errors are
+    never all held at once (they were, and took three times the plan's memory)."""
+
+    def plan(duration: int) -> str:
+        items = (
+            f'\n[[milestones]]\nid = "m{i}"\ntitle = "T"\nduration = {duration}\nbogus = 1\n'
+            for i in range(1000)
+        )
+        return HEAD + "".join(items)
+
+    _checked_peak(plan(-1))  # warm-up: pydantic's and the checks' first-use caches
+    valid, ok = _checked_peak(plan(1))
+    invalid, bad = _checked_peak(plan(-1))
+    assert ok.plan is not None and bad.plan is None
+    assert [d.code for d in bad.diagnostics].count("invalid-value") == MAX_PER_CODE + 1
+    assert invalid < 1.5 * valid
+
+
+def test_an_item_with_an_invalid_value_keeps_its_salvaged_model_not_its_table(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "plan.toml"
+    path.write_text(
+        HEAD + _milestone("a") + _milestone("b").replace("duration = 1", "duration = -1")
+    )
+    loaded = load_plan(path)
+    assert loaded.plan is None and loaded.source is not None
+    assert [d.item for d in loaded.diagnostics] == ["milestone b"]
+    assert not any(isinstance(item, dict) for item in loaded.source.data["milestones"])

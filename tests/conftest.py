@@ -32,6 +32,11 @@ settings.register_profile(
     max_examples=2000,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+# The TUI's analysis cache (tpm.tui.cache) would make a test's first screen depend on what an
+# earlier test, or the developer's own tpm, left in ~/.cache/tpm: off for every test (and the
+# processes they start) unless a test turns it on with its own XDG_CACHE_HOME.
+os.environ["TPM_NO_CACHE"] = "1"
+
 _DETECTED = "ci" if settings.get_current_profile_name() == "ci" else "dev"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or _DETECTED)
 

@@ -16,8 +16,10 @@
    the size is timed at all), checks that tj3's dates equal tpm's for every milestone
    with the cross-check's rules (the documented exceptions of
    docs/explanation/scheduling-model.md, counted) and prints tpm's speed-up over tj3.
-5. The TUI's first paint (example plan, 10,000 plan) and edit-to-repaint, through
-   tests/bench/bench_tui.py when it exists.
+5. The TUI (tests/bench/bench_tui.py): first paint in a real terminal against a bare
+   Textual app in the same run, cold and from the analysis cache (example plan, 10,000
+   plan), screen openings and cursor moves at 10,000 milestones and risks with 1 MB of
+   notes, and edit-to-repaint, each against the goals of issues 13 and 16.
 6. One Markdown table, with the machine it ran on, for docs/explanation/performance.md.
 
 Nothing is cached between runs but Python's bytecode of tpm (as after an install): every
@@ -248,83 +250,165 @@ def bench_trend(work: Path, runs: int, limit: float) -> list[Result]:
 
 
 TUI_GOALS = {None: 1.5, 10_000: 2.0}  # issue 13: RAG shown, as a multiple of the bare app
+CURSOR_GOAL_MS = 16  # issue 13: app time per cursor move, milestone table and timeline
+EDIT_GOAL_MS = 100  # issue 13: edit to repaint at 10,000 milestones
+OPEN_GOAL_MS = 500  # issue 16: any screen opens within this much app time
+SELECT_GOAL_MS = 50  # issue 16: any selection repaints within this much app time
+
+
+def _against_bare(r: Result, bare: Result, goal: float | None) -> None:
+    """Add the row's ratio to the bare app's median (and the goal) to its note."""
+    if not (r.times and bare.times):
+        return
+    ratio = r.median / bare.median
+    r.note += f"; {ratio:.2f}x the bare app"
+    if goal is not None:
+        r.note += f" (goal <= {goal}x: {'met' if ratio <= goal else 'OVER'})"
 
 
 def terminal_rows(module: ModuleType, plans: dict[int, Path], runs: int) -> list[Result]:
     """Issue 13's first paint: on a pty, the bare Textual app against tpm until the dashboard
-    shows its RAG, and until the forecast has landed (bench_tui.in_terminal)."""
+    shows its RAG, cold (no analysis cache: the plan is read and analysed first) and warm
+    (painted from the cache written by an earlier start), and until the forecast has landed
+    (cold); every run of each interleaved with one of the bare app (bench_tui.in_terminal)."""
     bare = Result("TUI bare Textual app (pty)", None, [], note="Header, Static, Footer")
     targets: list[tuple[str, Path, int | None]] = [
         ("plans/example.toml", ROOT / "plans" / "example.toml", None)
     ]
     if 10_000 in plans:
         targets.append(("generated: 500 risks, 50 KPIs", plans[10_000], 10_000))
-    rag = {size: Result("TUI RAG shown (pty)", size, [], note=label) for label, _, size in targets}
+    rag = {
+        size: Result("TUI RAG shown, cold (pty)", size, [], note=lbl) for lbl, _, size in targets
+    }
+    warm = {
+        size: Result("TUI RAG shown, warm (pty)", size, [], note=lbl) for lbl, _, size in targets
+    }
     fc = {
-        size: Result("TUI forecast landed (pty)", size, [], note=label)
+        size: Result("TUI forecast landed, cold (pty)", size, [], note=label)
         for label, _, size in targets
     }
     command = [*TPM]
-    for _ in range(runs):
-        bare.times += module.in_terminal([PY, "-c", module.BARE], ["hello"])
+    with tempfile.TemporaryDirectory(prefix="tpm-bench-cache-") as home:
+        cache_home = Path(home)
         for _label, path, size in targets:
-            shown, landed = module.in_terminal([*command, str(path)], ["Overall", "P80 2"])
-            rag[size].times.append(shown)
-            fc[size].times.append(landed)
-    for size, r in rag.items():
-        if r.times and bare.times:
-            ratio = r.median / bare.median
-            met = "met" if ratio <= TUI_GOALS[size] else "OVER"
-            r.note += f"; {ratio:.2f}x the bare app (goal <= {TUI_GOALS[size]}x: {met})"
-    for r in fc.values():
-        if r.times and bare.times:
-            r.note += f"; {r.median / bare.median:.2f}x the bare app"
-    return [bare, *(row for key in rag for row in (rag[key], fc[key]))]
+            if not module.warm_up(path, cache_home):
+                warm[size].note += "; the cache was not written"
+        for _ in range(runs):
+            bare.times += module.in_terminal([PY, "-c", module.BARE], ["hello"])
+            for _label, path, size in targets:
+                cold = module.in_terminal(
+                    [*command, str(path)], ["Overall", "P80 2"], env=module.COLD
+                )
+                rag[size].times.append(cold[0])
+                fc[size].times.append(cold[1])
+                env = module.warm_env(cache_home)
+                warm[size].times += module.in_terminal([*command, str(path)], ["Overall"], env=env)
+    for size in rag:
+        _against_bare(rag[size], bare, TUI_GOALS[size])
+        _against_bare(warm[size], bare, TUI_GOALS[size])
+        _against_bare(fc[size], bare, None)
+    return [bare, *(row for key in rag for row in (rag[key], warm[key], fc[key]))]
+
+
+def in_child(code: str, args: list[str], limit: float = 600) -> tuple[object, str]:
+    """Run bench_tui code in a child process with a time limit (a hung Pilot session cannot
+    stall the run); its last line of output as JSON, or None and why not."""
+    bench_dir = str(ROOT / "tests" / "bench")
+    prelude = "import asyncio, json, sys; sys.path.insert(0, sys.argv[1]); import bench_tui;"
+    try:
+        done = subprocess.run(
+            [PY, "-c", prelude + code, bench_dir, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=limit,
+        )
+    except subprocess.TimeoutExpired:
+        return None, f"failed: over {limit:.0f} s"
+    if done.returncode != 0:
+        return None, "failed: " + (done.stderr.strip().splitlines() or ["?"])[-1][:90]
+    return json.loads(done.stdout.strip().splitlines()[-1]), ""
+
+
+def _ms_row(what: str, values: list[float], goal: float | None, note: str, by: str) -> Result:
+    """An in-app latency row, ``values`` in milliseconds, judged against ``goal`` on the
+    median (``by="median"``: a figure per move) or on the worst value (``"worst"``: a goal
+    for any screen or selection); ``goal`` None: shown, not judged."""
+    worst = max(values) if values else float("nan")
+    median = statistics.median(values) if values else worst
+    judged = worst if by == "worst" else median
+    note = f"{note}; median {median:.1f} ms, worst {worst:.1f} ms"
+    if goal is not None:
+        note += f" ({by} goal <= {goal:g} ms: {'met' if judged <= goal else 'OVER'})"
+    return Result(what, 10_000, [v / 1000 for v in values], note=note)
+
+
+def responsiveness_rows() -> list[Result]:
+    """Issue 13's cursor figure and issue 16's responsiveness, in app time (the frame that
+    shows a key's effect), on 10,000 milestones, 10,000 risks and 1 MB of notes."""
+    code = (
+        "from pathlib import Path; from tpm.plan.storage import dumps;"
+        "p = Path(sys.argv[2]);"
+        "p.write_text(dumps(bench_tui.responsiveness_plan(10_000, 10_000)));"
+        "print(json.dumps(asyncio.run(bench_tui.responsiveness(p))))"
+    )
+    with tempfile.TemporaryDirectory(prefix="tpm-bench-") as tmp:
+        data, why = in_child(code, [str(Path(tmp) / "responsive.toml")])
+    if not isinstance(data, dict):
+        return [Result("TUI responsiveness", 10_000, [], note=why)]
+    plan = "10,000 milestones and risks, 1 MB notes"
+    opened = [v for k, vs in data.items() if k.startswith("open") and "all" not in k for v in vs]
+    opened_all = [v for k, vs in data.items() if k.startswith("open") and "all" in k for v in vs]
+    out = [
+        _ms_row("TUI screen opens", opened, OPEN_GOAL_MS, f"keys 1-6; {plan}", "worst"),
+        _ms_row("TUI screen opens, all drawn", opened_all, OPEN_GOAL_MS, plan, "worst"),
+    ]
+    for what, goal, by in (
+        ("milestones cursor", CURSOR_GOAL_MS, "median"),
+        ("timeline cursor", CURSOR_GOAL_MS, "median"),
+        ("risks cursor", SELECT_GOAL_MS, "worst"),
+        ("notes selection", SELECT_GOAL_MS, "worst"),
+    ):
+        if what in data:
+            out.append(_ms_row(f"TUI {what}", data[what], goal, f"the cursor row; {plan}", by))
+        if f"{what}, all drawn" in data:
+            label = f"detail panes too; {plan}"
+            out.append(
+                _ms_row(f"TUI {what}, all drawn", data[f"{what}, all drawn"], None, label, by)
+            )
+    return out
 
 
 def bench_tui(plans: dict[int, Path], work: Path, runs: int) -> list[Result]:
-    """First paint and edit-to-repaint through engineer F's bench_tui.py."""
+    """First paint (cold and warm), cursor moves, screen openings and edit-to-repaint through
+    tests/bench/bench_tui.py."""
     module = load_module("bench_tui")
     if module is None or not hasattr(module, "TPM"):
         return [Result("TUI", None, [], note="n/a (TUI bench not available)")]
-    out = []
-    if hasattr(module, "in_terminal"):
-        out += terminal_rows(module, plans, runs)
+    os.environ["TPM_NO_CACHE"] = "1"  # every TUI run but the warm ones starts cold
+    out = terminal_rows(module, plans, runs)
     targets = [("plans/example.toml", ROOT / "plans" / "example.toml", None)]
     if 10_000 in plans:
         targets.append(("10,000 plan", plans[10_000], 10_000))
     for label, path, size in targets:
         cmd = [PY, "-c", module.TPM, str(path), "paint"]
         r = measure("TUI first paint", size, cmd, ROOT, runs, 600)
-        r.note = (r.note + " " + label).strip()
+        r.note = (r.note + " " + label + "; headless, the loading screen").strip()
         out.append(r)
-    if hasattr(module, "edit_latency") and hasattr(module, "big_plan"):
-        # In a child process with a time limit: a hung Pilot session cannot stall the run.
-        code = (
-            "import asyncio, json, sys; sys.path.insert(0, sys.argv[1]); import bench_tui;"
-            "from pathlib import Path; from tpm.plan.storage import dumps;"
-            "p = Path(sys.argv[2]); p.write_text(dumps(bench_tui.big_plan(10_000)));"
-            "print(json.dumps(asyncio.run(bench_tui.edit_latency(p))))"
-        )
-        big = work / "tui-edit.toml"
-        bench_dir = str(ROOT / "tests" / "bench")
-        try:
-            done = subprocess.run(
-                [PY, "-c", code, bench_dir, str(big)],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-            if done.returncode == 0:
-                times = [t / 1000 for t in json.loads(done.stdout.strip().splitlines()[-1])]
-                note = "status key to repainted milestones screen (bench_tui's 10,000 plan)"
-                out.append(Result("TUI edit to repaint", 10_000, times, note=note))
-            else:
-                last = (done.stderr.strip().splitlines() or ["?"])[-1][:90]
-                out.append(Result("TUI edit to repaint", 10_000, [], note=f"failed: {last}"))
-        except subprocess.TimeoutExpired:
-            out.append(Result("TUI edit to repaint", 10_000, [], note="failed: over 300 s"))
+    print("TUI responsiveness ...", file=sys.stderr)
+    out += responsiveness_rows()
+    print("TUI edit to repaint ...", file=sys.stderr)
+    code = (
+        "from pathlib import Path; from tpm.plan.storage import dumps;"
+        "p = Path(sys.argv[2]); p.write_text(dumps(bench_tui.big_plan(10_000)));"
+        "print(json.dumps(asyncio.run(bench_tui.edit_latency(p))))"
+    )
+    times, why = in_child(code, [str(work / "tui-edit.toml")], 300)
+    if isinstance(times, list):
+        note = "status key to repainted milestones screen (bench_tui's 10,000 plan)"
+        out.append(_ms_row("TUI edit to repaint", times, EDIT_GOAL_MS, note, "median"))
+    else:
+        out.append(Result("TUI edit to repaint", 10_000, [], note=why))
     return out
 
 

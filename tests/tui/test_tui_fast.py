@@ -152,3 +152,77 @@ def test_megabyte_notes_and_a_big_register_stay_usable(tmp_path: Path) -> None:
             assert "more (tpm risks lists them all)" in hygiene
 
     asyncio.run(main())
+
+
+def test_a_warm_start_paints_the_cached_dashboard_until_its_analysis_lands(
+    plan_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held_forecast: threading.Event,
+) -> None:
+    """A save writes the analysis cache for the saved bytes; the next start paints the
+    dashboard from it at once, marked "checking…" on every panel until its own analysis
+    (forecast included) lands, and then shows what a cold analysis of the file gives."""
+    from tuihelp import settle
+
+    from tpm.plan.storage import current_digest
+    from tpm.tui import cache
+    from tpm.tui.overview import overview
+    from tpm.tui.session import PlanSession
+    from tpm.tui.widgets.vtable import VTable
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("TPM_NO_CACHE", raising=False)
+    release = threading.Event()
+    read = PlanSession.read
+
+    async def cold_then_save() -> None:
+        app = build_app(plan_file, as_of=AS_OF, watch=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: _complete(app), "the first analysis")
+            assert app.analysis is not None
+            assert cache.lookup(plan_file, current_digest(plan_file), AS_OF, AS_OF) == (
+                app.analysis.overview
+            )
+            await pilot.press("2")
+            await settle(app, pilot)
+            app.screen.query_one("#ms-table", VTable).move_to("fraud-rules")
+            await pilot.press("s", "ctrl+s")  # planned -> in progress, saved
+            await until(pilot, lambda: not app.history.dirty, "the save")
+            await until(pilot, lambda: _complete(app), "the analysis of the saved plan")
+            await pilot.pause()
+
+    def held(self: PlanSession) -> object:
+        release.wait(30)
+        return read(self)
+
+    async def warm() -> None:
+        app = build_app(plan_file, as_of=AS_OF, watch=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: "Overall" in screen_text(app), "the cached dashboard")
+            text = screen_text(app)
+            assert app.analysis is None  # the plan is not even read yet
+            assert text.count("checking…") >= 8  # every panel, and the status panel's note
+            assert cached.rag.upper() in _line(text, "Overall")
+            assert str(cached.odds and cached.odds.p80) in text
+            release.set()
+            await until(pilot, lambda: app.analysis is not None, "the status tier")
+            assert app.analysis is not None and app.analysis.status_current
+            await pilot.pause()
+            assert "checking…" in screen_text(app)  # no flicker to the RAG without the P80
+            held_forecast.set()
+            await until(pilot, lambda: _complete(app), "the analysis")
+            await pilot.pause()
+            assert "checking…" not in screen_text(app)
+            assert app.analysis is not None and app.analysis.overview == cold
+
+    held_forecast.set()
+    asyncio.run(cold_then_save())
+    held_forecast.clear()
+    plan = load_plan(plan_file).plan
+    assert plan is not None and plan.milestone("fraud-rules").status == "in_progress"  # type: ignore[union-attr]
+    cold = overview(build(plan, AS_OF), plan, True)
+    cached = cache.lookup(plan_file, current_digest(plan_file), AS_OF, AS_OF)
+    assert cached == cold  # the save wrote the cache for the saved bytes
+    monkeypatch.setattr(PlanSession, "read", held)
+    asyncio.run(warm())

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tpm.report.data import ReportData
     from tpm.schedule.scheduler import Schedule, Scheduler
     from tpm.schedule.why import Explanation
+    from tpm.tui.overview import Overview
 
 T = TypeVar("T")
 
@@ -63,6 +64,7 @@ class Analysis:
     report: ReportData | None = None  # from the status or the full tier
     report_version: int = -1  # the plan version the report was built from
     forecast_done: bool = False  # the report is from the full tier (forecast included)
+    overview: Overview | None = None  # what the dashboard draws of the report
     problems: dict[str, str] = field(default_factory=dict)
     _risks: RiskRegister | None = None
     _risks_thunk: Callable[[], RiskRegister] | None = None
@@ -143,6 +145,7 @@ class Engine:
         result = Analysis(plan, as_of, version)
         if previous is not None:
             result.report, result.report_version = previous.report, previous.report_version
+            result.overview = previous.overview
             result.forecast_done = previous.forecast_done
             if "report" in previous.problems:
                 result.problems["report"] = previous.problems["report"]
@@ -161,9 +164,7 @@ class Engine:
         return self._scheduler.update(plan, list(changed))
 
     @staticmethod
-    def status(
-        plan: Plan, as_of: dt.date, sched: Schedule | None = None
-    ) -> tuple[ReportData | None, str | None]:
+    def status(plan: Plan, as_of: dt.date, sched: Schedule | None = None) -> Tier:
         """The report data without the forecast (status, blockers, progress), or None and why
         not. ``sched``: the quick tier's schedule of this plan, when it has one.
 
@@ -175,12 +176,10 @@ class Engine:
         data = guard(
             problems, "report", lambda: build(plan, as_of, with_forecast=False, sched=sched)
         )
-        return data, problems.get("report")
+        return _tier(plan, data, problems, False)
 
     @staticmethod
-    def full(
-        plan: Plan, as_of: dt.date, sched: Schedule | None = None
-    ) -> tuple[ReportData | None, str | None]:
+    def full(plan: Plan, as_of: dt.date, sched: Schedule | None = None) -> Tier:
         """The report data (status, forecast, blockers, progress), or None and why not.
 
         Safe to call from a worker thread on a :func:`snapshot`.
@@ -189,7 +188,27 @@ class Engine:
 
         problems: dict[str, str] = {}
         data = guard(problems, "report", lambda: build(plan, as_of, sched=sched))
-        return data, problems.get("report")
+        return _tier(plan, data, problems, True)
+
+
+@dataclass(frozen=True)
+class Tier:
+    """The result of the status or the full tier: the report data and the dashboard's
+    overview of it, or None and why not."""
+
+    data: ReportData | None
+    overview: Overview | None
+    problem: str | None
+    complete: bool  # the forecast is in
+
+
+def _tier(plan: Plan, data: ReportData | None, problems: dict[str, str], complete: bool) -> Tier:
+    from tpm.tui.overview import overview
+
+    view = None
+    if data is not None:
+        view = guard(problems, "report", lambda: overview(data, plan, complete))
+    return Tier(data, view, problems.get("report"), complete)
 
 
 def _risks(plan: Plan, as_of: dt.date, sched: Schedule | None) -> RiskRegister:

@@ -29,9 +29,8 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from tpm.check.diagnostics import Diagnostic
 from tpm.tui import analysis as engine_analysis
-from tpm.tui.analysis import Analysis, Engine
+from tpm.tui.analysis import Analysis, Engine, Tier
 from tpm.tui.autosave import RecoveryMixin
 from tpm.tui.history import History
 from tpm.tui.screens.help import HelpScreen
@@ -43,10 +42,12 @@ from tpm.tui.widgets.text import clean
 COMPARING = "comparing with the previous report…"
 
 if TYPE_CHECKING:
+    from tpm.check.diagnostics import Diagnostic
     from tpm.check.load import Loaded
     from tpm.plan.model import Plan
     from tpm.report.context import Earlier
     from tpm.report.data import ReportData
+    from tpm.tui.overview import Overview
 
 # pydantic, the model, storage and validation are imported after the first frame is on
 # screen (in the loading worker), so that first paint costs little more than Textual's.
@@ -114,6 +115,10 @@ class TpmApp(RecoveryMixin):
         # The previous report (git or a recorded snapshot), looked up once per status date.
         self._earlier: tuple[tuple[Path, dt.date], Earlier] | None = None
         self._earlier_pending: tuple[Path, dt.date] | None = None
+        # The dashboard's overview from the analysis cache, shown ("checking…") until the
+        # file's own complete analysis lands, an edit or a reload (tpm.tui.cache).
+        self.cached_overview: Overview | None = None
+        self._opened = False  # the dashboard has shown a plan (recovery was offered)
 
     # ------------------------------------------------------------ the session
 
@@ -146,12 +151,19 @@ class TpmApp(RecoveryMixin):
         return self.as_of_override or plan_as_of or _today()
 
     def get_default_screen(self) -> Screen[None]:
+        # A warm start paints the dashboard from the cache first: nothing to compose here.
+        self.cached_overview = self._cached()
+        if self.cached_overview is not None:
+            return Screen()
         return LoadingScreen(str(self.path))
 
     def on_mount(self) -> None:
         use_theme(self.get_css_variables())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        # Paint the first frame ("loading …"), then read the plan in a worker.
+        if self.cached_overview is not None:
+            self.switch_mode("dashboard")  # painted from the cache, marked "checking…"
+        # Paint the first frame (the cached dashboard, or "loading …"), then read the plan
+        # in a worker.
         self.call_after_refresh(self._load_worker)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_disk)
@@ -173,8 +185,37 @@ class TpmApp(RecoveryMixin):
             analysis = self.engine.quick(loaded.plan, as_of, 0)
             # The dashboard's first frame shows the RAG: the status without the forecast
             # (which follows in another worker, the dashboard saying "forecasting…").
-            with_status(analysis, *Engine.status(analysis.plan, as_of, analysis.schedule))
+            with_status(analysis, Engine.status(analysis.plan, as_of, analysis.schedule))
         self.call_from_thread(self._adopt, loaded, analysis)
+
+    def _cached(self) -> Overview | None:
+        """The cached overview of the file as it is on disk, or None."""
+        from tpm.tui import cache
+
+        if not cache.enabled():
+            return None
+        digest = cache.file_digest(self.path)
+        # The clock is read here and not through tpm.plan.calendar.today: importing tpm.plan
+        # (pydantic and the model) costs more than the whole warm start. Both are the
+        # system's date; a cached entry dated another day only misses.
+        return cache.lookup(self.path, digest, self.as_of_override, dt.date.today())
+
+    def remember_overview(self) -> None:
+        """Cache the dashboard's overview when the analysis shown is of the file as it is on
+        disk (after a load, a reload or a save), so the next start is warm. When its forecast
+        has not run yet, it is started, and the cache is written when it lands."""
+        from tpm.tui import cache
+
+        analysis = self.analysis
+        if analysis is None or self.history.dirty or analysis.version != self.history.version:
+            return
+        if not analysis.report_current:
+            self.request_full()
+            return
+        if analysis.overview is not None:
+            plan_as_of = analysis.plan.program.as_of
+            digest = self.session.digest
+            cache.store(self.path, digest, self.as_of_override, plan_as_of, analysis.overview)
 
     def load(self) -> None:
         """(Re)load the plan from disk, dropping the history."""
@@ -187,6 +228,7 @@ class TpmApp(RecoveryMixin):
     def show_merged(self) -> None:
         """Show the plan after the session merged it with the file on disk."""
         self.engine.reset()
+        self.cached_overview = None
         self.update_title()
         if self.plan is None:
             return
@@ -200,6 +242,9 @@ class TpmApp(RecoveryMixin):
             self.engine.reset()
         self._ignored_digest = None
         self.ready = True
+        first = self.current_mode not in self.MODES or not self._opened
+        if analysis is None:  # a reload: the cached overview was of another file
+            self.cached_overview = None
         self.update_title()
         self.edits_changed()
         if self.plan is None:
@@ -212,6 +257,8 @@ class TpmApp(RecoveryMixin):
         gc.freeze()
         if self.current_mode not in self.MODES:
             self.switch_mode("dashboard")
+        if first:
+            self._opened = True
             self.offer_recovery()
         self.push_analysis()
 
@@ -233,10 +280,19 @@ class TpmApp(RecoveryMixin):
         the end of the program name, so that the modified marker, the file and the status
         date stay readable.
         """
-        name = self.plan.program.name if self.plan else "plan has errors"
+        cached = self.cached_overview
+        if self.plan is not None:
+            name = self.plan.program.name
+        elif not self.ready:
+            name = cached.program if cached else "loading…"
+        else:
+            name = "plan has errors"
         marker = "● modified · " if self.history.dirty else ""
         last = f" · {self.last_change} (u undoes)" if self.last_change and marker else ""
-        sub = f"{marker}{self.path.name} · as of {self.as_of}"
+        # Until the plan is read its own as_of is unknown (and reading the clock through
+        # tpm.plan would import the model before the first frame): the cached status date.
+        as_of = self.as_of if self.ready else self.as_of_override or (cached and cached.as_of)
+        sub = f"{marker}{self.path.name}" + (f" · as of {as_of}" if as_of else "")
         room = self.size.width - HEADER_MARGIN
         title = f"tpm · {name}"
         if len(title) + len(sub) + len(last) + 3 > room:
@@ -273,6 +329,7 @@ class TpmApp(RecoveryMixin):
         if self.plan is None:
             return
         version = self.history.version
+        self.cached_overview = None  # an edit: the cached overview is of another plan
         self.analysis = self.engine.quick(self.plan, self.as_of, version, changed, self.analysis)
         self.push_analysis()
         self.update_title()
@@ -302,27 +359,23 @@ class TpmApp(RecoveryMixin):
             analysis.schedule,
         )
         if need_status:
-            data, problem = Engine.status(plan, as_of, sched)
-            self.call_from_thread(self._adopt_full, plan, version, data, problem, False)
+            tier = Engine.status(plan, as_of, sched)
+            self.call_from_thread(self._adopt_full, plan, version, tier)
         if get_current_worker().is_cancelled:
             return  # a newer version is on its way: its own worker forecasts it
-        data, problem = Engine.full(plan, as_of, sched)
-        self.call_from_thread(self._adopt_full, plan, version, data, problem, True)
+        self.call_from_thread(self._adopt_full, plan, version, Engine.full(plan, as_of, sched))
 
-    def _adopt_full(
-        self,
-        plan: Plan,
-        version: int,
-        data: ReportData | None,
-        problem: str | None,
-        complete: bool,
-    ) -> None:
+    def _adopt_full(self, plan: Plan, version: int, tier: Tier) -> None:
         analysis = self.analysis
         if analysis is None or analysis.version != version or analysis.plan is not plan:
             return  # a newer edit is on its way
         self.analysis = dataclasses.replace(analysis, problems=dict(analysis.problems))
-        with_status(self.analysis, data, problem, complete)
+        with_status(self.analysis, tier)
+        if tier.complete:
+            self.cached_overview = None  # checked: the analysis replaces it
         self.push_analysis()
+        if tier.complete:
+            self.remember_overview()
 
     def push_analysis(self) -> None:
         """Let every screen on the current stack show the new analysis."""
@@ -383,6 +436,9 @@ class TpmApp(RecoveryMixin):
 
     def action_show(self, name: str) -> None:
         """Switch to one of the six screens."""
+        if not self.ready:
+            self.notify("still reading the plan…", timeout=2)
+            return
         if self.plan is None:
             self.notify("the plan has errors: fix them first (the file reloads itself)")
             return
@@ -430,16 +486,14 @@ class TpmApp(RecoveryMixin):
         self.notify(f"redo {change.label}", timeout=2)
 
 
-def with_status(
-    analysis: Analysis, data: ReportData | None, problem: str | None, complete: bool = False
-) -> None:
-    """Put the status (``complete``: and forecast) tier's result for the analysis's own
-    version into it."""
+def with_status(analysis: Analysis, tier: Tier) -> None:
+    """Put the status (or full) tier's result for the analysis's own version into it."""
     analysis.problems.pop("report", None)
-    if problem:
-        analysis.problems["report"] = problem
-    analysis.report, analysis.report_version = data, analysis.version
-    analysis.forecast_done = complete
+    if tier.problem:
+        analysis.problems["report"] = tier.problem
+    analysis.report, analysis.report_version = tier.data, analysis.version
+    analysis.overview = tier.overview
+    analysis.forecast_done = tier.complete
 
 
 def _today() -> dt.date:

@@ -36,6 +36,10 @@ class DiskMixin(QuickEditMixin):
         """Reload the plan from disk (defined by the App)."""
         raise NotImplementedError
 
+    def remember_overview(self) -> None:
+        """Cache the dashboard's overview of the file as saved (defined by the App)."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------ saving
 
     def action_save(self) -> None:
@@ -84,6 +88,7 @@ class DiskMixin(QuickEditMixin):
         self._ignored_digest = None
         self.update_title()
         self.notify(f"saved {self.session.path}", timeout=2)
+        self.remember_overview()  # the next start paints the saved plan at once
         return True
 
     def merge_with_disk(self, save_after: bool, picks: dict[Any, str] | None = None) -> None:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
-from tpm.check.diagnostics import Diagnostic
 from tpm.tui.keys import KeyHoldMixin, opens_dialog
 from tpm.tui.messages import DeleteRequested, EditRequested, SubItemsRequested
 from tpm.tui.screens.modals import PickScreen
@@ -24,6 +23,7 @@ from tpm.tui.session import PlanSession
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from tpm.check.diagnostics import Diagnostic
     from tpm.plan.model import Plan
     from tpm.tui.history import Change, Item
 
@@ -338,6 +338,8 @@ def _find_child(kids: list[BaseModel], original: BaseModel) -> int | None:
 
 
 def _gone(parent: str) -> Diagnostic:
+    from tpm.check.diagnostics import Diagnostic
+
     message = f"{parent} is no longer in the plan (changed on disk)"
     return Diagnostic("error", "unknown-reference", message, item=parent)
 

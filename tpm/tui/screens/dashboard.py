@@ -14,16 +14,13 @@ from tpm.render.text.forecast import chance
 from tpm.tui.analysis import Analysis
 from tpm.tui.screens.base import PlanScreen, fmt_days, with_unit
 from tpm.tui.widgets.heatmap import BAND_STYLE
-from tpm.tui.widgets.palette import themed
+from tpm.tui.widgets.palette import generation, themed
 from tpm.tui.widgets.rag import RAG_FG, bar, rag_text
-from tpm.tui.widgets.slip import slip_text
+from tpm.tui.widgets.slip import slip_lines
 from tpm.tui.widgets.text import Doc, Wrapped
 
 if TYPE_CHECKING:
-    from tpm.plan.model import Snapshot
-    from tpm.report.data import ReportData
-    from tpm.report.snapshot import Point
-    from tpm.report.trend import Trend
+    from tpm.tui.overview import Overview
 
 ROWS = (("status",), ("schedule", "critical"), ("trend",), ("blockers", "risks"), ("kpis", "due"))
 PANELS = tuple(name for row in ROWS for name in row)
@@ -44,15 +41,17 @@ TITLES = {
 
 
 HISTORY_AT = RAG_AT + 7  # the column where the RAG history starts
-MAX_HISTORY = 6  # reporting dates in the RAG history, today's included (as the report)
+CHECKING = "checking…"  # the mark of an overview read from the cache
+CACHED_NOTE = "from the last analysis of this file: checking…"
 LETTER = {"green": "G", "amber": "A", "red": "R"}
 
 
 class DashboardScreen(PlanScreen):
-    """Read-only overview; every number comes from the engine's report data."""
+    """Read-only overview; every number comes from the engine's report data, through an
+    :class:`~tpm.tui.overview.Overview` (which a warm start reads from the cache)."""
 
     BINDINGS = [Binding("R", "app.record_snapshot", "Record snapshot")]
-    _trend_cache: tuple[ReportData, list[Snapshot], Trend] | None = None
+    _drawn: tuple[Overview, int] | None = None  # the cached overview drawn, and its colours
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="dash-scroll"):
@@ -67,45 +66,67 @@ class DashboardScreen(PlanScreen):
         self.query_one("#dash-scroll").focus()
         super().on_mount()
 
+    def sync(self) -> None:
+        """Show the latest analysis; on a warm start, the cached overview until the plan's
+        complete analysis (forecast included) has checked it. The cached one is of the same
+        bytes, rules and date, so the status tier alone (without the P80 rule) would only
+        make the colours flicker."""
+        cached = self.tpm.cached_overview
+        if cached is not None and self.is_mounted:
+            if self._drawn != (cached, generation()):
+                self._drawn = (cached, generation())
+                self.draw(cached, CHECKING)
+            if self.tpm.analysis is not None:
+                self.tpm.request_full()
+            return
+        super().sync()
+
     def show(self, analysis: Analysis) -> None:
         self.tpm.request_full()
-        data = analysis.report
+        view = analysis.overview
+        if view is None:
+            why = analysis.missing("report")
+            for name in PANELS:
+                widget = self.query_one(f"#dash-{name}", Wrapped)
+                widget.update(Text(why or "analysing…", style="dim"))
+                widget.border_subtitle = ""
+            return
+        if analysis.report_current:
+            mark = ""
+        else:
+            mark = "forecasting…" if analysis.status_current else "updating…"
+        self.draw(view, mark)
+
+    def draw(self, view: Overview, mark: str) -> None:
+        """Draw an overview; ``mark`` (checking…, forecasting…, updating…) says it is not
+        final yet. A cached overview is marked on every panel."""
         for name in PANELS:
             widget = self.query_one(f"#dash-{name}", Wrapped)
-            if data is None:
-                why = analysis.missing("report")
-                widget.update(Text(why or "analysing…", style="dim"))
-                continue
-            method = "_trend_panel" if name == "trend" else f"_{name}"
-            widget.update(getattr(self, method)(data, analysis))
-        status = self.query_one("#dash-status", Wrapped)
-        if analysis.report_current:
-            status.border_subtitle = ""
-        else:
-            status.border_subtitle = "forecasting…" if analysis.status_current else "updating…"
+            widget.update(getattr(self, f"_{name}")(view, mark == CHECKING))
+            widget.border_subtitle = mark if name == "status" or mark == CHECKING else ""
 
     # ------------------------------------------------------------ panels
 
-    def _status(self, data: ReportData, analysis: Analysis) -> Doc:
-        st = data.status
+    def _status(self, view: Overview, cached: bool) -> Doc:
         limit = FINDINGS_NARROW if self.size.width < 110 else FINDINGS_WIDE
-        past = [p for p in self._trend(data, analysis).points if p.date < data.as_of]
-        past = past[-(MAX_HISTORY - 1) :]
-        out = Doc().append(f"{'Overall':<{RAG_AT - 1}}")  # the badge's word lines up too
-        out.append_text(rag_text(st.rag))
-        if past:
-            out.append(" " * (HISTORY_AT - RAG_AT - len(st.rag) - 1))
-            out.append_text(_history([p.rag for p in past], st.rag))
-            out.append(f"  {past[0].date:%m-%d} to today", style="dim")
-        if st.override_applied:
-            out.append(f"  {st.reason}")
+        out = Doc()
+        if cached:
+            out.line(Text(CACHED_NOTE, style=themed("italic $amber")))
+        out.append(f"{'Overall':<{RAG_AT - 1}}")  # the badge's word lines up too
+        out.append_text(rag_text(view.rag))
+        if view.history:
+            out.append(" " * (HISTORY_AT - RAG_AT - len(view.rag) - 1))
+            out.append_text(_history(list(view.history), view.rag))
+            out.append(f"  {view.history_from:%m-%d} to today", style="dim")
+        if view.override is not None:
+            out.append(f"  {view.override}")
         out.newline()
-        for area in st.areas:
+        for area in view.areas:
             out.append(f"{area.name:<{RAG_AT}}")
             out.append_text(rag_text(area.rag, pad=False))
-            if past:
+            if view.history:
                 out.append(" " * (HISTORY_AT - RAG_AT - len(area.rag or "-")))
-                out.append_text(_history([p.areas.get(area.area) for p in past], area.rag))
+                out.append_text(_history(list(area.history), area.rag))
             out.newline()
             findings = area.findings
             # Never hide one finding behind "+1 more": the line would take the same room.
@@ -118,95 +139,73 @@ class DashboardScreen(PlanScreen):
             if len(findings) > len(shown):
                 more = f"  +{len(findings) - len(shown)} more (6: the report lists them all)"
                 out.line(Text(more, style="italic"), 4)
-        for note in st.notes:
+        for note in view.notes:
             out.line(Text().append(note, style="italic"))
-        if not analysis.forecast_done:
+        if not view.forecast_done:
             out.line(Text(FORECASTING_NOTE, style="italic dim"))
         return out
 
-    def _schedule(self, data: ReportData, analysis: Analysis) -> Doc:
+    def _schedule(self, view: Overview, cached: bool) -> Doc:
         out = Doc()
-        fc = (
-            data.forecast
-            if data.forecast is not None and data.forecast.milestones_estimated
-            else None
-        )
+        fc = view.odds
         odds = fc.on_target if fc is not None else None
         if odds is not None:
             colour = odds_style(odds)
-        elif data.margin_days is not None:
-            colour = themed("$green") if data.margin_days >= 0 else themed("bold $red")
+        elif view.margin_days is not None:
+            colour = themed("$green") if view.margin_days >= 0 else themed("bold $red")
         else:
             colour = ""
         # One line, one colour: the fixed-duration date, the P80 and the odds side by side,
         # so "early" is never read without the chance of it.
-        headline = Text(str(data.finish or "all done"), style=f"bold {colour}".strip())
+        headline = Text(str(view.finish or "all done"), style=f"bold {colour}".strip())
         if fc is not None:
-            headline.append(f" · P80 {fc.finish.p80}", style=colour)
+            headline.append(f" · P80 {fc.p80}", style=colour)
             if odds is not None:
                 headline.append(f" · {chance(odds)} on time", style=colour)
-        if not analysis.forecast_done:
+        if not view.forecast_done:
             headline.append(" · P80 and odds forecasting…", style="dim")
         out.field("Forecast", headline)
-        out.field("Target", str(data.target or "none"))
-        if data.margin_days is not None:
-            early = data.margin_days >= 0
+        out.field("Target", str(view.target or "none"))
+        if view.margin_days is not None:
+            early = view.margin_days >= 0
             word = "early" if early else "late"
-            margin = f"{fmt_days(abs(data.margin_days))} working days {word} on fixed durations"
+            margin = f"{fmt_days(abs(view.margin_days))} working days {word} on fixed durations"
             out.field("Margin", margin, colour)
         if fc is not None:
-            out.field("Range", f"P50 {fc.finish.p50} · P95 {fc.finish.p95} · {fc.runs:,} runs")
-        if data.baseline_finish:
-            out.field("Baseline", f"{data.baseline_finish} «{data.baseline_name}»")
-            if data.variance_days:
-                late = data.variance_days > 0
-                out.field("", _signed_days(data.variance_days), themed("$amber") if late else "")
-        progress = bar(data.progress_weighted, 20)
-        progress.append(f" {data.progress_weighted:.0%}")
+            out.field("Range", f"P50 {fc.p50} · P95 {fc.p95} · {fc.runs:,} runs")
+        if view.baseline_finish:
+            out.field("Baseline", f"{view.baseline_finish} «{view.baseline_name}»")
+            if view.variance_days:
+                late = view.variance_days > 0
+                out.field("", _signed_days(view.variance_days), themed("$amber") if late else "")
+        progress = bar(view.progress, 20)
+        progress.append(f" {view.progress:.0%}")
         out.field("Progress", progress)
-        out.field("", f"{data.done_count} of {data.total_count} done · by duration", "dim")
+        out.field("", f"{view.done_count} of {view.total_count} done · by duration", "dim")
         return out
 
-    def _trend(self, data: ReportData, analysis: Analysis) -> Trend:
-        """The slip trend of the snapshots recorded in the plan and today's analysis (the
-        points of the report's RAG history; ``tpm trend`` adds the plan's git history)."""
-        from tpm.report.snapshot import key_milestones, point_from_snapshot, point_of
-        from tpm.report.trend import Trend
+    def _trend(self, view: Overview, cached: bool) -> Text:
+        t = view.trend
+        return slip_lines(t.rows, t.dates, t.points, t.target, max(self.size.width - 6, 40))
 
-        plan = analysis.plan
-        cached = self._trend_cache
-        if cached is not None and cached[0] is data and cached[1] == plan.snapshots:
-            return cached[2]
-        keys = key_milestones(plan)
-        points: list[Point] = [point_from_snapshot(s) for s in plan.snapshots]
-        points = [p for p in points if p.date < data.as_of]
-        points.append(point_of(data, keys))
-        trend = Trend.of(points, keys, data.target, data.start)
-        self._trend_cache = (data, list(plan.snapshots), trend)
-        return trend
-
-    def _trend_panel(self, data: ReportData, analysis: Analysis) -> Text:
-        return slip_text(self._trend(data, analysis), max(self.size.width - 6, 40))
-
-    def _critical(self, data: ReportData, analysis: Analysis) -> Doc | Text:
-        if not data.critical_path:
+    def _critical(self, view: Overview, cached: bool) -> Doc | Text:
+        if not view.critical_path:
             return Text("no critical path (everything is done)", style="dim")
-        line = Text().append(f"{len(data.critical_path)} milestones: ", style="dim")
-        for k, item in enumerate(data.critical_path):
+        line = Text().append(f"{len(view.critical_path)} milestones: ", style="dim")
+        for k, item in enumerate(view.critical_path):
             if k:
                 line.append(" → ", style="dim")
             line.append(item, style=themed("$red"))
         return Doc().line(line, 2)
 
-    def _blockers(self, data: ReportData, analysis: Analysis) -> Doc | Text:
+    def _blockers(self, view: Overview, cached: bool) -> Doc | Text:
         out = Doc()
-        for b in data.blockers[:5]:
+        for b in view.blockers:
             line = Text().append(
                 "● " if b.critical else "○ ", style=themed("bold $red") if b.critical else ""
             )
             line.append(b.id, style=themed("bold $red") if b.critical else "bold")
-            what = b.reason if b.kind == "blocked" else f"waits on {', '.join(b.waiting_on)}"
-            line.append(f"  {what}")
+            line.append(f"  {b.what}")
             out.line(line, 2)
             facts = f"slip {fmt_days(b.slip_days, more_is_worse=True)}d · {b.downstream} downstream"
             if b.age_days is not None:
@@ -216,9 +215,9 @@ class DashboardScreen(PlanScreen):
             out.append(f"  {facts}\n", style="dim")
         return out or Text("nothing is blocked", style=themed("$green"))
 
-    def _risks(self, data: ReportData, analysis: Analysis) -> Doc | Text:
+    def _risks(self, view: Overview, cached: bool) -> Doc | Text:
         out = Doc()
-        for r in data.risks.risks[:5]:
+        for r in view.risks:
             line = Text().append(f"{r.score:>2}", style=themed(BAND_STYLE[r.band]))
             line.append(" ")
             line.append(r.id, style="bold")
@@ -227,12 +226,12 @@ class DashboardScreen(PlanScreen):
             out.line(line, 3)
         return out or Text("no live risks", style=themed("$green"))
 
-    def _kpis(self, data: ReportData, analysis: Analysis) -> Doc | Text:
+    def _kpis(self, view: Overview, cached: bool) -> Doc | Text:
         out = Doc()
-        kpis = list(data.kpis)
+        kpis = view.kpis
         if not kpis:
             return Text("no KPIs", style="dim")
-        values = [with_unit(k.latest.value if k.latest else None, k.unit) for k in kpis]
+        values = [with_unit(k.value, k.unit) for k in kpis]
         targets = [f"/ {with_unit(k.target, k.unit)}" for k in kpis]
         vw, tw = max(map(len, values)), max(map(len, targets))
         spark_w = min(max((len(k.sparkline) for k in kpis), default=0), 12)
@@ -249,15 +248,11 @@ class DashboardScreen(PlanScreen):
             out.hang(6).newline()
         return out
 
-    def _due(self, data: ReportData, analysis: Analysis) -> Doc | Text:
-        from tpm.report.data import due_soon, is_late
-
+    def _due(self, view: Overview, cached: bool) -> Doc | Text:
         out = Doc()
-        rows = due_soon(data, finishing=True)  # late first, then by date, as in the report
-        for m in rows[:8]:
-            when = m.due or m.finish
-            late = is_late(m, data.as_of)
-            line = Text().append(f"{when}  ", style=themed("bold $red") if late else "")
+        for m in view.due:
+            late = m.late
+            line = Text().append(f"{m.when}  ", style=themed("bold $red") if late else "")
             line.append(m.id, style="bold")
             line.append(f"  {m.title}", style="dim")
             line.append(
@@ -266,9 +261,10 @@ class DashboardScreen(PlanScreen):
             if late:
                 line.append(f" · LATE, forecast {m.finish}", style=themed("bold $red"))
             out.line(line, 12)
-        more = len(rows) - 8
-        if more > 0:
-            out.append(f"… and {more} more (milestones screen, sort by due)\n", style="dim")
+        if view.due_more > 0:
+            out.append(
+                f"… and {view.due_more} more (milestones screen, sort by due)\n", style="dim"
+            )
         return out or Text("nothing due", style="dim")
 
 

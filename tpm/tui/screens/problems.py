@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,9 +11,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tpm.check.diagnostics import Diagnostic
 from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.text import clean_text, plain
+
+if TYPE_CHECKING:
+    from tpm.check.diagnostics import Diagnostic
 
 
 class ProblemsScreen(Screen[None]):

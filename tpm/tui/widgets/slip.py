@@ -11,11 +11,12 @@ column and the strip has its own.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from tpm.tui.overview import MOST_POINTS, SlipRow, slip_rows
 from tpm.tui.widgets.palette import themed
 
 if TYPE_CHECKING:
@@ -24,39 +25,7 @@ if TYPE_CHECKING:
 BLOCKS = "▁▂▃▄▅▆▇█"
 MISSING = "·"
 NAME_MAX = 20
-MOST_POINTS = 12  # the strip shows the latest reporting dates
 SUMMARY = 10 + 3 + 10 + 9  # "first → last  +NN d"
-
-
-@dataclass(frozen=True)
-class SlipRow:
-    """One line of the trend: its forecast on each reporting date, oldest first."""
-
-    name: str
-    dates: tuple[dt.date | None, ...]
-
-    @property
-    def first(self) -> dt.date | None:
-        """The oldest forecast on record."""
-        return next((d for d in self.dates if d is not None), None)
-
-    @property
-    def last(self) -> dt.date | None:
-        """Today's forecast (or the newest one on record)."""
-        return next((d for d in reversed(self.dates) if d is not None), None)
-
-    @property
-    def slip_days(self) -> int | None:
-        """Calendar days between the oldest and today's forecast (negative: pulled in)."""
-        first, last = self.first, self.last
-        return (last - first).days if first and last else None
-
-
-def slip_rows(trend: Trend, most: int = MOST_POINTS) -> list[SlipRow]:
-    """The rows of a trend (finish, P80, then each key milestone), over its latest ``most``
-    reporting dates; rows with no forecast at all are left out."""
-    rows = [SlipRow(name, tuple(dates[-most:])) for name, dates in trend.series()]
-    return [r for r in rows if r.first is not None]
 
 
 def strips(rows: list[SlipRow]) -> list[str]:
@@ -82,24 +51,34 @@ def strips(rows: list[SlipRow]) -> list[str]:
 
 def slip_text(trend: Trend, width: int) -> Text:
     """The trend panel's text for ``width`` cells: a header, then one row per line."""
-    rows = slip_rows(trend)
-    points = trend.points[-MOST_POINTS:]
-    if len(trend.points) < 2 or not rows:
+    dates = tuple(p.date for p in trend.points[-MOST_POINTS:])
+    return slip_lines(slip_rows(trend), dates, len(trend.points), trend.target, width)
+
+
+def slip_lines(
+    rows: Sequence[SlipRow],
+    dates: Sequence[dt.date],
+    points: int,
+    target: dt.date | None,
+    width: int,
+) -> Text:
+    """The trend panel's text from its rows: ``dates`` are the reporting dates shown (the
+    latest ones), ``points`` how many there are in all, ``target`` the program target."""
+    if points < 2 or not rows:
         return Text(
             "no earlier report recorded: R records today's headline in the plan (tpm trend "
             "also reads the plan's git history)",
             style="dim",
         )
     name_w = min(max(len(r.name) for r in rows), NAME_MAX)
-    strip_w = len(points)
+    strip_w = len(dates)
     full = name_w + 1 + strip_w + 2 + SUMMARY <= width
     out = Text(
-        f"{len(points)} reports, {points[0].date} to {points[-1].date} (today); "
-        "slip since the first one",
+        f"{len(dates)} reports, {dates[0]} to {dates[-1]} (today); slip since the first one",
         style="dim",
     )
     out.append("\n")
-    for row, strip in zip(rows, strips(rows), strict=True):
+    for row, strip in zip(rows, strips(list(rows)), strict=True):
         name = row.name if len(row.name) <= name_w else row.name[: name_w - 1] + "…"
         out.append(f"{name:<{name_w}} ", style="bold" if row.name in ("finish", "P80") else "")
         out.append(f"{strip:<{strip_w}}  ", style=themed("$blue"))
@@ -109,7 +88,7 @@ def slip_text(trend: Trend, width: int) -> Text:
         slip = row.slip_days or 0
         style = themed("bold $red") if slip >= 7 else themed("$amber") if slip > 0 else ""
         out.append(f"  {slip:+d} d" if slip else "  no slip", style=style or "dim")
-        late = trend.target is not None and row.last is not None and row.last > trend.target
+        late = target is not None and row.last is not None and row.last > target
         if row.name in ("finish", "P80") and late:
             out.append("  after target", style=themed("bold $red"))
         out.append("\n")

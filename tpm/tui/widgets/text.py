@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import textwrap
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -218,11 +219,13 @@ class Wrapped(Widget):
         super().__init__(id=id, classes=classes)
         self._content: Doc | Text | str = content
         self._wrapped: tuple[int, Text] | None = None  # (width, text) drawn last
+        self._heights: dict[int, int] = {}  # width -> lines (layout asks several times)
 
     def update(self, content: Doc | Text | str) -> None:
         """Show new content."""
         self._content = content
         self._wrapped = None
+        self._heights.clear()
         self.refresh(layout=True)
 
     @property
@@ -248,8 +251,15 @@ class Wrapped(Widget):
         return self._text(self.size.width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        text = self._text(width)
-        return len(text.wrap(self.app.console, max(width, 1))) if text.plain else 1
+        height = self._heights.get(width)
+        if height is None:
+            lines = self._text(width).plain.split("\n")
+            if all(cell_len(line) <= width for line in lines):
+                height = len(lines)  # wrapped already (the usual case): no second wrap
+            else:
+                height = len(self._text(width).wrap(self.app.console, max(width, 1)))
+            self._heights[width] = height
+        return height
 
 
 class TextPane(ScrollView):

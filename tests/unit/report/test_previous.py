@@ -160,3 +160,26 @@ def test_a_snapshot_naming_an_unknown_milestone_is_a_located_warning(
     assert code == 0 and out.startswith("# ")
     assert f"{plan}:{line}: warning[unknown-reference]: snapshot 2026-03-13" in err
     assert "unknown milestone 'apii' (did you mean 'api'?)" in err
+
+
+def test_a_previous_plan_with_the_same_as_of_is_named_by_its_commit(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """The TPM forgot to move `as_of` on: last week's commit carries today's status date. The
+    report names it by its commit instead of calling it "the report of" today's date, and a
+    finish that moved is never "none: dates held"."""
+    root = tmp_path / "repo"
+    (root / "plans").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    plan = root / "plans" / "small.toml"
+    plan.write_text(SMALL.replace("duration = 10\n", "duration = 8\n"), encoding="utf-8")
+    commit_at(root, "2026-03-12", "week 11, as_of not moved on")
+    plan.write_text(SMALL, encoding="utf-8")
+    commit_at(root, "2026-03-19", "week 12")
+    code, out, err = run_cli("report", plan)
+    assert code == 0, err
+    title = out.splitlines()[0]
+    assert "RED in commit " in title and "of 2026-03-12" in title, title
+    assert "on 2026-03-20" not in out and "since 2026-03-20" not in out
+    assert "; since commit " in out
+    assert "colours and dates held" not in out

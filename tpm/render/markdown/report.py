@@ -101,7 +101,7 @@ def _title(data: ReportData, ctx: ReportContext) -> list[str]:
     if ctx.since is not None:
         old = ctx.since.previous.rag
         word = "was" if old != data.status.rag else "also"
-        was = f", {word} {badge(old)} on {ctx.since.date}"
+        was = f", {word} {badge(old)} {_when(ctx.since, data, 'on', 'in')}"
     facts = [f"**Status date:** {data.as_of}"]
     if data.owner:
         facts.append(f"**Owner:** {md_text(data.owner)}")
@@ -118,6 +118,14 @@ def _title(data: ReportData, ctx: ReportContext) -> list[str]:
             rows.append(f"{a.name} {' '.join(seq)} {LETTER[a.rag]}")
         lines += ["", f"**RAG over the last reports ({dates}):** " + " · ".join(rows)]
     return lines
+
+
+def _when(s: Since, data: ReportData, on: str = "", in_: str = "") -> str:
+    """When the previous report was: its status date, or, when it has today's status date
+    (a plan whose ``as_of`` was not moved on), where it comes from ("commit abc of DATE")."""
+    if s.date < data.as_of:
+        return f"{on} {s.date}".strip()
+    return f"{in_} {md_text(s.label)}".strip()
 
 
 # ---------------------------------------------------------------- 2. three bullets
@@ -151,12 +159,12 @@ def _forecast(data: ReportData, ctx: ReportContext) -> str:
         if s.p80_days:
             moved.append(f"P80 {_signed(s.p80_days)}")
         if moved:
-            text += f"; since {s.date}: {', '.join(moved)}"
+            text += f"; since {_when(s, data)}: {', '.join(moved)}"
             top = next((m for m in s.slipped if m.critical), None)
             if top is not None:
                 text += f", driven by {md_text(top.id)} ({_signed(top.days)})"
         else:
-            text += f"; unchanged since {s.date}"
+            text += f"; unchanged since {_when(s, data)}"
     return text + "."
 
 
@@ -188,6 +196,8 @@ def _biggest_change(data: ReportData, ctx: ReportContext) -> str:
         parts.append(f"{md_text(m.id)} slipped {working_days(m.days)} ({m.old} → {m.new}{crit})")
     elif s.opened:
         parts.append(f"new risk {md_text(s.opened[0])}")
+    if not parts and s.finish is not None:  # the forecast bullet above gives the move
+        return "**Biggest change:** the finish move above; no colour changed."
     if not parts:
         return "**Biggest change:** none: colours and dates held."
     return f"**Biggest change:** {'; '.join(parts[:3])}."

@@ -67,7 +67,10 @@ def test_occurred_risks_are_issues_not_live_risks(run_cli: RunCli) -> None:
 def test_per_owner_action_list(run_cli: RunCli) -> None:
     out = run_cli("risks", ROOT / "plans" / "example.toml", "--md")[1]
     owners = out.split("## Actions by owner")[1].split("\n## ")[0]
-    assert "- **Sofie Jansen**: 2 actions due by Fri 2026-11-20" in owners
+    assert "- **Sofie Jansen**: 2 actions due by Fri 2026-11-20: " in owners
+    # One overdue action reads as one, pointing at the table that lists it.
+    assert "- **Camille Martin**: 1 overdue action (see Overdue mitigations)\n" in owners + "\n"
+    assert "1 action due by Fri 2026-11-20, 1 overdue" not in owners
 
 
 def test_since_an_older_plan_lists_rescored_and_new(run_cli: RunCli, tmp_path: Path) -> None:

@@ -62,21 +62,25 @@ def _actions(rv: RiskReview) -> list[str]:
     lines = ["## Actions by owner", ""]
     if not owed:
         return [*lines, f"No mitigation is due by {WEEKDAY_NAMES[end.weekday()]} {end}."]
+    day = f"{WEEKDAY_NAMES[end.weekday()]} {end}"
     for owner in sorted(owed, key=lambda o: (-len(owed[o]), o)):
         items = owed[owner]
         late = sum(1 for m in items if m.overdue)
-        n = len(items)
-        text = f"- **{md_text(owner)}**: {n} action{'s' if n != 1 else ''} due by "
-        text += f"{WEEKDAY_NAMES[end.weekday()]} {end}"
-        if late:
-            text += f", {late} overdue"
         soon = [m for m in items if not m.overdue]
-        if soon:
-            text += ": " + "; ".join(
+        parts = []
+        if soon:  # an overdue one is listed once, under "Overdue mitigations"
+            listed = "; ".join(
                 f"{md_text(m.action or m.id)} ({md_text(m.risk_id)}, {m.due})" for m in soon
             )
-        lines.append(text)
+            parts.append(f"{_count(len(soon), 'action')} due by {day}: {listed}")
+        if late:
+            parts.append(f"{_count(late, 'overdue action')} (see Overdue mitigations)")
+        lines.append(f"- **{md_text(owner)}**: " + "; and ".join(parts))
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _overdue(rv: RiskReview) -> list[str]:

@@ -69,6 +69,7 @@ class BlockerLine:
     critical: bool
     what: str  # the reason it is blocked, or what it waits on
     slip_days: float
+    slip: str  # the slip in whole working days, as shown (rounded up)
     downstream: int
     age_days: int | None
 
@@ -152,7 +153,9 @@ class TrendLines:
 
 @dataclass(frozen=True)
 class Overview:
-    """Everything the dashboard draws about one analysis of the plan."""
+    """Everything the dashboard draws about one analysis of the plan. Numbers of days come
+    with their text as shown (whole working days, :mod:`tpm.render.days`), so drawing a
+    cached overview needs no engine code."""
 
     program: str  # its name, for the title
     as_of: dt.date
@@ -165,10 +168,12 @@ class Overview:
     finish: dt.date | None
     target: dt.date | None
     margin_days: float | None
+    margin: str  # abs(margin_days) in whole working days, as shown ("" without a margin)
     odds: Odds | None
     baseline_name: str | None
     baseline_finish: dt.date | None
     variance_days: float | None
+    variance: str  # abs(variance_days) in whole working days, as shown ("" without one)
     progress: float
     done_count: int
     total_count: int
@@ -184,6 +189,7 @@ class Overview:
 
 def overview(data: ReportData, plan: Plan, forecast_done: bool) -> Overview:
     """The dashboard's view of some report data (``forecast_done``: from the full tier)."""
+    from tpm.render.days import fmt_days
     from tpm.report.data import due_soon, is_late
     from tpm.report.snapshot import key_milestones, point_from_snapshot, point_of
     from tpm.report.trend import Trend
@@ -215,6 +221,7 @@ def overview(data: ReportData, plan: Plan, forecast_done: bool) -> Overview:
             critical=b.critical,
             what=b.reason if b.kind == "blocked" else f"waits on {', '.join(b.waiting_on)}",
             slip_days=b.slip_days,
+            slip=fmt_days(b.slip_days, more_is_worse=True),
             downstream=b.downstream,
             age_days=b.age_days,
         )
@@ -257,10 +264,12 @@ def overview(data: ReportData, plan: Plan, forecast_done: bool) -> Overview:
         finish=data.finish,
         target=data.target,
         margin_days=data.margin_days,
+        margin="" if data.margin_days is None else fmt_days(abs(data.margin_days)),
         odds=odds,
         baseline_name=data.baseline_name,
         baseline_finish=data.baseline_finish,
         variance_days=data.variance_days,
+        variance=_variance(data.variance_days),
         progress=data.progress_weighted,
         done_count=data.done_count,
         total_count=data.total_count,
@@ -273,6 +282,12 @@ def overview(data: ReportData, plan: Plan, forecast_done: bool) -> Overview:
         trend=lines,
         forecast_done=forecast_done,
     )
+
+
+def _variance(days: float | None) -> str:
+    from tpm.render.days import fmt_days
+
+    return "" if days is None else fmt_days(abs(days), more_is_worse=days > 0)
 
 
 # ---------------------------------------------------------------- JSON

@@ -11,7 +11,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header
 
-from tpm.render.days import fmt_days as fmt_days  # the screens format days with it
 from tpm.tui.widgets.footer import FittingFooter
 from tpm.tui.widgets.palette import generation
 
@@ -86,6 +85,17 @@ class PlanScreen(Screen[None]):
 
     def show(self, analysis: Analysis) -> None:
         """Display an analysis (override)."""
+
+
+def fmt_days(
+    value: float | None, *, more_is_worse: bool = False, signed: bool = False, none: str = "—"
+) -> str:
+    """Whole working days as people read them (:func:`tpm.render.days.fmt_days`, the one
+    rounding rule). Imported on first use: it pulls in the engine (tpm.schedule, pydantic),
+    which a warm start's first frame does without."""
+    from tpm.render.days import fmt_days as render
+
+    return render(value, more_is_worse=more_is_worse, signed=signed, none=none)
 
 
 def missing_text(analysis: Analysis, area: str) -> str | None:

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 
 from tpm.render.text.forecast import chance
 from tpm.tui.analysis import Analysis
-from tpm.tui.screens.base import PlanScreen, fmt_days, with_unit
+from tpm.tui.screens.base import PlanScreen, with_unit
 from tpm.tui.widgets.heatmap import BAND_STYLE
 from tpm.tui.widgets.palette import generation, themed
 from tpm.tui.widgets.rag import RAG_FG, bar, rag_text
@@ -169,7 +169,7 @@ class DashboardScreen(PlanScreen):
         if view.margin_days is not None:
             early = view.margin_days >= 0
             word = "early" if early else "late"
-            margin = f"{fmt_days(abs(view.margin_days))} working days {word} on fixed durations"
+            margin = f"{view.margin} working days {word} on fixed durations"
             out.field("Margin", margin, colour)
         if fc is not None:
             out.field("Range", f"P50 {fc.p50} · P95 {fc.p95} · {fc.runs:,} runs")
@@ -177,7 +177,9 @@ class DashboardScreen(PlanScreen):
             out.field("Baseline", f"{view.baseline_finish} «{view.baseline_name}»")
             if view.variance_days:
                 late = view.variance_days > 0
-                out.field("", _signed_days(view.variance_days), themed("$amber") if late else "")
+                word = "later" if late else "earlier"
+                text = f"forecast {view.variance} working days {word}"
+                out.field("", text, themed("$amber") if late else "")
         progress = bar(view.progress, 20)
         progress.append(f" {view.progress:.0%}")
         out.field("Progress", progress)
@@ -207,7 +209,7 @@ class DashboardScreen(PlanScreen):
             line.append(b.id, style=themed("bold $red") if b.critical else "bold")
             line.append(f"  {b.what}")
             out.line(line, 2)
-            facts = f"slip {fmt_days(b.slip_days, more_is_worse=True)}d · {b.downstream} downstream"
+            facts = f"slip {b.slip}d · {b.downstream} downstream"
             if b.age_days is not None:
                 facts += f" · {b.age_days} days old"
             if b.critical:
@@ -285,10 +287,3 @@ def odds_style(odds: float) -> str:
     if odds >= ODDS_GREEN:
         return themed("$green")
     return themed("bold $amber") if odds >= ODDS_AMBER else themed("bold $red")
-
-
-def _signed_days(days: float | None) -> str:
-    if days is None:
-        return ""
-    word = "later" if days > 0 else "earlier"
-    return f"forecast {fmt_days(abs(days), more_is_worse=days > 0)} working days {word}"

@@ -86,29 +86,38 @@ _UNKNOWN: Any = object()
 class Layout:
     """All blocks of a text, in order.
 
-    A text without multi-line strings is mapped lazily: only the header positions are found
-    up front (one regular expression), and an item is located by searching for its id line,
-    so a one-field save of a 10,000-milestone plan parses a handful of headers, not all.
-    ``blocks`` builds the full list on first use.
+    A text without multi-line strings is mapped lazily: nothing is scanned up front. An item
+    is found by searching for its quoted id, and a block's header and the next one with
+    ``str.rfind`` and a regular expression; each header used is checked to be a plain
+    ``[name]`` or ``[[name]]`` line, which cannot be anything else in such a text (an array
+    nested in a multi-line array starts with a value, never a bare name). So a one-field save
+    of a 10,000-milestone plan reads a handful of lines around the item, not the file. When a
+    lookup meets a line it cannot vouch for, it answers from ``blocks``, the full list, built
+    on first use.
     """
 
-    def __init__(
-        self, text: str, blocks: list[Block] | None, lazy: tuple[str, list[int]] | None = None
-    ) -> None:
+    def __init__(self, text: str, blocks: list[Block] | None, padded: str | None = None) -> None:
         self.text = text
         self._blocks = blocks
-        self._lazy = lazy  # (the text padded with a newline at each end, header starts)
+        self._padded = padded  # lazy: the text with a newline at each end
         self._index: dict[Path, int] | None = None
-        self._at: dict[int, Block] = {}
+        self._at: dict[int, Block | None] = {}  # lazy blocks by header start
+        self._found: dict[Path, Any] = {}
 
     @property
     def blocks(self) -> list[Block]:
         """Every block, the root region first."""
         if self._blocks is None:
-            assert self._lazy is not None
-            padded, starts = self._lazy
-            root = self.root()
-            blocks = [root] + [self._block_at(i) for i in range(len(starts))]
+            assert self._padded is not None
+            padded = self._padded
+            starts = [m.start() for m in _BRACKET_LINE.finditer(padded)]
+            lazy = [self._block_at(s) for s in starts]
+            if any(b is None for b in lazy):
+                # A quoted header name, or an array nested in a multi-line array on its own line.
+                self._blocks = _full_scan(self.text).blocks
+                self._index = None
+                return self._blocks
+            blocks = [self.root()] + [b for b in lazy if b is not None]
             ids: dict[int, str] = {}
             for m in _ID_LINE.finditer(padded):
                 i = bisect.bisect_right(starts, m.start())
@@ -133,10 +142,13 @@ class Layout:
         if self._blocks is not None:
             return self._blocks[0]
         if -1 not in self._at:
-            assert self._lazy is not None
-            starts = self._lazy[1]
-            self._at[-1] = Block((), False, (), 0, 0, starts[0] if starts else len(self.text))
-        return self._at[-1]
+            limit = self._next_header(-1)
+            if limit < len(self.text) and self._block_at(limit) is None:
+                return self.blocks[0]
+            self._at[-1] = Block((), False, (), 0, 0, limit)
+        found = self._at[-1]
+        assert found is not None
+        return found
 
     def keys(self, block: Block) -> list[KeyLine]:
         """The key lines of a block (scanned once)."""
@@ -173,18 +185,7 @@ class Layout:
         if self._blocks is None:
             found = self._find(path)
             if found is not _UNKNOWN:
-                if not found:
-                    return None
-                i, block = found
-                last = block
-                j = i + 1
-                while j < len(self._lazy[1]) if self._lazy else False:
-                    names = self._block_at(j).names
-                    if names[0] != path[0] or len(names) < 2:
-                        break
-                    last = self._block_at(j)
-                    j += 1
-                return block.start, self.end(last)
+                return self._lazy_span(path, found)
         first = self._indexed().get(path)
         if first is None:
             return None
@@ -202,70 +203,123 @@ class Layout:
 
     # ---------------------------------------------------------- the lazy lookups
 
-    def _block_at(self, i: int) -> Block:
-        """The block of the i-th header (its path is filled in by the lookup)."""
-        found = self._at.get(i)
-        if found is None:
-            assert self._lazy is not None
-            padded, starts = self._lazy
-            m = _HEADER.match(padded, starts[i])
-            assert m is not None  # every bracket line matched when the layout was made
-            names = tuple(part.strip() for part in m.group(2).split("."))
-            limit = starts[i + 1] if i + 1 < len(starts) else len(self.text)
-            eol = min(m.end(), len(self.text))
-            found = Block(names, m.group(1) == "[[", names, starts[i], eol, limit)
-            self._at[i] = found
+    def _lazy_span(self, path: Path, found: tuple[int, Block] | None) -> tuple[int, int] | None:
+        if not found:
+            return None
+        block = last = found[1]
+        while last.limit < len(self.text):
+            after = self._block_at(last.limit)
+            assert after is not None  # a block's limit is checked when the block is made
+            if after.names[0] != path[0] or len(after.names) < 2:
+                break
+            last = after
+        return block.start, self.end(last)
+
+    def _next_header(self, pos: int) -> int:
+        """Start of the first line after offset ``pos`` that starts with a bracket (or the
+        text's end)."""
+        assert self._padded is not None
+        m = _BRACKET_LINE.search(self._padded, pos + 1)
+        return m.start() if m else len(self.text)
+
+    def _block_at(self, start: int) -> Block | None:
+        """The block of the header line starting at ``start``, or None when that line or the
+        next bracket line is not a plain header. Its path is filled in by the lookup."""
+        if start in self._at:
+            return self._at[start]
+        assert self._padded is not None
+        padded = self._padded
+        m = _PLAIN_HEADER.match(padded, start)
+        found = None
+        if m is not None:
+            limit = self._next_header(start)
+            if limit == len(self.text) or _PLAIN_HEADER.match(padded, limit):
+                array = m.group(1) is not None
+                names = tuple(part.strip() for part in (m.group(1) or m.group(2)).split("."))
+                eol = min(m.end(), len(self.text))
+                found = Block(names, array, names, start, eol, limit)
+        self._at[start] = found
         return found
 
     def _find(self, path: Path) -> Any:
-        """(header index, block), None when surely absent, or _UNKNOWN to look eagerly."""
-        assert self._lazy is not None
-        padded, starts = self._lazy
+        """(header start, block), None when surely absent, or _UNKNOWN to look eagerly."""
+        if path not in self._found:
+            self._found[path] = self._locate(path)
+        return self._found[path]
+
+    def _locate(self, path: Path) -> Any:
         if len(path) == 2 and isinstance(path[0], str) and isinstance(path[1], ItemId):
-            ident = path[1]
-            # A snapshot is named by its date (not a quoted string): look for it eagerly.
-            if not isinstance(ident.value, str):
-                return _UNKNOWN
-            if ident.key == "#" or any(ch in ident.value for ch in "\\\"'\n"):
-                return _UNKNOWN
-            value = re.escape(ident.value)
-            pattern = re.compile(
-                rf"\n[ \t]*{ident.key}[ \t]*=[ \t]*(?:\"{value}\"|'{value}')[ \t]*(?:#[^\n]*)?\r?\n"
-            )
-            for m in pattern.finditer(padded):
-                i = bisect.bisect_right(starts, m.start()) - 1
-                if i < 0:
-                    continue
-                block = self._block_at(i)
-                line = self.key(block, ident.key)
-                if block.names == (path[0],) and block.array and line and line.start == m.start():
-                    block.path = path
-                    return i, block
-            return None
+            return self._locate_item(path[0], path[1])
         if len(path) == 3 and isinstance(path[1], ItemId) and isinstance(path[2], str):
             item = self._find(path[:2])
             if not item or item is _UNKNOWN:
                 return item
-            j = item[0] + 1
-            while j < len(starts):
-                block = self._block_at(j)
+            start = item[1].limit
+            while start < len(self.text):
+                block = self._block_at(start)
+                if block is None:
+                    return _UNKNOWN
                 if block.names[0] != path[0] or len(block.names) < 2:
                     return None
                 if block.names == (path[0], path[2]) and not block.array:
                     block.path = path
-                    return j, block
-                j += 1
+                    return start, block
+                start = block.limit
             return None
         return _UNKNOWN
+
+    def _locate_item(self, section: str, ident: ItemId) -> Any:
+        """The ``[[section]]`` block whose id line says ``ident``, found by searching for the
+        quoted id (it appears in a few lines: its own and those that refer to it)."""
+        value = ident.value
+        # A snapshot is named by its date (not a quoted string): look for it eagerly.
+        if not isinstance(value, str) or ident.key == "#" or not value:
+            return _UNKNOWN
+        if any(ch in value for ch in "\\\"'\n"):
+            return _UNKNOWN
+        padded = self._padded
+        assert padded is not None
+        lines: set[int] = set()
+        for quoted in (f'"{value}"', f"'{value}'"):
+            at = padded.find(quoted)
+            while at >= 0:
+                lines.add(padded.rfind("\n", 0, at))
+                at = padded.find(quoted, at + len(quoted))
+        pattern = re.compile(
+            rf"\n[ \t]*{ident.key}[ \t]*=[ \t]*(?:\"{re.escape(value)}\"|'{re.escape(value)}')"
+            r"[ \t]*(?:#[^\n]*)?\r?\n"
+        )
+        for line in sorted(lines):
+            if pattern.match(padded, line) is None:
+                continue
+            start = padded.rfind("\n[", 0, line + 1)
+            if start < 0:
+                if self._next_header(-1) < line:
+                    return _UNKNOWN  # an indented header before it
+                continue  # in the root region
+            block = self._block_at(start)
+            if block is None or block.limit < line:
+                return _UNKNOWN  # a line it cannot vouch for, or an indented header between
+            key = self.key(block, ident.key)
+            if block.names == (section,) and block.array and key and key.start == line:
+                block.path = (section, ident)
+                return start, block
+        return None
 
 
 class LayoutError(Exception):
     """The text could not be mapped (it should have been valid TOML)."""
 
 
-# A header line tpm can read without the key parser: bare dotted names, optional comment.
-_HEADER = re.compile(
-    r"\n[ \t]*(\[\[?)[ \t]*([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*(\]\]?)"
+# Names of a header line tpm reads without the key parser: bare and dotted. The first cannot
+# be read as a value (a number, date, boolean, inf or nan), so such a line is never an array
+# nested in a multi-line array.
+_NAMES = (
+    r"(?!(?:true|false|inf|nan)(?![A-Za-z0-9_-]))[A-Za-z_][A-Za-z0-9_-]*"
+    r"(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*"
+)
+_PLAIN_HEADER = re.compile(
+    rf"\n[ \t]*(?:\[\[[ \t]*({_NAMES})[ \t]*\]\]|\[[ \t]*({_NAMES})[ \t]*\])"
     r"[ \t]*(?:#[^\n]*)?\r?(?=\n)"
 )
 _BRACKET_LINE = re.compile(r"\n[ \t]*\[")
@@ -273,20 +327,16 @@ _ID_LINE = re.compile(r'\n[ \t]*(id|name)[ \t]*=[ \t]*"([^"\\\n]*)"')
 
 
 def scan_layout(text: str) -> Layout:
-    """Scan a valid TOML text into blocks (key lines are scanned when asked for)."""
-    if '"""' in text or "'''" in text:
+    """Map a valid TOML text into blocks (found, and their key lines scanned, when asked for).
+
+    A text with multi-line strings is scanned line by line at once: a line inside one may
+    look like a header or an id line.
+    """
+    if '"""' in text or ("'" in text and "'''" in text):
         return _full_scan(text)
     # The patterns start at a newline (fast to find); the padded text gives every line one.
-    padded = "\n" + text + "\n"
-    starts = [m.start() for m in _BRACKET_LINE.finditer(padded)]
-    match = _HEADER.match
-    for start in starts:
-        m = match(padded, start)
-        if m is None or len(m.group(1)) != len(m.group(3)):
-            return _full_scan(text)  # a quoted header name, or a nested array on its own line
-    # A header match starts at the newline before its line: its index in padded is the
-    # line's offset in text.
-    return Layout(text, None, (padded, starts))
+    # A match at a newline of the padded text is at the offset of the next line in the text.
+    return Layout(text, None, "\n" + text + "\n")
 
 
 def _full_scan(text: str) -> Layout:

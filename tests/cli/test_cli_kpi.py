@@ -119,6 +119,30 @@ def test_record_to_a_kpi_without_measurements(run_cli: Run, plan: Path) -> None:
     assert "measurements = [\n    { date = 2026-03-01, value = -12 },\n]" in plan.read_text()
 
 
+@pytest.mark.parametrize(
+    ("word", "value"), [("-1e15", -1e15), ("-0.5", -0.5), ("-5", -5), ("-2.5E3", -2500.0)]
+)
+def test_a_negative_value_is_a_value_not_an_option(
+    run_cli: Run, plan: Path, word: str, value: float
+) -> None:
+    code, _out, err = run_cli("kpi", "record", plan, "nps", word, "--date", "2026-03-01")
+    assert code == 0, err
+    [measurement] = load_plan(plan).plan.kpis[2].measurements  # type: ignore[union-attr]
+    assert measurement.value == value and type(measurement.value) is type(value)
+
+
+def test_a_word_starting_with_a_dash_that_is_no_number(
+    run_cli: Run, plan: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = plan.read_bytes()
+    code, _out, err = run_cli("kpi", "record", plan, "nps", "-inf")
+    assert code == 2 and "VALUE must be a finite number, not '-inf'" in err
+    with pytest.raises(SystemExit) as info:  # argparse's own error: an unknown option
+        run_cli("kpi", "record", plan, "nps", "-x")
+    assert info.value.code == 2 and "unrecognized arguments: -x" in capsys.readouterr().err
+    assert plan.read_bytes() == before
+
+
 def test_unknown_kpi_says_did_you_mean(run_cli: Run, plan: Path) -> None:
     before = plan.read_bytes()
     code, _out, err = run_cli("kpi", "record", plan, "latncy", "1")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import re
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,15 @@ from tpm.plan.model import Kpi, Measurement, Plan
 ATTEMPTS = 5
 RETRY_PAUSE = 0.05  # seconds, times the attempt number
 
+# argparse reads a word that starts with "-" as an option unless it looks like a negative
+# number, and by its own rule -5 and -0.5 do but -1e15 does not. VALUE may be any number
+# Python reads (and -inf or -nan, refused with the finite-number message): those words are
+# values; any other word starting with "-" stays an option, unknown ones an error.
+NEGATIVE_NUMBER = re.compile(
+    r"^-(?:(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d[\d_]*)?|inf|infinity|nan)$",
+    re.IGNORECASE,
+)
+
 USAGE = """tpm kpi PLAN [--as-of DATE] [--json]
        tpm kpi record PLAN KPI VALUE [--date DATE] [--note TEXT] [--replace] [--force]"""
 
@@ -43,6 +53,7 @@ USAGE = """tpm kpi PLAN [--as-of DATE] [--json]
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of tpm kpi and tpm kpi record."""
     parser.usage = USAGE
+    parser._negative_number_matcher = NEGATIVE_NUMBER
     parser.description = (
         "Show each KPI's latest value against its target with RAG, trend and sparkline; "
         "or, with 'record', append one measurement to a KPI (atomic; comments are kept)."

@@ -275,7 +275,7 @@ class Layout:
         # A snapshot is named by its date (not a quoted string): look for it eagerly.
         if not isinstance(value, str) or ident.key == "#" or not value:
             return _UNKNOWN
-        if any(ch in value for ch in "\\\"'\n"):
+        if _ESCAPED.search(value):  # written with escapes, in more than one way
             return _UNKNOWN
         padded = self._padded
         assert padded is not None
@@ -304,7 +304,7 @@ class Layout:
             if block.names == (section,) and block.array and key and key.start == line:
                 block.path = (section, ident)
                 return start, block
-        return None
+        return _UNKNOWN  # absent, or its id written with escapes ("\\u0061"): the full list says
 
 
 class LayoutError(Exception):
@@ -323,6 +323,8 @@ _PLAIN_HEADER = re.compile(
     r"[ \t]*(?:#[^\n]*)?\r?(?=\n)"
 )
 _BRACKET_LINE = re.compile(r"\n[ \t]*\[")
+# Characters a TOML string holds only as escapes (or, for quotes, in the other kind of string).
+_ESCAPED = re.compile("[\\x00-\\x1f\\x7f\\\\\"']")
 _ID_LINE = re.compile(r'\n[ \t]*(id|name)[ \t]*=[ \t]*"([^"\\\n]*)"')
 
 

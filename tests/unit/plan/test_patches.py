@@ -237,3 +237,22 @@ def test_a_patch_that_does_not_read_back_as_the_new_plan_is_refused() -> None:
     wrong = [patches.Change(c.path, c.old, 8) for c in patches.diff_plans(plan, new)]
     with pytest.raises(patches.Unpatchable, match="did not read back"):
         patches.apply_verified(text, wrong, plan, new)
+
+
+@pytest.mark.parametrize(
+    "ident", ["bell\x07", "del\x7f", "tab\there", 'say "hi"', "a\\b"], ids=repr
+)
+def test_an_item_whose_id_needs_escapes_is_patched_in_place(ident: str) -> None:
+    text, plan = _three_milestones()
+    plan.milestones[1] = plan.milestones[1].model_copy(update={"id": ident})
+    text = "# team notes\n" + storage.dumps(plan)
+    new = plan.model_copy(update={"milestones": list(plan.milestones)})
+    new.milestones[1] = new.milestones[1].model_copy(update={"duration": 9})
+    out = patches.apply_verified(text, patches.diff_plans(plan, new), plan, new)
+    assert out == text.replace("duration = 1\n", "duration = 9\n")
+
+
+def test_an_id_the_file_writes_with_a_unicode_escape_is_found() -> None:
+    text = TEXT.replace('id = "a"', 'id = "\\u0061"  # written escaped')
+    out = patched(text, set_milestone(0, duration=6))
+    assert out == text.replace("duration = 5  #", "duration = 6  #")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tpm.plan.sourcemap import parse_key
+from tpm.plan.tomlscan import line_end, multiline_strings, value_extent
 
 
 @dataclass(frozen=True, order=True)
@@ -86,20 +87,29 @@ _UNKNOWN: Any = object()
 class Layout:
     """All blocks of a text, in order.
 
-    A text without multi-line strings is mapped lazily: nothing is scanned up front. An item
-    is found by searching for its quoted id, and a block's header and the next one with
-    ``str.rfind`` and a regular expression; each header used is checked to be a plain
-    ``[name]`` or ``[[name]]`` line, which cannot be anything else in such a text (an array
-    nested in a multi-line array starts with a value, never a bare name). So a one-field save
-    of a 10,000-milestone plan reads a handful of lines around the item, not the file. When a
-    lookup meets a line it cannot vouch for, it answers from ``blocks``, the full list, built
-    on first use.
+    A text is mapped lazily: up front only its multi-line strings are found (a search for
+    triple quotes), since a line inside one may look like a header or an id line. An item is
+    found by searching for its quoted id, and a block's header and the next one with
+    ``str.rfind`` and a regular expression, skipping those strings; each header used is checked
+    to be a plain ``[name]`` or ``[[name]]`` line, which cannot be anything else outside a
+    string (an array nested in a multi-line array starts with a value, never a bare name). So
+    a one-field save of a 10,000-milestone plan reads a handful of lines around the item, not
+    the file. When a lookup meets a line it cannot vouch for, it answers from ``blocks``, the
+    full list, built on first use.
     """
 
-    def __init__(self, text: str, blocks: list[Block] | None, padded: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        blocks: list[Block] | None,
+        padded: str | None = None,
+        strings: list[tuple[int, int]] | None = None,
+    ) -> None:
         self.text = text
         self._blocks = blocks
         self._padded = padded  # lazy: the text with a newline at each end
+        self._strings = strings or []  # lazy: (start, end) of each multi-line string
+        self._string_starts = [start for start, _ in self._strings]
         self._index: dict[Path, int] | None = None
         self._at: dict[int, Block | None] = {}  # lazy blocks by header start
         self._found: dict[Path, Any] = {}
@@ -110,7 +120,8 @@ class Layout:
         if self._blocks is None:
             assert self._padded is not None
             padded = self._padded
-            starts = [m.start() for m in _BRACKET_LINE.finditer(padded)]
+            found = (m.start() for m in _BRACKET_LINE.finditer(padded))
+            starts = [s for s in found if not self._in_string(s)]
             lazy = [self._block_at(s) for s in starts]
             if any(b is None for b in lazy):
                 # A quoted header name, or an array nested in a multi-line array on its own line.
@@ -120,6 +131,8 @@ class Layout:
             blocks = [self.root()] + [b for b in lazy if b is not None]
             ids: dict[int, str] = {}
             for m in _ID_LINE.finditer(padded):
+                if self._in_string(m.start()):
+                    continue
                 i = bisect.bisect_right(starts, m.start())
                 block = blocks[i]
                 if i > 0 and block.array and id_key(block.names) == m.group(1):
@@ -215,12 +228,30 @@ class Layout:
             last = after
         return block.start, self.end(last)
 
+    def _in_string(self, line: int) -> tuple[int, int] | None:
+        """The multi-line string the line starting at offset ``line`` is inside, or None."""
+        i = bisect.bisect_right(self._string_starts, line) - 1
+        if i >= 0 and line < self._strings[i][1]:
+            return self._strings[i]
+        return None
+
     def _next_header(self, pos: int) -> int:
-        """Start of the first line after offset ``pos`` that starts with a bracket (or the
-        text's end)."""
+        """Start of the first line after offset ``pos`` that starts with a bracket, outside
+        multi-line strings (or the text's end)."""
         assert self._padded is not None
         m = _BRACKET_LINE.search(self._padded, pos + 1)
+        while m and (inside := self._in_string(m.start())):
+            m = _BRACKET_LINE.search(self._padded, inside[1])
         return m.start() if m else len(self.text)
+
+    def _header_before(self, line: int) -> int:
+        """Start of the last unindented bracket line before offset ``line``, outside multi-line
+        strings, or -1."""
+        assert self._padded is not None
+        start = self._padded.rfind("\n[", 0, line + 1)
+        while start >= 0 and (inside := self._in_string(start)):
+            start = self._padded.rfind("\n[", 0, inside[0] + 1)
+        return start
 
     def _block_at(self, start: int) -> Block | None:
         """The block of the header line starting at ``start``, or None when that line or the
@@ -290,9 +321,9 @@ class Layout:
             r"[ \t]*(?:#[^\n]*)?\r?\n"
         )
         for line in sorted(lines):
-            if pattern.match(padded, line) is None:
+            if pattern.match(padded, line) is None or self._in_string(line):
                 continue
-            start = padded.rfind("\n[", 0, line + 1)
+            start = self._header_before(line)
             if start < 0:
                 if self._next_header(-1) < line:
                     return _UNKNOWN  # an indented header before it
@@ -329,16 +360,10 @@ _ID_LINE = re.compile(r'\n[ \t]*(id|name)[ \t]*=[ \t]*"([^"\\\n]*)"')
 
 
 def scan_layout(text: str) -> Layout:
-    """Map a valid TOML text into blocks (found, and their key lines scanned, when asked for).
-
-    A text with multi-line strings is scanned line by line at once: a line inside one may
-    look like a header or an id line.
-    """
-    if '"""' in text or ("'" in text and "'''" in text):
-        return _full_scan(text)
+    """Map a valid TOML text into blocks (found, and their key lines scanned, when asked for)."""
     # The patterns start at a newline (fast to find); the padded text gives every line one.
     # A match at a newline of the padded text is at the offset of the next line in the text.
-    return Layout(text, None, "\n" + text + "\n")
+    return Layout(text, None, "\n" + text + "\n", multiline_strings(text))
 
 
 def _full_scan(text: str) -> Layout:
@@ -383,7 +408,7 @@ def _key_line(text: str, pos: int, line: str) -> KeyLine:
     while value_start < len(text) and text[value_start] in " \t":
         value_start += 1
     value_end, inner = value_extent(text, value_start)
-    return KeyLine(tuple(parts), pos, value_start, value_end, _line_end(text, value_end), inner)
+    return KeyLine(tuple(parts), pos, value_start, value_end, line_end(text, value_end), inner)
 
 
 def _scan_keys(text: str, pos: int, limit: int) -> tuple[list[KeyLine], int]:
@@ -445,73 +470,6 @@ def _string_value(text: str, line: KeyLine) -> str | None:
     except tomllib.TOMLDecodeError:
         return None
     return value if isinstance(value, str) else None
-
-
-def _line_end(text: str, pos: int) -> int:
-    """Just after the newline that ends the line containing ``pos`` (comments included)."""
-    eol = text.find("\n", pos)
-    return len(text) if eol < 0 else eol + 1
-
-
-_BASIC_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_ML_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""(?:"{0,2})', re.S)
-
-
-def _string_end(text: str, i: int) -> int:
-    """Just after the string that starts at ``i``."""
-    if text.startswith('"""', i):
-        m = _ML_BASIC_END.match(text, i + 3)
-        return m.end() if m else len(text)
-    if text.startswith("'''", i):
-        end = text.find("'''", i + 3)
-        if end < 0:
-            return len(text)
-        end += 3
-        extra = 0  # up to two quotes before the closing ones belong to the string
-        while extra < 2 and text.startswith("'", end + extra):
-            extra += 1
-        return end + extra
-    if text[i] == '"':
-        m = _BASIC_STRING.match(text, i)
-        return m.end() if m else len(text)
-    end = text.find("'", i + 1)
-    return len(text) if end < 0 else end + 1
-
-
-def value_extent(text: str, pos: int) -> tuple[int, bool]:
-    """End offset of the TOML value starting at ``pos``, and whether a comment is inside it."""
-    n = len(text)
-    depth = 0
-    inner = False
-    i = pos
-    while i < n:
-        ch = text[i]
-        if ch in "\"'":
-            i = _string_end(text, i)
-            if depth == 0:
-                return i, inner
-            continue
-        if ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-            if depth == 0:
-                return i + 1, inner
-        elif ch == "#":
-            if depth == 0:
-                break
-            inner = True
-            eol = text.find("\n", i)
-            i = n if eol < 0 else eol
-            continue
-        elif depth == 0 and ch in " \t\r\n":
-            break
-        i += 1
-    # A bare value (number, date, bool): up to whitespace, a comment or the line's end.
-    end = i
-    while end > pos and text[end - 1] in " \t\r":
-        end -= 1
-    return end, inner
 
 
 def value_of(layout: Layout, line: KeyLine) -> Any:

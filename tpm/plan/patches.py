@@ -33,9 +33,9 @@ from tpm.plan.blocks import (
     Path,
     id_key,
     scan_layout,
-    value_extent,
 )
 from tpm.plan.model import Plan
+from tpm.plan.tomlscan import value_extent
 
 
 class _Missing:

@@ -195,8 +195,22 @@ def test_keys_typed_while_a_form_opens_land_in_its_fields(plan_file: Path) -> No
     drive(plan_file, scenario)
 
 
-def test_keys_typed_after_a_prompt_key_land_in_the_prompt(plan_file: Path) -> None:
+def test_keys_typed_after_a_screen_search_or_prompt_key_land_where_they_were_meant(
+    plan_file: Path,
+) -> None:
+    """`2 / sandbox` in one burst from the dashboard: the Milestones screen opens and the text
+    goes into its search box. None of it reaches the table, where s, a, b, o and x are edits
+    (and the search box never gets the "/"). Then `b` and a reason land in the prompt."""
+
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await settle(app, pilot)
+        burst(app, "2", "slash", *"sandbox")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        assert app.current_mode == "milestones" and not isinstance(app.screen, FormScreen)
+        assert app.screen.query_one("#ms-search", Input).value == "sandbox"
+        assert not app.history.dirty
+        await pilot.press("escape")  # clears the search
         await on_row(app, pilot, "2", "ms-table", "fraud-rules")
         burst(app, "b", *"vendor sandbox down", "enter")
         await settle(app, pilot)

@@ -442,6 +442,8 @@ class TpmApp(RecoveryMixin):
         if self.plan is None:
             self.notify("the plan has errors: fix them first (the file reloads itself)")
             return
+        # The keys typed while the screen switches belong to the new screen.
+        self.hold_keys_until(lambda: self.current_mode == name and self.screen.focused is not None)
         self.switch_mode(name)
 
     def action_help(self) -> None:

@@ -23,6 +23,7 @@ R = TypeVar("R")
 A = TypeVar("A", bound="KeyHoldMixin")
 
 READY_TRIES = 100  # refreshes to wait for a dialog's focus before replaying anyway
+READY_POLL = 0.02  # seconds between looks at whether the keys' target is ready
 STALE_HOLD = 2.0  # seconds after which keys held for a request that never came are replayed
 
 
@@ -60,6 +61,23 @@ class KeyHoldMixin(App[None]):
         if self._held is not None:
             event.prevent_default()
             self._held.append(events.Key(event.key, event.character))
+
+    def hold_keys_until(self, ready: Callable[[], bool]) -> None:
+        """Keep the keys typed from now on until ``ready()`` holds, then replay them in order.
+
+        For requests that open no dialog but move the keys elsewhere: a screen switch (the
+        keys after ``2`` belong to the Milestones screen, not to the one being left) and a
+        focus change (the text after ``/`` belongs to the search box, not to the table, where
+        ``b`` would mark a milestone blocked).
+        """
+        self.hold_keys()
+        self.call_later(self._replay_when, ready, 0)
+
+    async def _replay_when(self, ready: Callable[[], bool], tries: int) -> None:
+        if not ready() and tries < READY_TRIES:
+            self.set_timer(READY_POLL, lambda: self._replay_when(ready, tries + 1))
+            return
+        await self._replay()
 
     def request_done(self, opened: ModalScreen[object] | None) -> None:
         """The request is handled: replay the held keys into ``opened`` once it is ready, or

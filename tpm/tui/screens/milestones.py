@@ -57,6 +57,11 @@ ANY = "*"
 class MilestonesScreen(PlanScreen):
     """Every milestone with its forecast dates, float and critical marker."""
 
+    # Textual focuses the first focusable widget (the search box) when the screen becomes
+    # active, before on_mount moves the focus to the table: a key typed in between (say the
+    # "/" of a quick "2 /") would land in the search box as text. Focus the table at once.
+    AUTO_FOCUS = "#ms-table"
+
     BINDINGS = [  # footer order: what a TPM does most comes first (a narrow footer cuts the end)
         Binding("e", "edit", "Edit"),
         Binding("s", "quick('cycle')", "Status"),
@@ -231,8 +236,10 @@ class MilestonesScreen(PlanScreen):
         self.query_one("#ms-detail").toggle_class("-toggled")
 
     def action_search(self) -> None:
-        """Focus the search box."""
-        self.query_one("#ms-search", Input).focus()
+        """Focus the search box (the keys typed meanwhile go into it, not to the table)."""
+        search = self.query_one("#ms-search", Input)
+        self.tpm.hold_keys_until(lambda: search.has_focus)
+        search.focus()
 
     def action_toggle_critical(self) -> None:
         """Show only critical milestones, or all."""

@@ -21,6 +21,8 @@ def explain_text(analysis: Analysis, key: str) -> Text:
         return Text(f"cannot explain: {exc}", style="dim")
     from tpm.render.text.schedule import chain_head, pull_in_advice
 
+    if data.status == "done":  # as `tpm why` says: no chain, no float
+        return Text("It is done: it sits at its actual dates.\n")
     out = Text(chain_head(data).removeprefix("Driving chain, ").rstrip(":") + "\n")
     for step in data.chain:
         link = ""

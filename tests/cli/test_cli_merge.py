@@ -137,6 +137,8 @@ def test_git_merge_through_the_driver(
     done = _git_merge(repo, "overlap")
     assert done.returncode != 0
     assert "conflict: a.duration: ours 9, theirs 8" in done.stdout + done.stderr
+    # git's %A is a temporary file (.merge_file_XXXXXX): the message names the plan.
+    assert "1 conflict(s) marked in plans/p.toml;" in done.stdout + done.stderr
     text = (repo / "plans" / "p.toml").read_text()
     assert "<<<<<<< ours\nduration = 9\n=======\nduration = 8\n>>>>>>> theirs\n" in text
     assert text.count("<<<<<<<") == 1

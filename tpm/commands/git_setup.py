@@ -39,7 +39,7 @@ def driver_command() -> str:
         program = "tpm"
     else:
         program = f"{shlex.quote(sys.executable)} -m tpm"
-    return f"{program} merge %O %A %B -o %A --marker-size %L"
+    return f"{program} merge %O %A %B -o %A --marker-size %L --name %P"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """``tpm merge BASE OURS THEIRS [-o OUT]``: merge three versions of a plan by item id and field.
 
 This is the git merge driver that ``tpm git-setup`` installs (git runs it as
-``tpm merge %O %A %B -o %A``). Clean merges exit 0; conflicts are listed one per field on
+``tpm merge %O %A %B -o %A --name %P``: %A is a temporary file, so messages name %P, the
+plan's path in the repository). Clean merges exit 0; conflicts are listed one per field on
 standard error, written into the output with git conflict markers, and exit 1, as does a
 merged plan that no longer passes ``tpm check`` (a dependency on a milestone the other side
 removed, for example). A version tpm cannot merge by field falls back to git's line merge.
@@ -37,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="length of the conflict markers (git's %%L; default 7)",
     )
+    parser.add_argument(
+        "--name",
+        default=None,
+        metavar="PATH",
+        help="the plan's name in messages, when OUT is a temporary file (git's %%P)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         _write(text, args.output)
         return 0 if clean else 1
     _write(result.text, args.output)
-    where = args.output or "the output"
+    where = args.name or args.output or "the output"
     if result.conflicts:
         for conflict in result.conflicts:
             print(f"conflict: {conflict.describe()}", file=sys.stderr)

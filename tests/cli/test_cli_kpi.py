@@ -102,14 +102,20 @@ def test_a_date_after_as_of_is_refused_with_the_reason(run_cli: Run, plan: Path)
 
 
 def test_same_day_keeps_both_and_says_so_unless_replace(run_cli: Run, plan: Path) -> None:
-    code, _out, err = run_cli("kpi", "record", plan, "latency", "230", "--date", "2026-03-09")
+    code, _out, err = run_cli(
+        "kpi", "record", plan, "latency", "230", "--date", "2026-03-09", "--note", "cache on"
+    )
     assert code == 0 and "both are kept" in err and "--replace" in err
     kpi = load_plan(plan).plan.kpis[1]  # type: ignore[union-attr]
     assert [m.value for m in kpi.measurements if m.date == dt.date(2026, 3, 9)] == [240, 230]
     code, _out, err = run_cli(
         "kpi", "record", plan, "latency", "235", "--date", "2026-03-09", "--replace"
     )
-    assert code == 0 and "replaced the earlier value of 2026-03-09 (240 ms, 230 ms)" in err
+    # The replaced note goes too, and the message says which.
+    assert code == 0
+    assert (
+        'replaced the earlier value of 2026-03-09 (240 ms, 230 ms with the note "cache on")' in err
+    )
     kpi = load_plan(plan).plan.kpis[1]  # type: ignore[union-attr]
     assert [m.value for m in kpi.measurements if m.date == dt.date(2026, 3, 9)] == [235]
 

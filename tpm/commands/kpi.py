@@ -235,7 +235,11 @@ def _report(path: Path, kpi: Kpi, m: Measurement, rewritten: bool, replace: bool
         f"({rag_of(m.value, kpi)} against target {fmt_value(kpi.target, kpi.unit)})"
     )
     if same_day and replace:
-        old = ", ".join(fmt_value(x.value, kpi.unit) for x in same_day)
+        # Replacing drops the earlier measurements' notes too: say so, with their text.
+        old = ", ".join(
+            fmt_value(x.value, kpi.unit) + (f' with the note "{x.note}"' if x.note else "")
+            for x in same_day
+        )
         print(f"note: replaced the earlier value of {m.date.isoformat()} ({old})", file=sys.stderr)
     elif same_day:
         print(

@@ -10,6 +10,7 @@ dialog (nothing selected, a quick edit), the keys are replayed at once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Concatenate, ParamSpec, TypeVar, cast
@@ -24,6 +25,7 @@ A = TypeVar("A", bound="KeyHoldMixin")
 
 READY_TRIES = 100  # refreshes to wait for a dialog's focus before replaying anyway
 READY_POLL = 0.02  # seconds between looks at whether the keys' target is ready
+READY_WAIT = 10.0  # seconds to wait for it (a screen switch can take seconds on a busy machine)
 STALE_HOLD = 2.0  # seconds after which keys held for a request that never came are replayed
 
 
@@ -71,11 +73,12 @@ class KeyHoldMixin(App[None]):
         ``b`` would mark a milestone blocked).
         """
         self.hold_keys()
-        self.call_later(self._replay_when, ready, 0)
+        self._holds += 1  # the stale-hold timer is for requests that never came: not this one
+        self.call_later(self._replay_when, ready, time.monotonic() + READY_WAIT)
 
-    async def _replay_when(self, ready: Callable[[], bool], tries: int) -> None:
-        if not ready() and tries < READY_TRIES:
-            self.set_timer(READY_POLL, lambda: self._replay_when(ready, tries + 1))
+    async def _replay_when(self, ready: Callable[[], bool], deadline: float) -> None:
+        if not ready() and time.monotonic() < deadline:
+            self.set_timer(READY_POLL, lambda: self._replay_when(ready, deadline))
             return
         await self._replay()
 

@@ -57,14 +57,13 @@ def test_column_layout(available: int, expected: list[tuple[str, int]]) -> None:
 
 
 @pytest.mark.parametrize("available", [116, 130])
-def test_kpi_table_gives_spare_room_to_names_and_values(available: int) -> None:
+def test_kpi_table_gives_spare_room_to_the_names(available: int) -> None:
     """About 120 columns: the KPI table used 105 of 116 cells, cutting names at 30
-    ("Payment authorisation success…") beside blank cells and values at 10 ("2 inciden…")."""
+    ("Payment authorisation success…") beside blank cells."""
     from tpm.tui.screens.kpis import COLUMNS as KPI_COLUMNS
 
     got = {KPI_COLUMNS[i].key: w for i, w in layout(KPI_COLUMNS, available)}
     assert sum(got.values()) + len(got) - 1 == available, got
-    assert min(got["latest"], got["target"]) >= len("2 incidents"), got
     assert got["name"] > 30, got
 
 

@@ -16,12 +16,12 @@ from tpm.tui.widgets.palette import themed
 from tpm.tui.widgets.rag import rag_text
 from tpm.tui.widgets.vtable import Column, VTable
 
-# With too little room the owner goes first, then the history sparkline. Spare room goes
-# to the values (up to "2 incidents") and the names, never to blank columns.
+# With too little room the owner goes first, then the history sparkline; spare room goes
+# to the names, never to blank cells.
 COLUMNS = (
     Column("name", "KPI", 18, flex=True, max_width=60),
-    Column("latest", "Latest", 10, right=True, flex=True, max_width=12),
-    Column("target", "Target", 10, right=True, flex=True, max_width=12),
+    Column("latest", "Latest", 10, right=True),
+    Column("target", "Target", 10, right=True),
     Column("rag", "RAG", 5),
     Column("trend", "Trend", 8),
     Column("stale", "Fresh", 5),

@@ -5,7 +5,9 @@ Each ``render_*`` function turns an engine result into text; nothing here comput
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import functools
+from collections.abc import Callable, Sequence
 
 from tpm.render.days import day_number, exact_days, fmt_days, whole_days
 from tpm.schedule.blockers import Blocker
@@ -113,6 +115,7 @@ def render_schedule(sched: Schedule) -> str:
         "",
     ]
     rows = []
+    number = functools.cache(functools.partial(day_number, sched.calendar))  # dates repeat
     for m in sched.milestones.values():
         flag = "critical" if m.critical else ("near-critical" if m.near_critical else "")
         if m.total_float < -1e-9 and m.status != "done":
@@ -125,7 +128,7 @@ def render_schedule(sched: Schedule) -> str:
                 exact_days(m.duration),
                 str(m.start),
                 str(m.finish),
-                *day_cells(sched, m),
+                *day_cells(sched, m, number),
                 fmt_days(m.total_float) if open_ else "",
                 fmt_days(m.free_float) if open_ else "",
                 "" if m.baseline_finish is None else str(m.baseline_finish),
@@ -150,19 +153,24 @@ def _days_word(shown: str) -> str:
     return "day" if shown.lstrip("+-") == "1" else "days"
 
 
-def day_cells(sched: Schedule, m: MilestoneSchedule) -> list[str]:
+def day_cells(
+    sched: Schedule, m: MilestoneSchedule, number: Callable[[dt.date], int] | None = None
+) -> list[str]:
     """The ES, EF, LS and LF cells: the working day each falls on, counted from 1.
 
     Each is counted by its date (:func:`tpm.render.days.day_number`), so the numbers agree
     with the dates shown: an event after a task that ends on day 5 is on day 5. Done work
-    has no late dates: it sits at its actual dates.
+    has no late dates: it sits at its actual dates. ``number``: a (cached) day_number of
+    the schedule's calendar.
     """
     cal = sched.calendar
-    early = [day_number(cal, m.start), day_number(cal, m.finish)]
+    if number is None:
+        number = functools.partial(day_number, cal)
+    early = [number(m.start), number(m.finish)]
     if m.status == "done":
         return [str(d) for d in early] + ["", ""]
-    late_finish = day_number(cal, m.late_finish_date)
-    late_start = late_finish if m.duration == 0 else day_number(cal, cal.start_date(m.late_start))
+    late_finish = number(m.late_finish_date)
+    late_start = late_finish if m.duration == 0 else number(cal.start_date(m.late_start))
     return [str(d) for d in (*early, late_start, late_finish)]
 
 

@@ -15,7 +15,7 @@ from tuihelp import AS_OF, drive, screen_text, settle
 
 from tpm.tui.app import TpmApp
 from tpm.tui.widgets.chart import date_ticks, nice_ticks
-from tpm.tui.widgets.gantt import Gantt
+from tpm.tui.widgets.gantt import Gantt, ticks
 from tpm.tui.widgets.text import Doc, hanging
 from tpm.tui.widgets.vtable import Column, VTable, layout
 
@@ -249,6 +249,24 @@ def test_dashboard_segments_keep_their_spaces(plan_file: Path) -> None:
         assert 'xml:space="preserve"' in app.export_screenshot()
 
     drive(plan_file, scenario)
+
+
+@pytest.mark.parametrize("zoom", ["day", "week", "month"])
+def test_a_scale_label_is_whole_or_left_out(zoom: str) -> None:
+    """At the right edge the scale showed "Ap" for April (80x24 timeline): a label that does
+    not fit is left out, its tick stays."""
+    gantt = Gantt()
+    gantt.zoom = zoom
+    gantt.origin = dt.date(2026, 1, 5)
+    gantt.end = gantt.origin + dt.timedelta(days=420)
+    dates, label_of = ticks(gantt.origin, gantt.end, gantt.step)
+    words = {w for d in dates for first in (True, False) for w in label_of(d, first).split()}
+    for span in range(20, 140, 3):
+        for x0 in (0, 5):
+            gantt._scale_cache = None
+            segments, _grid = gantt._scale(x0, span, Style())
+            shown = "".join(s.text for s in segments).split()
+            assert set(shown) <= words, (span, x0, shown)
 
 
 @pytest.mark.parametrize("zoom", ["day", "week", "month"])

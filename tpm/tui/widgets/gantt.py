@@ -409,10 +409,9 @@ class Gantt(ScrollView, can_focus=True):
                 continue
             grid.add(k)
             label = label_of(d, first)
-            if k >= free and not k - 1 <= now <= k + len(label):  # a gap around the ▼ mark
-                for j, ch in enumerate(label):
-                    if k + j < span:
-                        chars[k + j] = ch
+            fits = k + len(label) <= span  # never a cut label ("Ap" for April at the edge)
+            if fits and k >= free and not k - 1 <= now <= k + len(label):  # a gap around ▼
+                chars[k : k + len(label)] = label
                 free = k + len(label) + 1
                 first = False
         style = base + Style(dim=True, bold=True)

@@ -6,6 +6,7 @@ validate (pydantic + cross checks). It never raises for bad input.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from tpm.check.diagnostics import Diagnostic, sort_key
 from tpm.check.document import check_document
 from tpm.plan.model import Plan
 from tpm.plan.sourcemap import SourceMap
-from tpm.plan.storage import Source, StorageError, TOMLDecodeError, parse, read_bytes
+from tpm.plan.storage import Source, StorageError, TOMLDecodeError, parse, read_bytes, reparse
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TUPLE = re.compile(r"\((?:'[^']*',? ?)+\)")
@@ -65,6 +66,9 @@ def from_source(source: Source, locate_warnings: bool = True) -> Loaded:
             return Loaded(
                 source.path, checked.plan, source, sorted(checked.diagnostics, key=sort_key)
             )
+        # That pass swapped items for their models in the data (salvaged invalid ones too):
+        # check a fresh parse of the same text, so every error is found again, with its line.
+        source = dataclasses.replace(source, data=reparse(source.text))
     checked = check_document(source.data, str(source.path), lambda: source.locator)
     diagnostics = sorted(checked.diagnostics, key=sort_key)
     return Loaded(source.path, checked.plan, source, diagnostics)

@@ -285,6 +285,14 @@ depends_on = ["a", "a"]
         pytest.param(
             PLAN_WITH_A_WARNING.replace('id = "b"', 'id = "a"'), False, 11, id="errors-located"
         ),
+        pytest.param(  # an invalid value and an unknown id: both errors, each on its line
+            PLAN_WITH_A_WARNING.replace("duration = 1\n\n", 'duration = "five"\n\n', 1).replace(
+                '["a", "a"]', '["zz"]'
+            ),
+            False,
+            8,
+            id="invalid-value-and-unknown-id",
+        ),
     ],
 )
 def test_load_without_locating_warnings(
@@ -299,5 +307,7 @@ def test_load_without_locating_warnings(
     quick = load_plan(path, locate_warnings=False)
     assert (quick.plan is not None) == plan_loads
     assert [d.code for d in quick.diagnostics] == [d.code for d in located.diagnostics]
+    if not plan_loads:  # every error, each with its line, as `tpm check` shows them
+        assert [d.render() for d in quick.diagnostics] == [d.render() for d in located.diagnostics]
     assert quick.diagnostics[0].line == line
     assert located.diagnostics[0].line is not None

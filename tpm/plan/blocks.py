@@ -363,7 +363,7 @@ def scan_layout(text: str) -> Layout:
     """Map a valid TOML text into blocks (found, and their key lines scanned, when asked for)."""
     # The patterns start at a newline (fast to find); the padded text gives every line one.
     # A match at a newline of the padded text is at the offset of the next line in the text.
-    return Layout(text, None, "\n" + text + "\n", multiline_strings(text))
+    return Layout(text, None, "".join(("\n", text, "\n")), multiline_strings(text))
 
 
 def _full_scan(text: str) -> Layout:

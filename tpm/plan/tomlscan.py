@@ -24,22 +24,29 @@ _ML_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""(?:"{0,2})', re.S)
 def _string_end(text: str, i: int) -> int:
     """Just after the string that starts at ``i``."""
     if text.startswith('"""', i):
+        end = text.find('"""', i + 3)
+        if end >= 0 and text.find("\\", i + 3, end) < 0:  # no escapes: the first """ closes
+            return _after_quotes(text, end + 3, '"')
         m = _ML_BASIC_END.match(text, i + 3)
         return m.end() if m else len(text)
     if text.startswith("'''", i):
         end = text.find("'''", i + 3)
         if end < 0:
             return len(text)
-        end += 3
-        extra = 0  # up to two quotes before the closing ones belong to the string
-        while extra < 2 and text.startswith("'", end + extra):
-            extra += 1
-        return end + extra
+        return _after_quotes(text, end + 3, "'")
     if text[i] == '"':
         m = _BASIC_STRING.match(text, i)
         return m.end() if m else len(text)
     end = text.find("'", i + 1)
     return len(text) if end < 0 else end + 1
+
+
+def _after_quotes(text: str, end: int, quote: str) -> int:
+    """Up to two quotes after the closing three belong to the string."""
+    extra = 0
+    while extra < 2 and text.startswith(quote, end + extra):
+        extra += 1
+    return end + extra
 
 
 def value_extent(text: str, pos: int) -> tuple[int, bool]:
@@ -90,21 +97,24 @@ def multiline_strings(text: str) -> list[tuple[int, int]]:
     its line (from the end of the previous multi-line string, when that is on the same line)
     holds no comment or unclosed one-line string; the string ends where ``_string_end`` says.
     Triple quotes inside strings and comments are skipped. A text without them costs one
-    search for each kind (the second only when the text has a single quote at all).
+    search (two when it has a ``'''``).
     """
     out: list[tuple[int, int]] = []
-    marks = ['"""', "'''"] if "'" in text else ['"""']
-    ahead = {mark: text.find(mark) for mark in marks}
+    both = "'" in text and "'''" in text
+    ahead = {'"""': text.find('"""'), "'''": text.find("'''") if both else -1}
     base = 0  # the end of the last multi-line string: code starts there
     pos = 0
     while True:
-        for mark, at in ahead.items():
-            if 0 <= at < pos:
-                ahead[mark] = text.find(mark, pos)
-        found = [at for at in ahead.values() if at >= 0]
-        if not found:
+        if both:
+            for mark, at in ahead.items():
+                if 0 <= at < pos:
+                    ahead[mark] = text.find(mark, pos)
+            found = [at for at in ahead.values() if at >= 0]
+            at = min(found) if found else -1
+        else:
+            at = text.find('"""', pos) if pos else ahead['"""']
+        if at < 0:
             return out
-        at = min(found)
         code = max(text.rfind("\n", 0, at) + 1, base)
         m = _CODE.match(text, code, at)
         if m is None or m.end() != at:

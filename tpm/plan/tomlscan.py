@@ -18,17 +18,20 @@ def line_end(text: str, pos: int) -> int:
 
 
 _BASIC_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_ML_BASIC_END = re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""(?:"{0,2})', re.S)
 
 
 def _string_end(text: str, i: int) -> int:
     """Just after the string that starts at ``i``."""
     if text.startswith('"""', i):
-        end = text.find('"""', i + 3)
-        if end >= 0 and text.find("\\", i + 3, end) < 0:  # no escapes: the first """ closes
-            return _after_quotes(text, end + 3, '"')
-        m = _ML_BASIC_END.match(text, i + 3)
-        return m.end() if m else len(text)
+        start = i + 3
+        while (end := text.find('"""', start)) >= 0:
+            run = end  # the backslashes just before: an odd run escapes the first quote
+            while run > i + 3 and text[run - 1] == "\\":
+                run -= 1
+            if (end - run) % 2 == 0:
+                return _after_quotes(text, end + 3, '"')
+            start = end + 1
+        return len(text)
     if text.startswith("'''", i):
         end = text.find("'''", i + 3)
         if end < 0:
@@ -116,10 +119,12 @@ def multiline_strings(text: str) -> list[tuple[int, int]]:
         if at < 0:
             return out
         code = max(text.rfind("\n", 0, at) + 1, base)
-        m = _CODE.match(text, code, at)
-        if m is None or m.end() != at:
-            pos = at + 1  # inside a one-line string or a comment
-            continue
+        before = text[code:at]  # usually "notes = ": no string or comment to step over
+        if '"' in before or "'" in before or "#" in before:
+            m = _CODE.match(text, code, at)
+            if m is None or m.end() != at:
+                pos = at + 1  # inside a one-line string or a comment
+                continue
         end = _string_end(text, at)
         out.append((at, end))
         base = pos = end

@@ -119,6 +119,7 @@ class TpmApp(RecoveryMixin):
         # file's own complete analysis lands, an edit or a reload (tpm.tui.cache).
         self.cached_overview: Overview | None = None
         self._opened = False  # the dashboard has shown a plan (recovery was offered)
+        self._loading = False  # the first read of the plan has started
 
     # ------------------------------------------------------------ the session
 
@@ -162,9 +163,13 @@ class TpmApp(RecoveryMixin):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.cached_overview is not None:
             self.switch_mode("dashboard")  # painted from the cache, marked "checking…"
-        # Paint the first frame (the cached dashboard, or "loading …"), then read the plan
-        # in a worker.
-        self.call_after_refresh(self._load_worker)
+        # Paint the first frame, then read the plan in a worker. A warm start's dashboard
+        # starts it once it has painted the cached overview (a worker parsing a big plan
+        # meanwhile would hold back that frame); the timer is a fallback.
+        if self.cached_overview is not None:
+            self.set_timer(0.5, self.start_loading)
+        else:
+            self.call_after_refresh(self.start_loading)
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_disk)
         if not self.is_headless:
@@ -175,6 +180,12 @@ class TpmApp(RecoveryMixin):
         use_theme(self.get_css_variables())
         self.push_analysis()  # screens not shown now catch up when they are
         self.refresh(repaint=True, layout=True)
+
+    def start_loading(self) -> None:
+        """Read and analyse the plan in a worker (once; later reads go through reload)."""
+        if not self._loading:
+            self._loading = True
+            self._load_worker()
 
     @work(thread=True, exclusive=True, group="load")
     def _load_worker(self) -> None:

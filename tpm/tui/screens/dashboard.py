@@ -76,6 +76,10 @@ class DashboardScreen(PlanScreen):
             if self._drawn != (cached, generation()):
                 self._drawn = (cached, generation())
                 self.draw(cached, CHECKING)
+                # Read the plan once this frame is out: a worker parsing a big plan meanwhile
+                # would hold it back (measured: 10,000 milestones, 1.8x the bare app's first
+                # paint when started after the next refresh, 1.5x after 0.1 s).
+                self.set_timer(0.1, self.tpm.start_loading)
             if self.tpm.analysis is not None:
                 self.tpm.request_full()
             return

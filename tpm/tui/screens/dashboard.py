@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 ROWS = (("status",), ("schedule", "critical"), ("trend",), ("blockers", "risks"), ("kpis", "due"))
 PANELS = tuple(name for row in ROWS for name in row)
+FIRST_PANELS = ("status", "schedule")  # drawn before the first frame; the rest just after
 RAG_AT = 10  # the column where every RAG word starts
 FINDINGS_WIDE, FINDINGS_NARROW = 3, 2  # findings shown per area before "+N more"
 ODDS_GREEN, ODDS_AMBER = 0.8, 0.5  # the P80 rule: under 80 % is not green
@@ -52,6 +53,8 @@ class DashboardScreen(PlanScreen):
 
     BINDINGS = [Binding("R", "app.record_snapshot", "Record snapshot")]
     _drawn: tuple[Overview, int] | None = None  # the cached overview drawn, and its colours
+    _drawn_last: tuple[Overview, str] | None = None  # the overview the panels show
+    _filled = False  # the panels have been drawn once
 
     def body(self) -> ComposeResult:
         with VerticalScroll(id="dash-scroll"):
@@ -103,11 +106,26 @@ class DashboardScreen(PlanScreen):
 
     def draw(self, view: Overview, mark: str) -> None:
         """Draw an overview; ``mark`` (checking…, forecasting…, updating…) says it is not
-        final yet. A cached overview is marked on every panel."""
-        for name in PANELS:
-            widget = self.query_one(f"#dash-{name}", Wrapped)
-            widget.update(getattr(self, f"_{name}")(view, mark == CHECKING))
-            widget.border_subtitle = mark if name == "status" or mark == CHECKING else ""
+        final yet. A cached overview is marked on every panel. The first time, the panels
+        after the status and the schedule follow the first frame."""
+        first = not self._filled
+        self._filled = True
+        for name in FIRST_PANELS if first else PANELS:
+            self._panel(name, view, mark)
+        if first:
+            self.call_after_refresh(self._rest, view, mark)
+
+    def _rest(self, view: Overview, mark: str) -> None:
+        if self._drawn_last == (view, mark):
+            for name in PANELS:
+                if name not in FIRST_PANELS:
+                    self._panel(name, view, mark)
+
+    def _panel(self, name: str, view: Overview, mark: str) -> None:
+        self._drawn_last = (view, mark)
+        widget = self.query_one(f"#dash-{name}", Wrapped)
+        widget.update(getattr(self, f"_{name}")(view, mark == CHECKING))
+        widget.border_subtitle = mark if name == "status" or mark == CHECKING else ""
 
     # ------------------------------------------------------------ panels
 

@@ -12,8 +12,9 @@ analysed revision is stored as one small JSON file under ``$XDG_CACHE_HOME/tpm/t
 
 The second ``tpm trend`` of a history only analyses the commits made since. The cache is an
 optimisation and nothing more: a missing, unreadable or corrupt entry is computed again, and
-an entry that cannot be written is skipped silently. ``tpm trend --no-cache`` neither reads
-nor writes it; deleting the folder is always safe.
+an entry that cannot be written is skipped silently. ``tpm trend --no-cache`` (or
+``TPM_NO_CACHE=1``, which turns off every cache of tpm) neither reads nor writes it; deleting
+the folder is always safe.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ RAGS = ("green", "amber", "red")
 
 
 def cache_dir() -> Path | None:
-    """Where points are cached: ``$XDG_CACHE_HOME/tpm/trend``, else ``~/.cache/tpm/trend``."""
+    """Where points are cached: ``$XDG_CACHE_HOME/tpm/trend``, else ``~/.cache/tpm/trend``;
+    None (no cache) when ``TPM_NO_CACHE`` is set to anything but ``""`` or ``0``."""
+    if os.environ.get("TPM_NO_CACHE", "") not in ("", "0"):
+        return None
     base = os.environ.get("XDG_CACHE_HOME", "")
     if base and os.path.isabs(base):
         return Path(base) / "tpm" / "trend"

@@ -82,7 +82,7 @@ class RecoveryMixin(DiskMixin):
             ticket, snapshot(session.plan), session.base_text, base_plan, session.digest
         )
 
-    @work(thread=True, group="autosave")
+    @work(thread=True, group="autosave", description="autosave")  # no repr() of the plan
     def _autosave_worker(
         self,
         ticket: int,

@@ -94,6 +94,9 @@ def test_every_git_point_has_a_p80_and_the_second_run_reads_the_cache(
     assert _collect(path, plan, cache=True) == first
     with pytest.raises(AssertionError, match="analysed again"):
         _collect(path, plan, cache=False)  # --no-cache reads nothing
+    monkeypatch.setenv("TPM_NO_CACHE", "1")
+    assert cache_dir() is None
+    monkeypatch.delenv("TPM_NO_CACHE")
 
     monkeypatch.undo()  # analysis back; a corrupt entry is analysed again and rewritten
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

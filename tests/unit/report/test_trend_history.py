@@ -73,6 +73,7 @@ def test_every_git_point_has_a_p80_and_the_second_run_reads_the_cache(
 ) -> None:
     path, plan = repo
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("TPM_NO_CACHE", raising=False)  # the test session turns caches off
     first = _collect(path, plan, cache=True)
     git_points = [p for p in first.trend.points if p.source == "git"]
     assert len(git_points) == WEEKS
@@ -100,6 +101,7 @@ def test_every_git_point_has_a_p80_and_the_second_run_reads_the_cache(
 
     monkeypatch.undo()  # analysis back; a corrupt entry is analysed again and rewritten
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("TPM_NO_CACHE", raising=False)
     stored[0].write_text('{"rag": "purple"', encoding="utf-8")
     stored[1].write_text('{"date": "2026-01-05", "rag": "purple", "areas": {}}', encoding="utf-8")
     assert _collect(path, plan, cache=True) == first

@@ -4,6 +4,7 @@ Not collected by pytest (the name does not start with ``test_``). Run it by hand
 
     .venv/bin/python tests/bench/bench_report.py [--milestones 10000] [--risks 500]
         [--kpis 50] [--repeat 7]
+    .venv/bin/python tests/bench/bench_report.py --chains 10000 20000 43000 --repeat 1
 
 It writes a seeded plan with tpm's own canonical writer (``tpm.plan.storage.dumps``): a layered
 random DAG in ten teams with FS/SS/FF links and lags, three-point estimates on a third of the
@@ -172,6 +173,36 @@ def _time(cmd: list[str], repeat: int, env: dict[str, str]) -> tuple[list[float]
     return walls, cpus
 
 
+def chain_text(n: int) -> str:
+    """A plan of one chain of ``n`` one-day milestones, each depending on the one before (the
+    shape of issue 16's 4 MB, 43,000-milestone plan): one critical path as long as the plan."""
+    out = [f'[program]\nname = "Chain"\nstart = {START}\nas_of = {START}\n']
+    for i in range(n):
+        dep = f'depends_on = ["m{i - 1:05d}"]\n' if i else ""
+        out.append(
+            f'\n[[milestones]]\nid = "m{i:05d}"\ntitle = "Milestone {i}"\nduration = 1\n{dep}'
+        )
+    return "".join(out)
+
+
+def chains(sizes: list[int], repeat: int) -> None:
+    """``tpm report`` on single chains of these sizes: time per 1,000 milestones shows whether
+    the report grows linearly with the length of the critical path."""
+    tpm = [sys.executable, "-m", "tpm", "report"]
+    print("| chain of | MB | median s | median CPU s | CPU s per 1,000 |")
+    print("|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"chain{n}.toml"
+            path.write_text(chain_text(n), encoding="utf-8")
+            walls, cpus = _time([*tpm, str(path)], repeat, dict(os.environ))
+            cpu = statistics.median(cpus)
+            print(
+                f"| {n:,} | {path.stat().st_size / 1e6:.1f} | {statistics.median(walls):.2f} "
+                f"| {cpu:.2f} | {cpu / n * 1000:.3f} |"
+            )
+
+
 def main() -> None:
     """Generate the plans, time the commands, print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -179,7 +210,17 @@ def main() -> None:
     parser.add_argument("--risks", type=int, default=500)
     parser.add_argument("--kpis", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--chains",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="only time tpm report on single chains of these lengths (e.g. 10000 20000 43000)",
+    )
     args = parser.parse_args()
+    if args.chains:
+        chains(args.chains, args.repeat)
+        return
     plan = generate(args.milestones, args.risks, args.kpis)
     older = plan.model_copy(
         update={

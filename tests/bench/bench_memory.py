@@ -14,7 +14,10 @@ Shapes:
 - ``diagnostics``: every milestone has an invalid duration and an unknown key (a million
   diagnostics, of which the first 100 of each kind are listed);
 - ``--since``: ``tpm report PLAN --since HEAD~1`` where that revision holds a 60 MB blob
-  (refused by its size before it is read; the size column is the blob's).
+  (refused by its size before it is read; the size column is the blob's);
+- ``generated``: the benchmark's realistic plans (``tests/bench/generate.py``: teams, risks,
+  KPIs, progress) of ``--generated`` milestones (default 10,000 and 100,000), whatever
+  ``--sizes`` says.
 """
 
 from __future__ import annotations
@@ -89,17 +92,40 @@ def since(folder: Path) -> tuple[int, list[str]]:
     git = ["git", "-C", str(folder), "-c", "user.name=b", "-c", "user.email=b@example.com"]
     subprocess.run([*git, "init", "-q"], check=True)
     plan = folder / "plan.toml"
-    plan.write_text(_milestones(60_000_000), encoding="utf-8")
+    _write("milestones", 60_000_000, plan)
     size = plan.stat().st_size
     subprocess.run([*git, "add", "plan.toml"], check=True)
     subprocess.run([*git, "commit", "-qm", "big"], check=True)
-    plan.write_text(_milestones(10_000), encoding="utf-8")
+    _write("milestones", 10_000, plan)
     subprocess.run([*git, "commit", "-qam", "small"], check=True)
     return size, [sys.executable, "-m", "tpm", "report", str(plan), "--since", "HEAD~1"]
 
 
+def _write(shape: str, size: int, path: Path) -> None:
+    """Write a plan of ``shape`` from a child process.
+
+    This process must stay small: a child's peak RSS as the kernel reports it (``wait4``)
+    includes the parent's at the moment it was started (``subprocess`` starts children with
+    ``vfork``), so a plan built here, or the generator's 100,000-milestone plan, would count
+    in every later row.
+    """
+    if shape == "generated":
+        code = (
+            f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            "from generate import write; from pathlib import Path; "
+            f"write({size}, Path({str(path)!r}))"
+        )
+    else:
+        code = (
+            f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            f"from bench_memory import SHAPES; from pathlib import Path; "
+            f"Path({str(path)!r}).write_text(SHAPES[{shape!r}]({size}), encoding='utf-8')"
+        )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def peak(argv: list[str]) -> tuple[int, float, int]:
-    """(peak RSS in bytes, seconds, exit code) of one fresh process."""
+    """(peak RSS in bytes, seconds, exit code) of one fresh process (see :func:`_write`)."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -110,15 +136,20 @@ def main() -> None:
     """Print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,8,40", help="file sizes in MB, comma-separated")
-    parser.add_argument("--shapes", default=",".join([*SHAPES, "--since"]))
+    parser.add_argument("--shapes", default=",".join([*SHAPES, "generated", "--since"]))
+    parser.add_argument("--generated", default="10000,100000", help="milestone counts")
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
     baseline, _t, _c = peak([sys.executable, "-c", "import tpm.check.load"])
     print(f"Python with tpm imported: {baseline / 2**20:.0f} MB peak RSS\n")
     print("| shape | command | file MB | peak RSS MB | RSS / file | seconds | exit |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         for shape in args.shapes.split(","):
+            if shape == "generated":
+                for n in [int(k) for k in args.generated.split(",")]:
+                    _row(f"generated, {n:,} milestones", Path(folder), n)
+                continue
             if shape == "--since":
                 size, argv = since(Path(folder))
                 rss, seconds, code = peak(argv)
@@ -131,7 +162,7 @@ def main() -> None:
             for mb in sizes:
                 path = Path(folder) / f"{shape}-{mb:g}.toml"
                 size = int(mb * 1e6) - 200
-                path.write_text(SHAPES[shape](size), encoding="utf-8")
+                _write(shape, size, path)
                 real = path.stat().st_size
                 rss, seconds, code = peak([sys.executable, "-m", "tpm", "check", str(path)])
                 print(
@@ -140,6 +171,19 @@ def main() -> None:
                     flush=True,
                 )
                 path.unlink()
+
+
+def _row(label: str, folder: Path, milestones: int) -> None:
+    path = folder / f"generated-{milestones}.toml"
+    _write("generated", milestones, path)
+    real = path.stat().st_size
+    rss, seconds, code = peak([sys.executable, "-m", "tpm", "check", str(path)])
+    print(
+        f"| {label} | check | {real / 1e6:.1f} | {rss / 2**20:.0f} | {rss / real:.0f}x | "
+        f"{seconds:.1f} | {code} |",
+        flush=True,
+    )
+    path.unlink()
 
 
 if __name__ == "__main__":

@@ -54,8 +54,8 @@ def _repeated(size: int) -> str:
 
 def _unknown(size: int) -> str:
     head = HEAD + '\n[[milestones]]\nid = "b"\ntitle = "B"\nduration = 1\ndepends_on = ['
-    count = (size - len(head)) // 11
-    return head + "".join(f'"x{i:06d}", ' for i in range(count)) + "]\n"
+    count = (size - len(head)) // 12
+    return head + "".join(f'"x{i:07d}", ' for i in range(count)) + "]\n"
 
 
 def _notes(size: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -108,12 +108,20 @@ class Reporter:
     """Builds diagnostics with file, line, item and field filled in from a path."""
 
     def __init__(
-        self, data: dict[str, Any], file: str, sourcemap: LineMap | Callable[[], LineMap]
+        self,
+        data: dict[str, Any],
+        file: str,
+        sourcemap: LineMap | Callable[[], LineMap],
+        locate_warnings: bool = True,
     ) -> None:
         self.data = data
         self.file = file
         self._map = sourcemap
         self.found: list[Diagnostic] = []
+        # Warnings left without a line (``locate_warnings`` False): their index and path, so
+        # that :meth:`locate_deferred` can still give them one.
+        self._locate_warnings = locate_warnings
+        self._deferred: list[tuple[int, Path]] = []
         # Diagnostics beyond MAX_PER_CODE of one code are only counted: (severity, count).
         self._counts: dict[str, int] = {}
         self._dropped: dict[str, tuple[str, int]] = {}
@@ -185,18 +193,29 @@ class Reporter:
         self._counts[code] = self._counts.get(code, 0) + 1
         item, rest = self.split(path)
         field = ".".join(str(p) for p in rest if isinstance(p, str)) or None
+        line = None
+        if severity == "error" or self._locate_warnings:
+            line = self.map.line_of(path)
+        else:
+            self._deferred.append((len(self.found), path))
         self.found.append(
             Diagnostic(
                 severity=severity,  # type: ignore[arg-type]
                 code=code,
                 message=message,
                 file=self.file,
-                line=self.map.line_of(path),
+                line=line,
                 item=item,
                 field=field,
                 hint=hint,
             )
         )
+
+    def locate_deferred(self) -> None:
+        """Give the warnings left without a line (see ``locate_warnings``) their lines."""
+        for index, path in self._deferred:
+            self.found[index] = replace(self.found[index], line=self.map.line_of(path))
+        self._deferred = []
 
     def where(self, path: Path) -> str:
         """'milestone a, field depends_on[2].id: ' style prefix for messages."""

@@ -35,10 +35,22 @@ class Checked:
 
 
 def check_document(
-    data: dict[str, Any], file: str, sourcemap: LineMap | Callable[[], LineMap]
+    data: dict[str, Any],
+    file: str,
+    sourcemap: LineMap | Callable[[], LineMap],
+    *,
+    locate_warnings: bool = True,
+    consume: bool = False,
 ) -> Checked:
-    """Validate a parsed document fully; return the plan only if there are no errors."""
-    rep = Reporter(data, file, sourcemap)
+    """Validate a parsed document fully; return the plan only if there are no errors.
+
+    Valid items' tables in ``data`` are swapped for their models (see
+    :func:`_validate_items`). ``consume`` True lets invalid items' tables go too, for their
+    salvaged models: the least memory, but ``data`` must then not be checked again (the
+    stand-ins would pass). ``locate_warnings`` False leaves warnings without a line when
+    there are no errors.
+    """
+    rep = Reporter(data, file, sourcemap, locate_warnings)
     deep = _too_deep(data)
     if deep is not None:
         msg = f"values are nested more than {MAX_DEPTH} levels deep; tpm cannot save that"
@@ -46,7 +58,7 @@ def check_document(
         return Checked(None, rep.diagnostics())
     data = _dedupe_links(rep, data)
     top_errors = _validate_top(rep, data)
-    items, kept, all_valid = _validate_items(rep, data)
+    items, kept, all_valid = _validate_items(rep, data, consume)
     plan: Plan | None
     if not top_errors and all_valid:
         plan = Plan.model_validate(data)
@@ -56,6 +68,8 @@ def check_document(
     if plan is not None:
         cross_checks(rep, plan, kept, data)
     unknown_keys(rep, data)
+    if any(d.severity == "error" for d in rep.found):
+        rep.locate_deferred()
     found = rep.diagnostics()
     has_errors = any(d.severity == "error" for d in found)
     return Checked(None if has_errors else plan, found)
@@ -134,7 +148,7 @@ def _dedupe_links(rep: Reporter, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _validate_items(
-    rep: Reporter, data: dict[str, Any]
+    rep: Reporter, data: dict[str, Any], consume: bool
 ) -> tuple[dict[str, list[Any]], dict[str, list[int]], bool]:
     """Validate the items of the document's lists one at a time.
 
@@ -144,10 +158,10 @@ def _validate_items(
     memory holds one item's errors, not the document's.
 
     Each valid item's table is swapped for its model in place: the parsed tables and the
-    models together were the peak of a large load. So is an invalid item whose salvage only
-    stood in for scalar fields other than its id; any other invalid item stays a table in
-    the document (the cross checks read its raw id and nested tables from there). Readers of
-    the document use ``diagnostics.value_of``, which reads both.
+    models together were the peak of a large load. With ``consume``, so is an invalid item
+    whose salvage only stood in for scalar fields other than its id; any other invalid item
+    stays a table in the document (the cross checks read its raw id and nested tables from
+    there). Readers of the document use ``diagnostics.value_of``, which reads both.
     """
     fields = Plan.model_fields
     shared: dict[frozenset[str], set[str]] = {}
@@ -170,6 +184,7 @@ def _validate_items(
                 made, swap = _salvaged(rep, name, i, item, exc.errors(include_url=False), validate)
                 if made is None:
                     continue
+                swap = swap and consume
             else:
                 swap = True
             if swap and type(item) is dict:

@@ -6,7 +6,6 @@ validate (pydantic + cross checks). It never raises for bad input.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,7 @@ from pathlib import Path
 from tpm.check.diagnostics import Diagnostic, sort_key
 from tpm.check.document import check_document
 from tpm.plan.model import Plan
-from tpm.plan.sourcemap import SourceMap
-from tpm.plan.storage import Source, StorageError, TOMLDecodeError, parse, read_bytes, reparse
+from tpm.plan.storage import Source, StorageError, TOMLDecodeError, parse, read_bytes
 
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 _TUPLE = re.compile(r"\((?:'[^']*',? ?)+\)")
@@ -40,9 +38,8 @@ class Loaded:
 def load_plan(path: Path, locate_warnings: bool = True) -> Loaded:
     """Read, parse and validate a plan file; every problem becomes a diagnostic.
 
-    ``locate_warnings`` False leaves warnings without a line when the plan has no errors
-    (finding lines scans the whole text: a second on 10,000 milestones); errors always have
-    theirs. The TUI, which shows only errors, loads this way.
+    ``locate_warnings`` False leaves warnings without a line when the plan has no errors;
+    errors always have theirs. The TUI, which shows only errors, loads this way.
     """
     name = str(path)
     try:
@@ -59,17 +56,18 @@ def load_plan(path: Path, locate_warnings: bool = True) -> Loaded:
 
 
 def from_source(source: Source, locate_warnings: bool = True) -> Loaded:
-    """Validate an already parsed source (``locate_warnings``: see :func:`load_plan`)."""
-    if not locate_warnings:
-        checked = check_document(source.data, str(source.path), SourceMap())
-        if checked.plan is not None:
-            return Loaded(
-                source.path, checked.plan, source, sorted(checked.diagnostics, key=sort_key)
-            )
-        # That pass swapped items for their models in the data (salvaged invalid ones too):
-        # check a fresh parse of the same text, so every error is found again, with its line.
-        source = dataclasses.replace(source, data=reparse(source.text))
-    checked = check_document(source.data, str(source.path), lambda: source.locator)
+    """Validate an already parsed source (``locate_warnings``: see :func:`load_plan`).
+
+    The source's document is checked once and consumed: its items become models, or for
+    invalid items their salvaged stand-ins (see ``check_document``).
+    """
+    checked = check_document(
+        source.data,
+        str(source.path),
+        lambda: source.locator,
+        locate_warnings=locate_warnings,
+        consume=True,
+    )
     diagnostics = sorted(checked.diagnostics, key=sort_key)
     return Loaded(source.path, checked.plan, source, diagnostics)
 

@@ -161,13 +161,6 @@ def decode(raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def reparse(text: str) -> dict[str, Any]:
-    """Fresh data from text already decoded and parsed once (the first parse's data may have
-    been changed in place by the check)."""
-    data: dict[str, Any] = toml.loads(text)
-    return data
-
-
 def parse(path: Path, raw: bytes) -> Source:
     """Parse bytes already read; TOMLDecodeError propagates for the caller to map."""
     text = decode(raw)

@@ -7,11 +7,14 @@ object, line lookup and message per repetition.
 
 from __future__ import annotations
 
+import datetime as dt
 import tracemalloc
 from pathlib import Path
 
 from tpm.check.diagnostics import MAX_PER_CODE
+from tpm.check.document import check_document
 from tpm.check.load import Loaded, from_source, load_plan
+from tpm.plan.sourcemap import SourceMap
 from tpm.plan.storage import parse
 
 HEAD = '[program]\nname = "x"\nstart = 2026-03-02\n'
@@ -147,3 +150,16 @@ def test_an_item_with_an_invalid_value_keeps_its_salvaged_model_not_its_table(
     assert loaded.plan is None and loaded.source is not None
     assert [d.item for d in loaded.diagnostics] == ["milestone b"]
     assert not any(isinstance(item, dict) for item in loaded.source.data["milestones"])
+
+
+def test_checking_the_same_document_twice_finds_the_same_errors() -> None:
+    """The TUI checks its cached canonical document on every save: the salvage of an invalid
+    item must not make the second check pass."""
+    data = {
+        "program": {"name": "x", "start": dt.date(2026, 3, 2)},
+        "milestones": [{"id": "a", "title": "A", "duration": "five"}],
+    }
+    first = check_document(data, "plan.toml", SourceMap())
+    again = check_document(data, "plan.toml", SourceMap())
+    assert first.plan is None and again.plan is None
+    assert again.diagnostics == first.diagnostics != []

@@ -251,6 +251,22 @@ def test_dashboard_segments_keep_their_spaces(plan_file: Path) -> None:
     drive(plan_file, scenario)
 
 
+@pytest.mark.parametrize("available", [76, 116])
+def test_kpi_values_with_a_word_unit_are_never_cut(available: int) -> None:
+    """The example's incidents KPI showed "2 inciden…" and "1 inciden…" at every width."""
+    from tpm.tui.screens.kpis import COLUMNS as KPI_COLUMNS
+    from tpm.tui.screens.kpis import kpi_columns
+
+    rows = [
+        ["Payment incidents (Sev1-Sev3) per week", "2 incidents", "1 incidents"],
+        ["p95 checkout API latency", "1590ms", "1200ms"],
+    ]
+    columns = kpi_columns(rows)
+    got = {columns[i].key: w for i, w in layout(columns, available)}
+    assert got["latest"] >= len("2 incidents") and got["target"] >= len("1 incidents"), got
+    assert kpi_columns([row[:1] + ["96.9%", "97%"] for row in rows]) == KPI_COLUMNS
+
+
 @pytest.mark.parametrize("zoom", ["day", "week", "month"])
 def test_a_scale_label_is_whole_or_left_out(zoom: str) -> None:
     """At the right edge the scale showed "Ap" for April (80x24 timeline): a label that does

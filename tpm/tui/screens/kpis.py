@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,6 +31,20 @@ COLUMNS = (
     Column("spark", "History", 12, drop=2),
     Column("owner", "Owner", 12, drop=1, flex=True, max_width=18),
 )
+
+
+VALUE_WIDTH_MAX = 16  # a value with its unit ("2 incidents", "1,250.5 ms") is rarely longer
+
+
+def kpi_columns(rows: Sequence[Sequence[str | Text]]) -> tuple[Column, ...]:
+    """The columns for these rows: the latest and target values as wide as the longest of
+    them (at least as in COLUMNS), so a value with a word unit is never cut ("2 inciden…")."""
+    out = list(COLUMNS)
+    for n in (1, 2):  # latest, target
+        longest = max((len(str(row[n])) for row in rows), default=0)
+        width = min(max(out[n].width, longest), VALUE_WIDTH_MAX)
+        out[n] = dataclasses.replace(out[n], width=width)
+    return tuple(out)
 
 
 class KpisScreen(PlanScreen):
@@ -75,6 +92,9 @@ class KpisScreen(PlanScreen):
                 ]
             )
         table.empty_text = "no KPIs (a adds one)"
+        columns = kpi_columns(rows)
+        if columns != tuple(table.columns):
+            table.set_columns(columns)
         table.set_rows(keys, rows)
         table.border_title = f"KPIs: {len(keys)} as of {analysis.as_of}"
         self.show_chart(table.current_key)

@@ -163,16 +163,6 @@ def test_table_headers_align_with_cells_and_fit(plan_file: Path) -> None:
     drive(plan_file, scenario, size=(80, 24))
 
 
-def test_milestone_detail_is_label_value_lines(plan_file: Path) -> None:
-    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await pilot.press("2")
-        await settle(app, pilot)
-        text = screen_text(app)
-        assert "float     —" in text and "finish    2026-03-02" in text
-
-    drive(plan_file, scenario)
-
-
 def assert_status_mark_clear(text: str) -> None:
     """The scale's ▼ (status date) stands apart: it never overwrites a letter of a label."""
     scale = next(line for line in text.splitlines() if "▼" in line)
@@ -210,43 +200,48 @@ def test_timeline_fits_the_program_span(plan_file: Path, size: tuple[int, int]) 
     drive(plan_file, scenario, size=size)
 
 
-def test_timeline_marks_work_without_colour(plan_file: Path) -> None:
+def test_one_app_reads_the_dashboard_milestone_detail_timeline_and_kpi_chart(
+    plan_file: Path,
+) -> None:
+    """Screens read in one app: the dashboard's segments, the milestone detail, the
+    timeline's marks and the KPI chart."""
+
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        # The dashboard: aligned segments keep their spaces (also in the SVG screenshot).
+        text = screen_text(app)
+        assert "Forecast  2026-06-04" in text and "Target    2026-06-30" in text, "dashboard"
+        assert "GREEN Checkout conversion" in text and "RED   p95" in text, "dashboard KPIs"
+        assert "2026-04-22  3ds  3-D Secure flows" in text, "dashboard next milestones"
+        assert "16 sandbox-delay  PSP sandbox access late" in text, "dashboard risks"
+        assert 'xml:space="preserve"' in app.export_screenshot(), "dashboard screenshot"
+
+        # The milestone detail: label-value lines.
+        await pilot.press("2")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "float     —" in text and "finish    2026-03-02" in text, "milestone detail"
+
+        # The timeline marks work by shape, not only by colour.
         await pilot.press("3")
         await settle(app, pilot)
         ids = ("rollout", "api-build", "psp-contract", "3ds", "legacy-off")
         lines = screen_text(app).splitlines()
         rows = {i: next(line for line in lines if f" {i} " in line) for i in ids}
-        assert "█" in rows["rollout"] and rows["rollout"].lstrip("│ ").startswith("●")
-        assert "▓" in rows["api-build"] and "█" not in rows["api-build"]
-        assert "░" in rows["psp-contract"] and rows["psp-contract"].lstrip("│ ").startswith("✓")
-        assert "╳" in rows["3ds"] and rows["3ds"].lstrip("│ ").startswith("✖")
-        assert "◆" in rows["legacy-off"]
+        assert "█" in rows["rollout"] and rows["rollout"].lstrip("│ ").startswith("●"), rows
+        assert "▓" in rows["api-build"] and "█" not in rows["api-build"], rows
+        assert "░" in rows["psp-contract"], rows
+        assert rows["psp-contract"].lstrip("│ ").startswith("✓"), rows
+        assert "╳" in rows["3ds"] and rows["3ds"].lstrip("│ ").startswith("✖"), rows
+        assert "◆" in rows["legacy-off"], rows
 
-    drive(plan_file, scenario)
-
-
-def test_kpi_chart_round_ticks_labelled_lines(plan_file: Path) -> None:
-    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        # The KPI chart: round ticks, labelled target and amber lines, a braille line.
         await pilot.press("5")
         await settle(app, pilot)
         text = screen_text(app)
-        assert "3.30% ┤" in text and "3.20% ┤" in text and "3.324" not in text
-        assert "target 3.2%" in text and "amber 3%" in text
-        assert "16 Mar" in text and "23 Mar" in text
-        assert any(0x2800 < ord(ch) <= 0x28FF for ch in text)  # a braille line
-
-    drive(plan_file, scenario)
-
-
-def test_dashboard_segments_keep_their_spaces(plan_file: Path) -> None:
-    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        text = screen_text(app)
-        assert "Forecast  2026-06-04" in text and "Target    2026-06-30" in text
-        assert "GREEN Checkout conversion" in text and "RED   p95" in text
-        assert "2026-04-22  3ds  3-D Secure flows" in text
-        assert "16 sandbox-delay  PSP sandbox access late" in text
-        assert 'xml:space="preserve"' in app.export_screenshot()
+        assert "3.30% ┤" in text and "3.20% ┤" in text and "3.324" not in text, "KPI ticks"
+        assert "target 3.2%" in text and "amber 3%" in text, "KPI chart lines"
+        assert "16 Mar" in text and "23 Mar" in text, "KPI chart dates"
+        assert any(0x2800 < ord(ch) <= 0x28FF for ch in text), "KPI chart braille line"
 
     drive(plan_file, scenario)
 

@@ -2,9 +2,10 @@
 
 Field-level saves and merges (``tpm.plan.patches``, ``tpm.plan.merge``) change one value, one
 key line or one item's block and must leave every other byte alone, so they need spans, not
-just the line numbers ``tpm.plan.sourcemap`` keeps. This module scans the text once into
-blocks (the root region and every ``[table]`` / ``[[array]]`` header up to the next one) with
-their key lines, and names each block by a path in which an array-of-tables entry is its id:
+just the line numbers ``tpm.plan.sourcemap`` keeps. This module maps the text into blocks
+(the root region and every ``[table]`` / ``[[array]]`` header up to the next one) with their
+key lines, found when asked for, and names each block by a path in which an
+array-of-tables entry is its id:
 ``("milestones", ItemId("id", "api"))``, ``("risks", ItemId("id", "r1"), "mitigations", ...)``.
 
 Like the source map it is a scanner for locating, not a parser: the text must already be
@@ -16,69 +17,35 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
-from dataclasses import dataclass
 from typing import Any
 
-from tpm.plan.sourcemap import parse_key
-from tpm.plan.tomlscan import line_end, multiline_strings, value_extent
+from tpm.plan.blocklines import (
+    Block,
+    ItemId,
+    KeyLine,
+    LayoutError,
+    Path,
+    Segment,
+    header,
+    id_key,
+    key_line,
+    scan_keys,
+    string_value,
+)
+from tpm.plan.tomlscan import multiline_strings
 
-
-@dataclass(frozen=True, order=True)
-class ItemId:
-    """An array-of-tables entry named by its identifying key (``id``, or ``name``)."""
-
-    key: str
-    value: str
-
-    def __str__(self) -> str:
-        return self.value
-
-
-Segment = str | ItemId
-Path = tuple[Segment, ...]
-
-
-def id_key(section: tuple[str, ...]) -> str:
-    """The key that identifies entries of an array of tables: ``name`` for baselines,
-    ``date`` for snapshots (never patched in place: they are named by position)."""
-    if section == ("snapshots",):
-        return "date"
-    return "name" if section == ("baselines",) else "id"
-
-
-@dataclass
-class KeyLine:
-    """One ``key = value`` in a block, with offsets into the text."""
-
-    key: tuple[str, ...]
-    start: int  # start of the line
-    value_start: int
-    value_end: int  # just after the value's last character
-    end: int  # just after the newline that ends the value's last line (or the text's end)
-    inner_comment: bool  # a comment inside a multi-line value
-
-    @property
-    def dotted(self) -> bool:
-        """True for ``a.b = 1``: a layout tpm does not write."""
-        return len(self.key) > 1
-
-
-@dataclass
-class Block:
-    """A header line and the key lines under it (the root region has no header).
-
-    Key lines are scanned on first use (:meth:`Layout.keys`): a save touches a few blocks of
-    thousands.
-    """
-
-    names: tuple[str, ...]  # the header's dotted names, () for the root region
-    array: bool
-    path: Path
-    start: int  # start of the header line (0 for the root region)
-    header_end: int  # just after the header line
-    limit: int  # where the next header starts (or the text's end)
-    scanned: list[KeyLine] | None = None
-    last: int = 0  # just after the last key line (or the header), once scanned
+__all__ = [
+    "Block",
+    "ItemId",
+    "KeyLine",
+    "Layout",
+    "LayoutError",
+    "Path",
+    "Segment",
+    "id_key",
+    "scan_layout",
+    "value_of",
+]
 
 
 _UNKNOWN: Any = object()
@@ -166,7 +133,7 @@ class Layout:
     def keys(self, block: Block) -> list[KeyLine]:
         """The key lines of a block (scanned once)."""
         if block.scanned is None:
-            block.scanned, block.last = _scan_keys(self.text, block.header_end, block.limit)
+            block.scanned, block.last = scan_keys(self.text, block.header_end, block.limit)
             block.last = max(block.last, block.header_end)
         return block.scanned
 
@@ -338,10 +305,6 @@ class Layout:
         return _UNKNOWN  # absent, or its id written with escapes ("\\u0061"): the full list says
 
 
-class LayoutError(Exception):
-    """The text could not be mapped (it should have been valid TOML)."""
-
-
 # Names of a header line tpm reads without the key parser: bare and dotted. The first cannot
 # be read as a value (a number, date, boolean, inf or nan), so such a line is never an array
 # nested in a multi-line array.
@@ -378,55 +341,16 @@ def _full_scan(text: str) -> Layout:
         stripped = line.lstrip(" \t")
         if stripped.startswith("["):
             blocks[-1].limit = pos
-            blocks.append(_header(line, pos, line_end))
+            blocks.append(header(line, pos, line_end))
             pos = line_end
         elif not stripped or stripped[0] in "#\r":
             pos = line_end
         else:
-            pos = _key_line(text, pos, line).end
+            pos = key_line(text, pos, line).end
     blocks[-1].limit = n
     layout = Layout(text, blocks)
     _resolve_paths(layout, {})
     return layout
-
-
-def _header(line: str, pos: int, line_end: int) -> Block:
-    start = line.index("[")
-    double = line.startswith("[[", start)
-    parsed = parse_key(line, start + (2 if double else 1))
-    if parsed is None:
-        raise LayoutError(f"cannot read the table header {line.strip()!r}")
-    return Block(tuple(parsed[0]), double, (), pos, line_end, line_end)
-
-
-def _key_line(text: str, pos: int, line: str) -> KeyLine:
-    parsed = parse_key(line)
-    if parsed is None or parsed[1] >= len(line) or line[parsed[1]] != "=":
-        raise LayoutError(f"cannot read the line {line[:40]!r}")
-    parts, eq = parsed
-    value_start = pos + eq + 1
-    while value_start < len(text) and text[value_start] in " \t":
-        value_start += 1
-    value_end, inner = value_extent(text, value_start)
-    return KeyLine(tuple(parts), pos, value_start, value_end, line_end(text, value_end), inner)
-
-
-def _scan_keys(text: str, pos: int, limit: int) -> tuple[list[KeyLine], int]:
-    """The key lines between ``pos`` and ``limit``, and the end of the last one."""
-    keys: list[KeyLine] = []
-    last = pos
-    while pos < limit:
-        eol = text.find("\n", pos)
-        line_end = len(text) if eol < 0 else eol + 1
-        line = text[pos : len(text) if eol < 0 else eol]
-        stripped = line.lstrip(" \t")
-        if not stripped or stripped[0] in "#\r":
-            pos = line_end
-            continue
-        key = _key_line(text, pos, line)
-        keys.append(key)
-        pos = last = key.end
-    return keys, last
 
 
 def _resolve_paths(layout: Layout, ids: dict[int, str]) -> None:
@@ -445,7 +369,7 @@ def _resolve_paths(layout: Layout, ids: dict[int, str]) -> None:
                     key = id_key(prefix)
                     if ident is None:
                         line = layout.key(block, key)
-                        ident = _string_value(layout.text, line) if line is not None else None
+                        ident = string_value(layout.text, line) if line is not None else None
                     if ident is None:  # named by position: such entries are never patched
                         count = counts.get(tuple(path), -1) + 1
                         counts[tuple(path)] = count
@@ -459,17 +383,6 @@ def _resolve_paths(layout: Layout, ids: dict[int, str]) -> None:
                 path.append(name)
         block.path = tuple(path)
     layout._index = None
-
-
-def _string_value(text: str, line: KeyLine) -> str | None:
-    raw = text[line.value_start : line.value_end]
-    if not raw.startswith(('"', "'")):
-        return None
-    try:
-        value = tomllib.loads("v = " + raw)["v"]
-    except tomllib.TOMLDecodeError:
-        return None
-    return value if isinstance(value, str) else None
 
 
 def value_of(layout: Layout, line: KeyLine) -> Any:

@@ -26,6 +26,7 @@ on every machine.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,11 +43,20 @@ _SHIFT = 4  # 16 random bits -> 12
 _GRID = 8193  # points of the numerical CDF of a PERT-beta
 
 
+@functools.lru_cache(maxsize=4096)
 def quantile_table(r: float, method: Method) -> Floats:
     """Quantiles Q((j + 0.5) / LEVELS), j = 0..LEVELS-1, of the standard shape with mode r.
 
     The standard shape lives on [0, 1]; r = (m - a) / (b - a) is where its mode sits.
+    Tables are computed once per process (a trend forecasts dozens of versions of one plan)
+    and are read-only.
     """
+    table = _quantile_table(r, method)
+    table.setflags(write=False)
+    return table
+
+
+def _quantile_table(r: float, method: Method) -> Floats:
     p = (np.arange(LEVELS, dtype=np.float64) + 0.5) / LEVELS
     if method == "triangular":
         left = np.sqrt(p * r)

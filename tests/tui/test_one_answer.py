@@ -57,6 +57,17 @@ def test_cli_report_and_tui_agree(run_cli: Any, example_plan: Path, tmp_path: Pa
         row = next(line for line in report.splitlines() if line.startswith(f"| {names[ident]} |"))
         assert f"| {trend[0]} {trend[1]} |" in row, ident
 
+    code, review, _ = run_cli("risks", plan, "--md")
+    assert code == 0
+    tables = review.split("\n## ")
+    issues, live = (
+        sum(1 for line in part.splitlines() if line.startswith("| **"))
+        for name in ("Issues", "Live risks")
+        for part in tables
+        if part.startswith(name)
+    )
+    assert issues >= 1 and live >= 1  # the example has an occurred risk and live ones
+
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
         await settle(app, pilot)
         schedule = app.screen.query_one("#dash-schedule", Wrapped).plain
@@ -78,6 +89,11 @@ def test_cli_report_and_tui_agree(run_cli: Any, example_plan: Path, tmp_path: Pa
             arrow, word = str(cells[4]).split()
             tui_trends[key] = (arrow, word)
         assert tui_trends == cli_trends
+        # The Risks screen counts as the risk review does: occurred risks are issues.
+        await pilot.press("4")
+        await settle(app, pilot)
+        title = str(app.screen.query_one("#risk-table", VTable).border_title)
+        assert f"{live} live, {issues} occurred," in title, title
         # The Report screen is the report `tpm report` writes, compared with the same previous
         # report (the example's recorded snapshot of the week before), not a context-free one.
         await pilot.press("6")

@@ -127,7 +127,11 @@ class RisksScreen(PlanScreen):
         table.empty_text = "no live risks" + (" in this cell (escape clears)" if self.cell else "")
         table.set_rows(keys, row)
         where = f" — cell P{self.cell[0]} x I{self.cell[1]}" if self.cell else ""
-        table.border_title = f"Risks: {len(keys)} live, {len(register.closed)} closed{where}"
+        # An occurred risk is an issue now, not a live risk (as in `tpm risks --md`).
+        occurred = sum(1 for key in keys if views[key].status == "occurred")
+        counts = [f"{len(keys) - occurred} live", f"{occurred} occurred" if occurred else ""]
+        counts.append(f"{len(register.closed)} closed")
+        table.border_title = f"Risks: {', '.join(filter(None, counts))}{where}"
         self._hygiene(register)
         self.show_detail(table.current_key)
 

@@ -267,7 +267,7 @@ def _pull_in(cpm: Cpm, s: int, ids: tuple[str, ...]) -> PullIn | None:
         gain_days=round(gain, 6),
         then_driven_by=by,
         moves=moves,
-        finish_gain_days=round(_finish_gain(cpm, s, now - gain), 6) if gain else 0.0,
+        finish_gain_days=round(_finish_gain(cpm, s, now - gain, drivers, gain), 6) if gain else 0.0,
     )
 
 
@@ -290,16 +290,38 @@ def _action(cpm: Cpm, p: int, code: int, lag: float) -> str:
     return " or ".join(options)
 
 
-def _finish_gain(cpm: Cpm, s: int, es: float) -> float:
-    """How far the program finish comes in if node s could start (or resume) at ``es``.
+def _finish_gain(
+    cpm: Cpm, s: int, es: float, drivers: list[tuple[int, int, float]], gain: float
+) -> float:
+    """How far the program finish comes in if node s could start (or resume) at ``es``
+    because its driving predecessors moved by ``gain``, as the advice says.
 
-    Works on ``cpm``, a private copy (Schedule.cpm()): pins s's start (or resumption) and
-    re-runs the forward pass from it.
+    Works on ``cpm``, a private copy (Schedule.cpm()): each predecessor that can move
+    finishes ``gain`` sooner (a shorter remaining duration) or starts ``gain`` sooner, s's
+    start (or resumption) is pinned, and the forward pass re-runs from the first of them. So
+    a predecessor that finishes with s (the work an event follows) no longer holds the
+    program finish at the old date.
     """
     before = cpm.finish
+    seeds = [s]
+    for p, code, _lag in drivers:
+        if _fixed(cpm, p, code):
+            continue  # done, or a start that happened: only its lag moves (s's pin covers it)
+        if code in (FS, FF):
+            if cpm.kind[p] == STARTED:
+                cpm.rem[p] = max(0.0, cpm.rem[p] - gain)
+            else:  # shorter, and once it is an instant, earlier: it ends gain sooner
+                short = min(cpm.dur[p], gain)
+                cpm.dur[p] -= short
+                if gain > short:
+                    cpm.fixed_es[p] = max(0.0, cpm.es[p] - (gain - short))
+        elif cpm.kind[p] == NOT_STARTED:
+            cpm.fixed_es[p] = max(0.0, cpm.es[p] - gain)
+        seeds.append(p)
     if cpm.kind[s] == STARTED:
         cpm.pinned[s] = es
     else:
         cpm.fixed_es[s] = es
-    cpm.forward(cpm.graph.position[s], (s,))
+    position = cpm.graph.position
+    cpm.forward(min(position[i] for i in seeds), tuple(seeds))
     return max(0.0, before - cpm.program_finish())

@@ -167,3 +167,16 @@ def test_a_start_that_happened_cannot_come_sooner() -> None:
     text = _why_text(plan, wed, "s")
     assert "start p sooner" not in text
     assert "shorten the lag (p -> s, SS +3; p has started)" in text
+
+
+def test_an_event_after_the_last_work_brings_the_finish_in_with_that_work() -> None:
+    """`tpm why program-complete`: the closing event sits on the finish of the work it follows.
+    Finishing that work sooner brings the event and the program finish in together; the
+    advice must not say the finish stays because that same work "finishes just as late"."""
+    plan = plan_of(ms("a", 5), ms("b", 4, "a"), ms("other", 6), ms("done", 0, "b", "other"))
+    e = explain(plan, schedule(plan, MONDAY), "done")
+    assert e.pull_in is not None
+    assert e.pull_in.gain_days == 3 and e.pull_in.then_driven_by == "other"
+    assert e.pull_in.finish_gain_days == 3
+    text = _why_text(plan, MONDAY, "done")
+    assert "The program finish then comes in by up to 3 working days." in text

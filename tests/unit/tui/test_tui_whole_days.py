@@ -26,7 +26,8 @@ def test_a_quarter_day_late_reads_as_a_day_late_in_the_tui() -> None:
     assert "2.25 working days" in detail  # the plan's own duration, as written
     why = explain_text(analysis, "b").plain
     assert "a  float -1d" in why and "-0.25" not in why
-    # b could start 2.25 days sooner (at the program start): a promise of 2 whole days,
-    # and the finish (a at 2.25 instead of b at 3.75) comes in by 1.5: 1 whole day.
+    # b could start 2.25 days sooner (at the program start) if a finished 2.25 days sooner:
+    # a promise of 2 whole days, and the finish (b at 1.5 instead of 3.75) comes in by 2.25,
+    # 2 whole days.
     assert "can start up to 2 working days earlier" in why
-    assert "comes in by up to 1 working day." in why
+    assert "comes in by up to 2 working days." in why

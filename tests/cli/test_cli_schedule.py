@@ -141,8 +141,9 @@ def test_why_explains_and_suggests_for_unknown_ids(run_cli: Any, plan_file: Path
     assert "Driving chain, from the program start:" in out
     assert "To pull it in, finish b sooner (b -> d, FS)." in out
     assert "It can start up to 2 working days earlier; then c holds it." in out
-    # b ends the program too: moving the link into d does not bring the finish in.
-    assert "The program finish does not come in" in out
+    # b ends with d (an event right after it): b finishing sooner brings both in, until c
+    # holds d.
+    assert "The program finish then comes in by up to 2 working days." in out
     assert "drives it" not in out and "from the after" not in out
     code, out, _err = run_cli("why", plan_file, "d", "--json")
     data = json.loads(out)

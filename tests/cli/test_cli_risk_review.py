@@ -62,6 +62,9 @@ def test_occurred_risks_are_issues_not_live_risks(run_cli: RunCli) -> None:
     issues = out.split("## Issues (risks that occurred)")[1].split("\n## ")[0]
     live = out.split("## Live risks")[1].split("\n## ")[0]
     assert "**seller-kyc-rejects**" in issues and "**seller-kyc-rejects**" not in live
+    # The header counts what the live table lists, and the occurred risk apart.
+    rows = [line for line in live.splitlines() if line.startswith("| **")]
+    assert f"· {len(rows)} live risks (" in out and "· 1 occurred ·" in out
 
 
 def test_per_owner_action_list(run_cli: RunCli) -> None:

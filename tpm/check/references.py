@@ -316,7 +316,8 @@ def _cancelled_in_chains(rep: Reporter, plan: Plan, path_of: Any) -> None:
         shown = ", ".join(after[:5]) + (f" and {len(after) - 5} more" if len(after) > 5 else "")
         if drivers:
             lead = ", ".join(drivers[:5]) + (" ..." if len(drivers) > 5 else "")
-            what = f"its links are dissolved: {lead} now drive {shown}"
+            verb = "drives" if len(drivers) == 1 else "drive"
+            what = f"its links are dissolved: {lead} now {verb} {shown}"
         else:
             what = f"{shown} lose their link to it (it has no live predecessor)"
         p = path_of("milestones", i, "status")

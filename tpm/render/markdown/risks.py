@@ -8,9 +8,17 @@ overdue tables) are public so that the status report can reuse them.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from tpm.plan.calendar import add_days
-from tpm.register.risks import HYGIENE_CODES, Band, MitigationView, RiskRegister, RiskView
+from tpm.register.risks import (
+    BANDS,
+    HYGIENE_CODES,
+    Band,
+    MitigationView,
+    RiskRegister,
+    RiskView,
+)
 from tpm.render.escape import md_cell, md_cells, md_text
 
 BAND_MARK: dict[Band, str] = {"low": "🟩", "medium": "🟨", "high": "🟧", "critical": "🟥"}
@@ -138,10 +146,14 @@ def mitigations_table_md(items: tuple[MitigationView, ...], as_of: dt.date) -> l
 
 def summary_line(register: RiskRegister) -> str:
     """Counts: live risks by band, stale reviews, overdue and this week's mitigations."""
-    counts = register.band_counts()
-    by_band = ", ".join(f"{counts[b]} {b}" for b in reversed(list(counts)) if counts[b])
-    live = len(register.risks)
+    live_risks = [r for r in register.risks if r.status != "occurred"]
+    counts = Counter(r.band for r in live_risks)
+    by_band = ", ".join(f"{counts[b]} {b}" for b in reversed(BANDS) if counts[b])
+    live = len(live_risks)
     parts = [f"{live} live risk{'s' if live != 1 else ''}" + (f" ({by_band})" if by_band else "")]
+    occurred = len(register.risks) - live
+    if occurred:  # listed as issues, apart from the live risks
+        parts.append(f"{occurred} occurred")
     parts.append(f"{len(register.stale)} stale")
     parts.append(
         f"{len(register.overdue)} mitigation{'s' if len(register.overdue) != 1 else ''} overdue"

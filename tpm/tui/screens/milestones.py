@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from operator import attrgetter
 from typing import TYPE_CHECKING, TypedDict
 
 from rich.text import Text
@@ -107,16 +108,20 @@ class MilestonesScreen(PlanScreen):
 
     def show(self, analysis: Analysis) -> None:
         plan = analysis.plan
-        teams = [t.id for t in plan.teams] or sorted({m.team for m in plan.milestones if m.team})
+        # One pass per field over the 10,000 milestones, runs on every edit: the distinct
+        # teams and owners give both the filter options and the column widths.
+        used_teams = set(map(attrgetter("team"), plan.milestones))
+        used_owners = set(map(attrgetter("owner"), plan.milestones))
+        teams = [t.id for t in plan.teams] or [t for t in used_teams if t]
         self._set_options("#ms-team", sorted(teams))
-        self._set_options("#ms-owner", sorted({m.owner for m in plan.milestones if m.owner}))
+        self._set_options("#ms-owner", sorted(o for o in used_owners if o))
         statuses = ("planned", "in_progress", "blocked", "done", "cancelled")
         self._set_options("#ms-status", list(statuses))
         # Titles take the room left: the other text columns are as wide as what they hold.
         widths = {
-            "id": id_width((m.id for m in plan.milestones), high=20),
-            "team": id_width((m.team for m in plan.milestones), low=4, high=12),
-            "owner": id_width((m.owner for m in plan.milestones), low=5, high=16),
+            "id": id_width(map(attrgetter("id"), plan.milestones), high=20),
+            "team": id_width(used_teams, low=4, high=12),
+            "owner": id_width(used_owners, low=5, high=16),
         }
         columns = [
             dataclasses.replace(c, width=widths[c.key]) if c.key in widths else c for c in COLUMNS
@@ -164,20 +169,25 @@ class MilestonesScreen(PlanScreen):
         wanted = f["critical"] or self.sort_key == "critical"
         critical = analysis.critical_ids() if wanted else frozenset()
         text = f["text"]
-        kept = [
-            m
-            for m in analysis.plan.milestones
-            if not (f["team"] and m.team != f["team"])
-            and not (f["owner"] and m.owner != f["owner"])
-            and not (f["status"] and m.status != f["status"])
-            and not (f["critical"] and m.id not in critical)
-            and not (text and not any(text in s.lower() for s in (m.id, m.title, m.owner)))
-        ]
+        # No filter (the usual case, and every edit's repaint): skip the per-milestone test.
+        filtered = text or f["team"] or f["owner"] or f["status"] or f["critical"]
+        kept = list(analysis.plan.milestones)
+        if filtered:
+            kept = [
+                m
+                for m in kept
+                if not (f["team"] and m.team != f["team"])
+                and not (f["owner"] and m.owner != f["owner"])
+                and not (f["status"] and m.status != f["status"])
+                and not (f["critical"] and m.id not in critical)
+                and not (text and not any(text in s.lower() for s in (m.id, m.title, m.owner)))
+            ]
         if self.sort_key is not None:
             kept.sort(key=lambda m: _sort_value(self.sort_key or "", m, sched, critical))
             if self.reverse:
                 kept.reverse()
-        by_id = {m.id: m for m in kept}
+        ids = list(map(attrgetter("id"), kept))
+        by_id = dict(zip(ids, kept, strict=True))
 
         def row(key: str) -> tuple[list[str], str]:
             return _cells(by_id[key], sched)
@@ -185,7 +195,7 @@ class MilestonesScreen(PlanScreen):
         table = self.table
         table.sort_column, table.sort_reverse = self.sort_key, self.reverse
         table.empty_text = "no milestones match the filters (escape clears them)"
-        table.set_rows([m.id for m in kept], row)
+        table.set_rows(ids, row)
         title = f"Milestones: {len(kept)} of {len(analysis.plan.milestones)}"
         if problem := missing_text(analysis, "schedule"):
             title += f" — forecast columns empty ({problem})"

@@ -41,6 +41,7 @@ def check_document(
     *,
     locate_warnings: bool = True,
     consume: bool = False,
+    unknown: bool = True,
 ) -> Checked:
     """Validate a parsed document fully; return the plan only if there are no errors.
 
@@ -48,7 +49,8 @@ def check_document(
     :func:`_validate_items`). ``consume`` True lets invalid items' tables go too, for their
     salvaged models: the least memory, but ``data`` must then not be checked again (the
     stand-ins would pass). ``locate_warnings`` False leaves warnings without a line when
-    there are no errors.
+    there are no errors. ``unknown`` False skips the walk for unknown keys (warnings only, so
+    the plan returned is the same): for callers that never show warnings.
     """
     rep = Reporter(data, file, sourcemap, locate_warnings)
     deep = _too_deep(data)
@@ -67,7 +69,8 @@ def check_document(
         plan = _partial_plan(data, top_errors, items)
     if plan is not None:
         cross_checks(rep, plan, kept, data)
-    unknown_keys(rep, data)
+    if unknown:
+        unknown_keys(rep, data)
     if any(d.severity == "error" for d in rep.found):
         rep.locate_deferred()
     found = rep.diagnostics()

@@ -316,6 +316,7 @@ def headline(plan: Plan, as_of: dt.date, keys: tuple[str, ...], runs: int) -> He
     key milestones are looked at) and the report's other sections. ``runs``: Monte Carlo runs
     for the P80 (0: no forecast, no P80).
     """
+    from tpm.schedule.blockers import blocker_ages
     from tpm.schedule.scheduler import schedule
 
     sched = schedule(plan, as_of)
@@ -323,7 +324,8 @@ def headline(plan: Plan, as_of: dt.date, keys: tuple[str, ...], runs: int) -> He
     fc = _forecast(plan, as_of, sched, live, runs) if runs > 0 else None
     register = analyse_risks(plan, as_of, sched.critical, sched.near_critical, sched.late)
     kpis = tuple(analyse_kpis(plan, as_of, None))
-    blockers = _blockers(plan, sched, as_of)
+    # The rules read only the blockers' ids, critical flags and ages (not their ranking).
+    blockers = tuple(BlockerFacts(*b) for b in blocker_ages(plan, sched, as_of))
     finish = sched.finish if any(m.status != "done" for m in live) else None
     p80 = fc.finish.p80 if fc is not None and fc.milestones_estimated else None
     late = sched.late
@@ -351,7 +353,7 @@ def _facts(
     misses: tuple[DueMiss, ...],
     register: RiskRegister,
     kpis: tuple[KpiStatus, ...],
-    blockers: tuple[BlockerRow, ...],
+    blockers: tuple[BlockerRow, ...] | tuple[BlockerFacts, ...],
 ) -> Facts:
     risks = tuple(
         RiskFacts(
@@ -370,5 +372,8 @@ def _facts(
         schedule=ScheduleFacts(finish, target, None if finish is None else margin, p80, misses),
         risks=risks,
         kpis=tuple(KpiFacts(k.id, k.rags, k.stale) for k in kpis),
-        blockers=tuple(BlockerFacts(b.id, b.critical, b.age_days) for b in blockers),
+        blockers=tuple(
+            b if isinstance(b, BlockerFacts) else BlockerFacts(b.id, b.critical, b.age_days)
+            for b in blockers
+        ),
     )

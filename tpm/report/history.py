@@ -211,7 +211,8 @@ def _quick_day(raw: bytes, committed: dt.date) -> dt.date:
 
 
 def _analyse_job(job: _Job) -> Point | str:
-    """One revision: parse, check (without locating warnings: nobody reads them) and analyse.
+    """One revision: parse, check (no warning lines or unknown-key warnings: nobody reads them)
+    and analyse.
 
     Returns the point, or why the plan could not be analysed."""
     from tpm.check.document import check_document
@@ -219,7 +220,7 @@ def _analyse_job(job: _Job) -> Point | str:
 
     try:
         source = parse(Path(job.name), job.raw)
-        checked = check_document(source.data, job.name, _no_lines)
+        checked = check_document(source.data, job.name, _no_lines, unknown=False)
     except (StorageError, TOMLDecodeError, RecursionError) as exc:
         return str(exc)
     if checked.plan is None:

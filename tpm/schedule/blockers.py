@@ -104,10 +104,30 @@ class Blocker:
         return tuple(out)
 
 
-def blockers(
-    plan: Plan, sched: Schedule, as_of: dt.date, *, hold_days: float = HOLD_DAYS
-) -> list[Blocker]:
-    """Blocked and waiting milestones as of ``as_of``, most harmful first (see module doc)."""
+def blocker_ages(plan: Plan, sched: Schedule, as_of: dt.date) -> list[tuple[str, bool, int | None]]:
+    """Each blocked or waiting milestone's id, whether it is critical, and its age in days, in
+    graph order: what the status rules read, without the impact :func:`blockers` ranks by."""
+    picked = _candidates(plan, sched, as_of)
+    out = []
+    for i, kind, m in picked.candidates:
+        since = (
+            m.blocked_since if kind == "blocked" else sched.calendar.start_date(picked.cpm.ls[i])
+        )
+        age = None if since is None else max(0, (as_of - since).days)
+        out.append((m.id, m.id in sched.critical, age))
+    return out
+
+
+@dataclass(frozen=True)
+class _Found:
+    cpm: Cpm
+    items: dict[str, Milestone]
+    off: dict[int, str]
+    candidates: list[tuple[int, str, Milestone]]
+
+
+def _candidates(plan: Plan, sched: Schedule, as_of: dt.date) -> _Found:
+    """Blocked milestones, and those past their late start waiting on work off its plan."""
     graph, cal = sched.graph, sched.calendar
     cpm = sched.cpm()
     a = float(cal.offset(as_of))
@@ -123,13 +143,25 @@ def blockers(
             late = late or bool(off[k])
         return late
 
-    candidates: list[tuple[int, str]] = []
+    candidates: list[tuple[int, str, Milestone]] = []
     for i, ident in enumerate(graph.ids):
         m = items[ident]
         if m.status == "blocked":
-            candidates.append((i, "blocked"))
+            candidates.append((i, "blocked", m))
         elif cpm.kind[i] == NOT_STARTED and cpm.ls[i] <= a + EPS and waits_on_late_work(i):
-            candidates.append((i, "waiting"))
+            candidates.append((i, "waiting", m))
+    return _Found(cpm, items, off, candidates)
+
+
+def blockers(
+    plan: Plan, sched: Schedule, as_of: dt.date, *, hold_days: float = HOLD_DAYS
+) -> list[Blocker]:
+    """Blocked and waiting milestones as of ``as_of``, most harmful first (see module doc)."""
+    graph, cal = sched.graph, sched.calendar
+    picked = _candidates(plan, sched, as_of)
+    cpm, items, off = picked.cpm, picked.items, picked.off
+    a = float(cal.offset(as_of))
+    candidates = [(i, kind) for i, kind, _m in picked.candidates]
     if not candidates:
         return []
     reach = descendants(graph, {i for i, _kind in candidates})

@@ -50,6 +50,19 @@ def test_warnings_alone_keep_the_plan() -> None:
     ]
 
 
+def test_unknown_false_skips_only_the_unknown_key_warnings() -> None:
+    # tpm trend checks each old revision this way: same plan and errors, no key walk.
+    def data() -> dict[str, Any]:
+        ms = [_ms("a", status="done", colour="red"), _ms("b", depends_on=["zz"], shade=1)]
+        return {"program": {"name": "P", "start": START}, "milestones": ms}
+
+    full = check_document(data(), "plan.toml", SourceMap())
+    quick = check_document(data(), "plan.toml", SourceMap(), unknown=False)
+    assert "unknown-key" in {d.code for d in full.diagnostics}
+    assert [d for d in full.diagnostics if d.code != "unknown-key"] == quick.diagnostics
+    assert full.plan is None and quick.plan is None  # the unknown reference is an error
+
+
 def test_unknown_keys_are_found_in_nested_tables_too() -> None:
     risk = {
         "id": "r",

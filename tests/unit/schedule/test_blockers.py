@@ -8,7 +8,7 @@ import pytest
 from schedule_helpers import MONDAY, ms, plan_of
 
 from tpm.plan.model import Plan, Team
-from tpm.schedule.blockers import blockers
+from tpm.schedule.blockers import blocker_ages, blockers
 from tpm.schedule.scheduler import schedule
 
 WED = dt.date(2026, 3, 4)  # offset 2
@@ -216,3 +216,17 @@ def test_json_lists_the_first_fifty_held_up_milestones_and_counts_them_all() -> 
     assert row["downstream_count"] == 60
     assert row["downstream"] == [f"n{i:02}" for i in range(50)]
     assert row["downstream_capped"] is True
+
+
+def test_blocker_ages_are_the_blockers_the_status_rules_read() -> None:
+    # The trend's lean path: the same blocked and waiting milestones, flags and ages.
+    plan = plan_of(
+        ms("p", 5, status="in_progress", actual_start=MONDAY),
+        ms("w", 2, "p", due=dt.date(2026, 3, 5)),
+        ms("b", 3, status="blocked", blocked_reason="vendor", blocked_since=MONDAY),
+        ms("z", 12),
+    )
+    sched = schedule(plan, WED)
+    full = sorted((b.id, b.critical, b.age_days) for b in blockers(plan, sched, WED))
+    assert {i for i, _c, _a in full} == {"w", "b"}
+    assert sorted(blocker_ages(plan, sched, WED)) == full

@@ -17,7 +17,7 @@ from tpm.check.load import load_plan
 from tpm.cli import main as tpm
 from tpm.tui.app import TpmApp
 from tpm.tui.screens.form import FormScreen
-from tpm.tui.screens.modals import PromptScreen
+from tpm.tui.screens.modals import ConfirmScreen, PromptScreen
 from tpm.tui.widgets.vtable import VTable
 
 
@@ -166,3 +166,32 @@ def test_a_plan_that_fails_check_is_never_saved(plan_file: Path) -> None:
 
     drive(plan_file, scenario)
     assert plan_file.read_text(encoding="utf-8") == before
+
+
+def test_a_form_closed_while_its_check_runs_does_not_crash(plan_file: Path) -> None:
+    """The check of a form's text runs in a thread; the user may close the form before it
+    answers (esc right after typing). The late answer is dropped, not shown on a gone form."""
+
+    async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
+        await on_row(app, pilot, "2", "ms-table", "fraud-rules")
+        await pilot.press("e")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#f-title", Input).value = "Fraud rules port v2"
+        texts = form.texts()
+        await pilot.press("escape")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)  # "discard your changes?"
+        dialog.dismiss("discard")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen) and not form.query("*")  # all gone
+        form.show_diagnostics(form.check(texts))  # the thread's late answer
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert app.screen.query_one("#risk-table", VTable) is not None
+
+    drive(plan_file, scenario)
+    fraud = load_plan(plan_file).plan.milestone("fraud-rules")  # type: ignore[union-attr]
+    assert fraud is not None and fraud.title != "Fraud rules port v2"

@@ -15,6 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.timer import Timer
@@ -193,7 +194,15 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
         self.app.call_from_thread(self.show_diagnostics, found)
 
     def show_diagnostics(self, found: list[Diagnostic]) -> None:
-        """Display the diagnostics of the candidate plan; enable Save when error-free."""
+        """Display the diagnostics of the candidate plan; enable Save when error-free.
+
+        The check runs in a thread: its answer may arrive after the form closed, when it
+        has nowhere to go and is dropped."""
+        try:
+            panel = self.query_one("#form-diagnostics", Static)
+            save = self.query_one("#save", Button)
+        except NoMatches:
+            return
         self.diagnostics = found
         self._checked_once = True
         errors = [d for d in found if d.severity == "error"]
@@ -207,8 +216,8 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
             text.append("\n")
         if not found:
             text.append("✓ valid — no problems", style=themed("$green"))
-        self.query_one("#form-diagnostics", Static).update(clean_text(text))
-        self.query_one("#save", Button).disabled = bool(errors)
+        panel.update(clean_text(text))
+        save.disabled = bool(errors)
 
     @property
     def has_errors(self) -> bool:

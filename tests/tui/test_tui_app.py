@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tuihelp import FIXTURE, drive, screen_text, settle
+from tuihelp import FIXTURE, checked, drive, screen_text, settle
 
 from tpm.check.load import load_plan
 from tpm.plan.storage import dumps
@@ -119,8 +119,7 @@ def test_edit_form_shows_errors_while_invalid_and_saves(plan_file: Path) -> None
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
         form = await edit_milestone(app, pilot, "fraud-rules")
         form.query_one("#f-duration", Input).value = "ten"
-        await pilot.pause(0.3)
-        await settle(app, pilot)
+        await checked(app, pilot, form)
         text = screen_text(app)
         assert "expected a number (got 'ten')" in text
         assert form.has_errors
@@ -129,8 +128,7 @@ def test_edit_form_shows_errors_while_invalid_and_saves(plan_file: Path) -> None
         assert isinstance(app.screen, FormScreen)
         form.query_one("#f-duration", Input).value = "12"
         form.query_one("#f-title", Input).value = "Fraud rules port v2"
-        await pilot.pause(0.3)
-        await settle(app, pilot)
+        await checked(app, pilot, form)
         assert "valid — no problems" in screen_text(app)
         await pilot.press("ctrl+s")  # form save
         await settle(app, pilot)
@@ -151,8 +149,7 @@ def test_cycle_is_refused_with_the_loop_shown(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
         form = await edit_milestone(app, pilot, "api-design")
         form.query_one("#f-depends_on", Input).value = "psp-contract, qa-e2e"
-        await pilot.pause(0.3)
-        await settle(app, pilot)
+        await checked(app, pilot, form)
         text = screen_text(app)
         assert "dependency cycle:" in text and "api-design" in text and "qa-e2e" in text
         await pilot.press("ctrl+s")

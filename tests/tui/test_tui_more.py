@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
-from tuihelp import drive, screen_text, settle
+from tuihelp import checked, drive, screen_text, settle
 
 from tpm.register import kpis
 from tpm.tui.app import TpmApp
@@ -28,8 +28,7 @@ async def fill(app: TpmApp, pilot: Pilot[None], **values: str) -> None:
     assert isinstance(form, FormScreen)
     for name, value in values.items():
         form.query_one(f"#f-{name}", Input).value = value
-    await pilot.pause(0.3)
-    await settle(app, pilot)
+    await checked(app, pilot, form)
 
 
 async def pick(app: TpmApp, pilot: Pilot[None], key: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tuihelp import drive, settle
+from tuihelp import checked, drive, settle
 
 from tpm.check.load import load_plan
 from tpm.cli import main as tpm
@@ -86,8 +86,7 @@ def test_a_measurement_recorded_while_the_kpi_form_is_open_is_kept(plan_file: Pa
         recorded_elsewhere(plan_file)
         await poll(app, pilot)
         form.query_one("#f-target", Input).value = "750"
-        await pilot.pause(0.3)
-        await settle(app, pilot)
+        await checked(app, pilot, form)
         await pilot.press("ctrl+s")  # the form
         await settle(app, pilot)
         assert not isinstance(app.screen, FormScreen)
@@ -112,8 +111,7 @@ def test_a_teammates_inserted_milestone_survives_an_open_form(plan_file: Path) -
         assert app.screen is form  # never reloaded under the open form
         assert app.plan is not None and app.plan.milestone("teammate-new") is None
         form.query_one("#f-title", Input).value = "Fraud rules port v2"
-        await pilot.pause(0.3)
-        await settle(app, pilot)
+        await checked(app, pilot, form)
         await pilot.press("ctrl+s")  # the form
         await settle(app, pilot)
         await pilot.press("ctrl+s")  # the plan
@@ -187,7 +185,7 @@ def test_a_form_closed_while_its_check_runs_does_not_crash(plan_file: Path) -> N
         dialog.dismiss("discard")
         await settle(app, pilot)
         assert not isinstance(app.screen, FormScreen) and not form.query("*")  # all gone
-        form.show_diagnostics(form.check(texts))  # the thread's late answer
+        form.show_diagnostics(form.check(texts), texts)  # the thread's late answer
         await pilot.press("4")
         await settle(app, pilot)
         assert app.screen.query_one("#risk-table", VTable) is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 
 from tpm.tui.app import TpmApp, build_app
+from tpm.tui.screens.form import FormScreen
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURE = DATA / "fixture.toml"
@@ -50,6 +52,15 @@ async def ready(app: TpmApp, pilot: Pilot[None]) -> None:
     """Wait until the plan is loaded and its first analysis is on screen."""
     while not app.ready:
         await pilot.pause(0.01)
+    await settle(app, pilot)
+
+
+async def checked(app: TpmApp, pilot: Pilot[None], form: FormScreen) -> None:
+    """Wait until the form's diagnostics are about the text its fields show now (its
+    debounced check of the last typing has run), however slow the machine."""
+    deadline = time.monotonic() + 30
+    while form.checked != form.texts() and time.monotonic() < deadline:
+        await pilot.pause(0.02)
     await settle(app, pilot)
 
 

@@ -78,8 +78,8 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
         self.check = check
         self.can_delete = can_delete
         self.diagnostics: list[Diagnostic] = []
+        self.checked: dict[str, str] | None = None  # the texts ``diagnostics`` are about
         self._timer: Timer | None = None
-        self._checked_once = False
         self.opened: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -191,9 +191,9 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
     @work(thread=True, exclusive=True, group="form-check")
     def _validate(self, texts: dict[str, str]) -> None:
         found = self.check(texts)
-        self.app.call_from_thread(self.show_diagnostics, found)
+        self.app.call_from_thread(self.show_diagnostics, found, texts)
 
-    def show_diagnostics(self, found: list[Diagnostic]) -> None:
+    def show_diagnostics(self, found: list[Diagnostic], texts: dict[str, str]) -> None:
         """Display the diagnostics of the candidate plan; enable Save when error-free.
 
         The check runs in a thread: its answer may arrive after the form closed, when it
@@ -204,7 +204,7 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
         except NoMatches:
             return
         self.diagnostics = found
-        self._checked_once = True
+        self.checked = texts
         errors = [d for d in found if d.severity == "error"]
         text = Text()
         for d in found:
@@ -222,13 +222,13 @@ class FormScreen(ModalScreen[tuple[str, dict[str, str]] | None]):
     @property
     def has_errors(self) -> bool:
         """True while the last check found errors (or has not run)."""
-        return not self._checked_once or any(d.severity == "error" for d in self.diagnostics)
+        return self.checked is None or any(d.severity == "error" for d in self.diagnostics)
 
     def action_save(self) -> None:
         """Save when the last check passed; otherwise say why not."""
         texts = self.texts()
         found = self.check(texts)
-        self.show_diagnostics(found)
+        self.show_diagnostics(found, texts)
         if any(d.severity == "error" for d in found):
             self.notify("fix the errors first", severity="error")
             return

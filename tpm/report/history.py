@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tpm.plan.model import Plan
-from tpm.plan.sourcemap import SourceMap
 from tpm.report.point_cache import PointCache
 from tpm.report.point_cache import key as cache_key
+from tpm.report.revisions import Reader
 from tpm.report.snapshot import Point
 
 HISTORY_RUNS = 200  # Monte Carlo runs behind each git point's P80 (the report runs 2,000)
@@ -96,6 +96,9 @@ def git_points(
             return found.analyse(root, revisions)
     except GitRevError as exc:  # git vanished or stopped answering half-way
         return [], [], str(exc)
+    finally:
+        global _reader
+        _reader = None  # the last revision's items: not kept once the history is read
 
 
 @dataclass(frozen=True)
@@ -210,17 +213,22 @@ def _quick_day(raw: bytes, committed: dt.date) -> dt.date:
         return committed
 
 
+_reader: Reader | None = None  # this process's reader of the revisions it analyses
+
+
 def _analyse_job(job: _Job) -> Point | str:
     """One revision: parse, check (no warning lines or unknown-key warnings: nobody reads them)
-    and analyse.
+    and analyse; items unchanged since the revision this process checked before are
+    neither parsed nor validated again (:mod:`tpm.report.revisions`).
 
     Returns the point, or why the plan could not be analysed."""
-    from tpm.check.document import check_document
-    from tpm.plan.storage import StorageError, TOMLDecodeError, parse
+    from tpm.plan.storage import StorageError, TOMLDecodeError
 
+    global _reader
+    if _reader is None:
+        _reader = Reader()
     try:
-        source = parse(Path(job.name), job.raw)
-        checked = check_document(source.data, job.name, _no_lines, unknown=False)
+        checked = _reader.check(job.raw, job.name)
     except (StorageError, TOMLDecodeError, RecursionError) as exc:
         return str(exc)
     if checked.plan is None:
@@ -234,12 +242,9 @@ def _analyse_job(job: _Job) -> Point | str:
         return str(exc)
 
 
-def _no_lines() -> SourceMap:
-    return SourceMap()
-
-
 _JOB_MODULES = (
     "tpm.check.document",
+    "tpm.report.revisions",
     "tpm.forecast.run",
     "tpm.plan.storage",
     "tpm.report.data",

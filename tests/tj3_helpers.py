@@ -7,15 +7,17 @@ import csv
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from graphlib import TopologicalSorter
 
 from tpm.plan.calendar import WorkCalendar
-from tpm.plan.model import Plan
+from tpm.plan.model import Milestone, Plan
 from tpm.render.export.tjp import Clock, TjpExport
 from tpm.schedule.scheduler import Schedule
 
 # The documented exceptions (docs/explanation/scheduling-model.md), as counted in the bench.
 STARTED_AT_STATUS_DATE = "started work without actual_start (tj3 starts it at the status date)"
 EVENT_ON_A_START = "event on a start (tj3 dates it the evening before)"
+EVENT_AFTER_A_LEAD = "event after a lead (tj3 dates it the morning after)"
 PROGRESS_BY_OFFSETS = "done work or started event (compared by offsets)"
 
 
@@ -68,7 +70,12 @@ def compare(
     documented exceptions (each counted when it changed the answer)."""
     cal = sched.calendar
     out = Agreement()
-    for mid, ms in sched.milestones.items():
+    # Events tj3 dates a night away from tpm at the same instant: id -> (tj3's day minus
+    # tpm's, in working days, and the exception). An event that follows one of them with no
+    # positive lag sits at the same instant in both tools, so it inherits the difference.
+    night: dict[str, tuple[int, str]] = {}
+    for mid in _predecessors_first(plan, sched):
+        ms = sched.milestones[mid]
         item = plan.milestone(mid)
         assert item is not None
         out.compared += 1
@@ -84,14 +91,15 @@ def compare(
         event = ms.duration == 0
         dates = tj3_dates(cal, export.clock, start, end, es, ef, event)
         shown = (ms.start, ms.finish)
-        if event and any(d.type in ("SS", "SF") and d.lag <= 0 for d in item.depends_on):
-            # Documented: tj3 starts work at the instant its predecessor ends (Friday
-            # 17:00), MS Project and P6 (and tpm) the next morning; an event on that
-            # start is dated Friday by tj3, Monday by the others. The offsets agree.
-            if dates[0] < ms.start and cal.offset(dates[0]) + 1 == cal.offset(ms.start):
+        progressed = ms.status in ("done", "in_progress") or item.actual_start is not None
+        if event and same and not progressed and dates != shown:
+            shift = cal.offset(dates[0]) - cal.offset(ms.start)
+            why = _night_apart(item, sched, shift, night)
+            if why is not None:
+                night[mid] = (shift, why)
                 dates = shown
-                used.append(EVENT_ON_A_START)
-        if ms.status != "planned" and (event or ms.status == "done"):
+                used.append(why)
+        if progressed and (event or ms.status == "done"):
             # Done work keeps its recorded days (tj3 the working days they cover), and tj3
             # has no started event (it is written as work up to the status date): for
             # these the offsets are compared.
@@ -106,6 +114,48 @@ def compare(
         else:
             out.exceptions.update(used)
     return out
+
+
+def _predecessors_first(plan: Plan, sched: Schedule) -> list[str]:
+    """The scheduled milestones' ids, every one after the milestones it depends on."""
+    graph: dict[str, list[str]] = {}
+    for mid in sched.milestones:
+        item = plan.milestone(mid)
+        assert item is not None
+        graph[mid] = [d.id for d in item.depends_on if d.id in sched.milestones and d.id != mid]
+    return list(TopologicalSorter(graph).static_order())
+
+
+def _night_apart(
+    item: Milestone, sched: Schedule, shift: int, night: dict[str, tuple[int, str]]
+) -> str | None:
+    """The documented exception under which tj3 dates open event ``item`` ``shift`` working
+    days from tpm's date at the same instant (docs/explanation/scheduling-model.md,
+    convention 1), or None.
+
+    - An event on a start (SS or SF, no positive lag): tj3 starts work at the instant its
+      predecessor ends (Friday 17:00), MS Project, P6 and tpm the next morning, so tj3 dates
+      the event the evening before.
+    - An event after a lead (a negative lag): tpm counts whole working days back and keeps
+      the side of the night it counts from (one day before an event on Wednesday evening is
+      Tuesday evening); tj3, through the export's lead helper, lands at the start of the
+      later day (Wednesday 8:00), as MS Project's working-time subtraction does.
+    - An event after one of those with no positive lag sits at its instant in both tools.
+    """
+    ms = sched.milestones[item.id]
+    links = [d for d in item.depends_on if d.id in sched.milestones and d.id != item.id]
+    if shift == -1 and any(d.type in ("SS", "SF") and d.lag <= 0 for d in links):
+        return EVENT_ON_A_START
+    for d in links:
+        pred = sched.milestones[d.id]
+        anchor = pred.early_finish if d.type in ("FS", "FF") else pred.early_start
+        if d.lag > 0 or abs(anchor + d.lag - ms.early_start) > 1e-6:
+            continue  # not a driving link, or one that ends at the end of a day like work
+        if shift == 1 and d.lag < 0:
+            return EVENT_AFTER_A_LEAD
+        if night.get(d.id, (0, ""))[0] == shift:
+            return night[d.id][1]
+    return None
 
 
 def tj3_dates(

@@ -27,7 +27,8 @@ def test_a_fresh_tpm_init_plan_has_no_blocker_and_is_not_amber_on_its_first_day(
     assert out.startswith("# demo: 🟢 GREEN")
     assert "AMBER" not in out and "RED" not in out
     assert "| Blockers | 🟢 GREEN | Nothing is blocked." in out
-    assert "1 KPI, not measured yet (still within the cadence)." in out
+    # Nothing measured yet is green, but under a rule that says so, not "on target".
+    assert "1 KPI, not measured yet (still within the cadence). `kpis.not-measured-yet`" in out
 
 
 def test_the_on_column_lists_three_predecessors_then_how_many_more(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -145,8 +146,12 @@ def test_why_explains_and_suggests_for_unknown_ids(run_cli: Any, plan_file: Path
     # holds d.
     assert "The program finish then comes in by up to 2 working days." in out
     assert "drives it" not in out and "from the after" not in out
+    # d is an event (no duration): one date, not "starts X, finishes X".
+    assert re.search(r"^  planned, an event on \d{4}-\d\d-\d\d \(", out, re.M), out
     code, out, _err = run_cli("why", plan_file, "d", "--json")
     data = json.loads(out)
+    assert data["event"] is True and data["start"] == data["finish"]
+    assert json.loads(run_cli("why", plan_file, "b", "--json")[1])["event"] is False
     assert [s["id"] for s in data["chain"]] == ["a", "b", "d"]
     assert data["pull_in"]["links"] == [{"id": "b", "type": "FS", "lag": 0}]
     code, _out, err = run_cli("why", plan_file, "B")

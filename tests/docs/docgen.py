@@ -234,6 +234,8 @@ MEANINGS: dict[str, dict[str, str]] = {
         "status": "",
         "start": "its forecast dates",
         "finish": "",
+        "event": "true for a zero-duration milestone (a gate): `start` and `finish` are its "
+        "one date",
         "total_float": "",
         "free_float": "",
         "critical": "on a critical path",
@@ -645,6 +647,8 @@ GREEN: dict[str, str] = {
     "schedule.on-track": "no schedule rule fired",
     "risks.under-control": "no risk rule fired",
     "kpis.on-target": "no KPI rule fired (also when there are no KPIs)",
+    "kpis.not-measured-yet": "no KPI has a measurement yet and none is past its cadence "
+    "(a new plan): nothing is off target, and nothing is counted on target either",
     "blockers.clear": "no blocker rule fired (blockers off the critical path that are not "
     "old are listed but stay green)",
 }

@@ -212,6 +212,7 @@ def why_data(e: Explanation) -> dict[str, Any]:
         "status": e.status,
         "start": iso(e.start),
         "finish": iso(e.finish),
+        "event": e.event,
         "total_float": num(e.total_float),
         "free_float": num(e.free_float),
         "critical": e.critical,

@@ -114,6 +114,8 @@ class Explanation:
     """None when no link drives it (it starts at its origin)."""
     origin_id: str = ""
     """The first step's id when the origin is an actual start or a done predecessor."""
+    event: bool = False
+    """A zero-duration milestone (a gate, a sign-off): it has one date, not a span."""
 
 
 def explain(plan: Plan, sched: Schedule, milestone_id: str) -> Explanation:
@@ -179,6 +181,7 @@ def explain(plan: Plan, sched: Schedule, milestone_id: str) -> Explanation:
         chain=tuple(steps),
         pull_in=_pull_in(cpm, node, ids),
         origin_id=ids[chain[0][0]] if origin in ("actual start", "done predecessor") else "",
+        event=me.duration == 0,
     )
 
 

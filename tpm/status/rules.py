@@ -445,11 +445,11 @@ def green_finding(area: Area, f: Facts, rules: StatusRules) -> Finding:
         measured = len(f.kpis) - unmeasured
         if not measured:
             text = f"{_plural(unmeasured, 'KPI')}, not measured yet (still within the cadence)."
-        else:
-            text = f"All {_plural(measured, 'KPI')} at target and measured within their cadence"
-            if unmeasured:
-                text += f"; {unmeasured} not measured yet (still within the cadence)"
-            text += "."
+            return Finding("kpis.not-measured-yet", "green", text)
+        text = f"All {_plural(measured, 'KPI')} at target and measured within their cadence"
+        if unmeasured:
+            text += f"; {unmeasured} not measured yet (still within the cadence)"
+        text += "."
         return Finding("kpis.on-target", "green", text)
     if not f.blockers:
         return Finding("blockers.clear", "green", "Nothing is blocked.")

@@ -246,7 +246,10 @@ def render_why(e: Explanation) -> str:
 
 
 def _dates(e: Explanation) -> str:
-    """``starts X, finishes Y`` in the tense that is true: work that has begun started."""
+    """``starts X, finishes Y`` in the tense that is true: work that has begun started. An
+    event (no duration) has one date."""
+    if e.event:
+        return f"reached {e.finish}" if e.status == "done" else f"an event on {e.finish}"
     if e.status == "done":
         return f"started {e.start}, finished {e.finish}"
     if e.status == "in_progress":

@@ -125,6 +125,9 @@ class Reporter:
         # Diagnostics beyond MAX_PER_CODE of one code are only counted: (severity, count).
         self._counts: dict[str, int] = {}
         self._dropped: dict[str, tuple[str, int]] = {}
+        # The paths of values reported as errors (listed or only counted): cross checks
+        # skip what stands in for them, so one bad value gives one error, not a cascade.
+        self.refused: set[Path] = set()
 
     def full(self, code: str) -> bool:
         """Whether diagnostics of ``code`` are no longer listed (callers may skip the work)."""
@@ -187,6 +190,8 @@ class Reporter:
         hint: str | None = None,
     ) -> None:
         """Record a diagnostic about the value at ``path`` (located through the source map)."""
+        if severity == "error":
+            self.refused.add(tuple(path))
         if self.full(code):
             self.count(severity, code)
             return

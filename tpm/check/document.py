@@ -317,6 +317,7 @@ def _report_pydantic(rep: Reporter, errors: list[Any], empty: bool) -> None:
     for path, err in by_path.items():
         if rep.full("invalid-value"):  # only counted: skip the words
             rep.count("error", "invalid-value")
+            rep.refused.add(path)
             continue
         msg, hint = _describe(path, err)
         msg = rep.where(path) + msg

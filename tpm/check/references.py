@@ -276,8 +276,8 @@ def _risk_checks(rep: Reporter, r: Risk, p: Path, ids: set[str], plan: Plan) -> 
 
 
 def _kpi_checks(rep: Reporter, k: Kpi, p: Path) -> None:
-    if k.amber is None:
-        return
+    if k.amber is None or {p + ("target",), p + ("amber",)} & rep.refused:
+        return  # a refused target or amber has its own error; its stand-in proves nothing
     better = k.amber < k.target if k.direction == "higher_is_better" else k.amber > k.target
     if not better and k.amber != k.target:
         rep.add(

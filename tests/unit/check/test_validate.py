@@ -50,6 +50,16 @@ def test_warnings_alone_keep_the_plan() -> None:
     ]
 
 
+def test_a_refused_kpi_target_is_one_error_not_a_threshold_cascade() -> None:
+    # The refused target's stand-in (0) must not make amber look "on the wrong side".
+    def kpi(**fields: Any) -> dict[str, Any]:
+        return {"id": "k", "name": "K", "target": 90, "amber": 75, **fields}
+
+    assert _codes(_check(kpis=[kpi(target=1e308)])) == [("invalid-value", "KPI k", "target")]
+    assert _codes(_check(kpis=[kpi(amber=1e308)])) == [("invalid-value", "KPI k", "amber")]
+    assert _codes(_check(kpis=[kpi(amber=95)])) == [("invalid-threshold", "KPI k", "amber")]
+
+
 def test_unknown_false_skips_only_the_unknown_key_warnings() -> None:
     # tpm trend checks each old revision this way: same plan and errors, no key walk.
     def data() -> dict[str, Any]:

@@ -234,3 +234,55 @@ def test_cli_writes_the_tjp_file(run_cli, tmp_path: Path, example_plan: Path) ->
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# TaskJuggler 3 project exported by tpm")
     assert 'taskreport tpm_dates "tpm-dates"' in text
+
+
+def test_the_cross_check_allows_a_night_only_where_the_model_documents_it() -> None:
+    """tj3_helpers.compare (the cross-check and the benchmark) lets an event's date differ by
+    a night at the same instant only after a lead or following such an event; the same
+    night after a positive lag, or a whole day, is still a difference."""
+    from tj3_helpers import EVENT_AFTER_A_LEAD, compare
+
+    from tpm.schedule.scheduler import schedule
+
+    plan = plan_of(
+        [
+            {"id": "build", "title": "Build", "duration": 5},
+            {"id": "launch", "title": "Launch", "duration": 0, "depends_on": ["build"]},
+            {"id": "dry-run", "title": "Dry run", "duration": 0}
+            | {"depends_on": [{"id": "launch", "lag": -1}]},
+            {"id": "go", "title": "Go", "duration": 0, "depends_on": ["dry-run"]},
+            {"id": "later", "title": "Later", "duration": 0}
+            | {"depends_on": [{"id": "launch", "lag": 1}]},
+        ]
+    )
+    export = export_tjp(plan, START)
+    sched = schedule(plan, START)
+    cal, clock = sched.calendar, export.clock
+
+    def stamp(x: float, morning: bool) -> str:
+        """Offset x as tj3 writes it: the morning of day x, or the evening of day x - 1."""
+        if morning:
+            return f"{cal.day(int(x))} {clock.start // 60:02d}:00"
+        return f"{cal.day(int(x) - 1)} {(clock.start + clock.minutes) // 60:02d}:00"
+
+    def rows(mornings: set[str], shift: dict[str, int]) -> dict[str, tuple[str, str]]:
+        out = {}
+        for mid, ms in sched.milestones.items():
+            es, ef = ms.early_start + shift.get(mid, 0), ms.early_finish + shift.get(mid, 0)
+            if ms.duration == 0:
+                at = stamp(es, mid in mornings)
+                out[export.task_ids[mid]] = (at, at)
+            else:
+                out[export.task_ids[mid]] = (stamp(es, True), stamp(ef, False))
+        return out
+
+    # As tj3 answers: the event after the lead, and the one after it, the next morning.
+    agreement = compare(plan, sched, export, rows({"dry-run", "go"}, {}))
+    assert agreement.differences == []
+    assert agreement.exceptions[EVENT_AFTER_A_LEAD] == 2
+    # The same night after a positive lag is not a documented difference.
+    bad = compare(plan, sched, export, rows({"dry-run", "go", "later"}, {}))
+    assert [line.split()[0] for line in bad.differences] == ["later"]
+    # Nor is a whole day after the lead.
+    bad = compare(plan, sched, export, rows({"dry-run", "go"}, {"dry-run": 1, "go": 1}))
+    assert [line.split()[0] for line in bad.differences] == ["dry-run", "go"]

@@ -192,7 +192,8 @@ def _validate_items(
                 swap = True
             if swap and type(item) is dict:
                 items[i] = made
-            _share_fields_set(made, shared)
+            if made is not item:  # a model passed in had its fields shared when it was made
+                _share_fields_set(made, shared)
             good.append(made)
             idx.append(i)
         models[name], kept[name] = good, idx

@@ -364,12 +364,14 @@ def _forward(net: Network, dur: Floats, es: Floats, ef: Floats) -> dict[int, Boo
                 ef[i].fill(finish)
             np.minimum(row, ef[i], out=row)
         # Exact offsets, as tpm.schedule.cpm (whole multiples of 1/UNIT day).
+        # (ndarray.round: np.round's Python wrapper costs more than the rounding here.)
         np.multiply(row, UNIT, out=row)
-        np.round(row, out=row)
+        row.round(out=row)
         row /= UNIT
-        np.multiply(ef[i], UNIT, out=ef[i])
-        np.round(ef[i], out=ef[i])
-        ef[i] /= UNIT
+        end = ef[i]
+        np.multiply(end, UNIT, out=end)
+        end.round(out=end)
+        end /= UNIT
         if i in events:
             sides[i] = _event_side(net, i, dur, es, ef, sides)
     return sides

@@ -23,6 +23,7 @@ from tpm.status.facts import BlockerFacts, DueMiss, Facts, KpiFacts, RiskFacts, 
 
 if TYPE_CHECKING:
     from tpm.forecast.run import Forecast
+    from tpm.schedule.graph import Graph
     from tpm.schedule.scheduler import MilestoneSchedule, Schedule
 
 EPS = 1e-9
@@ -309,17 +310,19 @@ class Headline:
     runs: int  # Monte Carlo runs behind the P80 (0: no forecast)
 
 
-def headline(plan: Plan, as_of: dt.date, keys: tuple[str, ...], runs: int) -> Headline:
+def headline(
+    plan: Plan, as_of: dt.date, keys: tuple[str, ...], runs: int, graph: Graph | None = None
+) -> Headline:
     """The same colours, finish and P80 as :func:`build`, without the report's tables.
 
     A trend analyses dozens of old plans; this skips the milestone rows (only due-dated and
     key milestones are looked at) and the report's other sections. ``runs``: Monte Carlo runs
-    for the P80 (0: no forecast, no P80).
+    for the P80 (0: no forecast, no P80). ``graph``: the plan's graph, when the caller has it.
     """
     from tpm.schedule.blockers import blocker_ages
     from tpm.schedule.scheduler import schedule
 
-    sched = schedule(plan, as_of)
+    sched = schedule(plan, as_of, graph=graph)
     live = [m for m in plan.milestones if m.status != "cancelled"]
     fc = _forecast(plan, as_of, sched, live, runs) if runs > 0 else None
     register = analyse_risks(plan, as_of, sched.critical, sched.near_critical, sched.late)

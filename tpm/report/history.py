@@ -31,6 +31,7 @@ from tpm.report.point_cache import PointCache
 from tpm.report.point_cache import key as cache_key
 from tpm.report.revisions import Reader
 from tpm.report.snapshot import Point
+from tpm.schedule.graph import Graph
 
 HISTORY_RUNS = 200  # Monte Carlo runs behind each git point's P80 (the report runs 2,000)
 MAX_WORKERS = 4  # each worker holds one plan at a time
@@ -237,7 +238,8 @@ def _analyse_job(job: _Job) -> Point | str:
     plan = checked.plan
     day = job.day if plan.program.as_of is None else min(plan.program.as_of, job.until)
     try:
-        return analyse_point(plan, day, job.keys, job.runs, "git", job.label)
+        graph = _reader.graph(plan)
+        return analyse_point(plan, day, job.keys, job.runs, "git", job.label, graph)
     except (ValueError, OverflowError) as exc:
         return str(exc)
 
@@ -303,13 +305,20 @@ class _Runner:
 
 
 def analyse_point(
-    plan: Plan, day: dt.date, keys: tuple[str, ...], runs: int, source: str, label: str
+    plan: Plan,
+    day: dt.date,
+    keys: tuple[str, ...],
+    runs: int,
+    source: str,
+    label: str,
+    graph: Graph | None = None,
 ) -> Point:
     """One plan analysed as of ``day``: RAG, finish, P80 (``runs`` Monte Carlo runs; 0: no
-    forecast and no P80). The same numbers as a report of that plan on that day."""
+    forecast and no P80). The same numbers as a report of that plan on that day. ``graph``:
+    the plan's graph when the caller has it."""
     from tpm.report.data import headline
 
-    head = headline(plan, day, keys, runs)
+    head = headline(plan, day, keys, runs, graph)
     return Point(
         date=day,
         source=source,

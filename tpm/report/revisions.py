@@ -33,8 +33,10 @@ from pydantic import BaseModel
 
 from tpm.check.document import Checked, check_document
 from tpm.check.references import LISTS
+from tpm.plan.model import Milestone, Plan
 from tpm.plan.sourcemap import SourceMap
 from tpm.plan.storage import TOMLDecodeError, decode, loads
+from tpm.schedule.graph import Graph, build_graph
 
 # A line that is exactly an item header: where a piece starts.
 _HEADER = re.compile(r"^\[\[(" + "|".join(LISTS) + r")\]\][ \t]*(?=\r?\n|\Z)", re.M)
@@ -58,6 +60,17 @@ class Reader:
 
     def __init__(self) -> None:
         self.memo: _Memo = {}
+        self.links: list[Milestone] = []  # the milestones behind ``graph``
+        self.last_graph: Graph | None = None
+
+    def graph(self, plan: Plan) -> Graph:
+        """The graph of a plan checked without errors: the last one's when its milestones'
+        ids, links and cancellations are the same (build_graph reads nothing else)."""
+        old, new = self.links, plan.milestones
+        if self.last_graph is None or not _same_links(old, new):
+            self.last_graph = build_graph(plan)
+        self.links = list(new)
+        return self.last_graph
 
     def check(self, raw: bytes, name: str) -> Checked:
         """The plan in ``raw`` checked as :func:`check_document` checks a whole parse
@@ -73,6 +86,23 @@ class Reader:
                 return checked
         self.memo = {}
         return check_document(loads(text), name, _no_lines, unknown=False)
+
+
+def _same_links(old: list[Milestone], new: list[Milestone]) -> bool:
+    """Whether two versions' milestones give the same graph (the same objects mostly: the
+    reader reuses unchanged items)."""
+    if len(old) != len(new):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if a is b:
+            continue
+        if (
+            a.id != b.id
+            or (a.status == "cancelled") != (b.status == "cancelled")
+            or a.depends_on != b.depends_on
+        ):
+            return False
+    return True
 
 
 def _no_lines() -> SourceMap:

@@ -351,16 +351,17 @@ class Scheduler:
         *,
         baseline: str | None = None,
         max_paths: int = MAX_PATHS,
+        graph: Graph | None = None,
     ) -> None:
         self.as_of = as_of
         self.max_paths = max_paths
         self._baseline_name = baseline
-        self._load(plan)
+        self._load(plan, graph)
 
-    def _load(self, plan: Plan) -> None:
+    def _load(self, plan: Plan, graph: Graph | None = None) -> None:
         self.plan = plan
         self.calendar = WorkCalendar.of(plan)
-        self.graph = build_graph(plan)
+        self.graph = build_graph(plan) if graph is None else graph
         self._as_of_offset = self.calendar.offset(self.as_of)
         self.cpm = Cpm(self.graph, self.calendar, self._as_of_offset)
         self.cpm.retained = plan.settings.progress_logic == "retained"
@@ -477,9 +478,13 @@ def schedule(
     *,
     baseline: str | None = None,
     max_paths: int = MAX_PATHS,
+    graph: Graph | None = None,
 ) -> Schedule:
-    """Schedule a validated plan as of ``as_of`` (see the module docstring for the result)."""
-    return Scheduler(plan, as_of, baseline=baseline, max_paths=max_paths).current
+    """Schedule a validated plan as of ``as_of`` (see the module docstring for the result).
+
+    ``graph``: the plan's graph (:func:`build_graph`) when the caller has it already, such as
+    a trend whose consecutive versions have the same links."""
+    return Scheduler(plan, as_of, baseline=baseline, max_paths=max_paths, graph=graph).current
 
 
 def critical_sets(

@@ -10,6 +10,7 @@ from tpm.plan.sourcemap import SourceMap
 from tpm.plan.storage import TOMLDecodeError, loads
 from tpm.report import revisions
 from tpm.report.revisions import Reader
+from tpm.schedule.graph import build_graph
 
 HEAD = '[program]\nname = "P"\nstart = 2026-01-05\nas_of = {as_of}\n\n[[teams]]\nid = "core"\n'
 
@@ -112,3 +113,21 @@ def test_errors_are_reported_as_for_a_whole_parse_and_the_next_version_recovers(
         reader.check(bad_toml, "plan.toml")
     fixed = version("2026-02-16", A, B)
     same(reader.check(fixed, "plan.toml"), whole(fixed))
+
+
+def test_the_graph_is_reused_only_while_the_links_are_the_same() -> None:
+    reader = Reader()
+    graphs = []
+    for raw in (
+        version("2026-02-02", A, B, milestone("c", 1, "b")),
+        version("2026-02-09", A, B, milestone("c", 5, "b")),  # a duration: the same links
+        version("2026-02-16", A, B, milestone("c", 5, "a")),  # a link moved
+        version("2026-02-23", A, B, milestone("c", 5, "a", extra='status = "cancelled"\n')),
+    ):
+        plan = reader.check(raw, "plan.toml").plan
+        assert plan is not None
+        graph = reader.graph(plan)
+        assert graph == build_graph(plan)
+        graphs.append(graph)
+    assert graphs[1] is graphs[0]
+    assert graphs[2] is not graphs[1] and graphs[3] is not graphs[2]

@@ -1,10 +1,11 @@
 """Benchmark: ``tpm trend`` over 52 weekly commits of a 1,000-milestone plan in git.
 
-Not collected by pytest. ``make bench`` calls :func:`history` and times ``tpm trend --json``
-next to ``tpm schedule --json`` of the same plan in the same run (goal: at most 10x). Here
-the trend is timed twice: with ``--no-cache`` (every commit analysed, as on a first run) and
-with the cache of analysed commits filled by the warm-up (a trend run again after a week:
-only new commits are analysed), each with its own empty ``XDG_CACHE_HOME``. By hand:
+Not collected by pytest. ``make bench`` calls :func:`history` and :func:`compare`, which
+times ``tpm trend --json`` next to ``tpm schedule --json`` of the same plan, interleaved in
+the same run (goal: at most 10x), as this script's :func:`main` does. The trend is timed
+twice: with ``--no-cache`` (every commit analysed, as on a first run) and with the cache of
+analysed commits filled by the warm-up (a trend run again after a week: only new commits
+are analysed), in an ``XDG_CACHE_HOME`` of its own. By hand:
 
     .venv/bin/python tests/bench/bench_trend.py [--milestones 1000] [--commits 52] [--runs 3]
 
@@ -64,25 +65,50 @@ def history(milestones: int, commits: int, folder: Path) -> Path:
     return path
 
 
-def _time(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Median wall-clock and CPU seconds (user + system, the process and the workers it
-    waited for) over ``runs`` runs after one warm-up. CPU time hardly moves with the load
-    of a shared machine; wall-clock time is what a user waits."""
-    walls, cpus = [], []
-    for _ in range(runs + 1):  # one warm-up
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=env)
-        walls.append(time.perf_counter() - t0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(
-            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
-        )
-    return statistics.median(walls[1:]), statistics.median(cpus[1:])
+def _once(cmd: list[str], env: dict[str, str], limit: float) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (user + system, the process and the workers it waited for)
+    of one run. CPU time hardly moves with the load of a shared machine; wall-clock time is
+    what a user waits."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, env=env, timeout=limit)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def commands(path: Path, tpm: list[str]) -> dict[str, list[str]]:
+    """The commands compared: the baseline, the trend analysing every commit, the trend with
+    the cache of analysed commits."""
+    return {
+        "schedule": [*tpm, "schedule", str(path), "--json"],
+        "cold": [*tpm, "trend", str(path), "--json", "--no-cache"],
+        "warm": [*tpm, "trend", str(path), "--json"],
+    }
+
+
+def compare(
+    path: Path, runs: int, tpm: list[str], env: dict[str, str], limit: float = 900
+) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds of each timed run of ``schedule`` (``tpm schedule --json``),
+    ``cold`` (``tpm trend --json --no-cache``) and ``warm`` (``tpm trend --json``, the cache
+    filled by the warm-up), interleaved: one warm-up round, then ``runs`` rounds of one run
+    each, so a change in the machine's load moves the baseline with the trend.
+
+    ``make bench`` (tests/bench/run.py) and :func:`main` both use this, so their ratios agree.
+    """
+    cmds = commands(path, tpm)
+    out: dict[str, list[tuple[float, float]]] = {name: [] for name in cmds}
+    for round_ in range(runs + 1):
+        for name, cmd in cmds.items():
+            measured = _once(cmd, env, limit)
+            if round_:
+                out[name].append(measured)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Build the history, time both commands, print a Markdown table with the ratio."""
+    """Build the history, time the commands, print a Markdown table with the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--milestones", type=int, default=1000)
     parser.add_argument("--commits", type=int, default=52)
@@ -92,15 +118,18 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tpm-trend-") as tmp:
         path = history(args.milestones, args.commits, Path(tmp) / "repo")
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
-        sched = _time([*tpm, "schedule", str(path), "--json"], args.runs, env)
-        cold = _time([*tpm, "trend", str(path), "--json", "--no-cache"], args.runs, env)
-        warm = _time([*tpm, "trend", str(path), "--json"], args.runs, env)
+        timed = compare(path, args.runs, tpm, env)
+    medians = {
+        name: (statistics.median(w for w, _ in got), statistics.median(c for _, c in got))
+        for name, got in timed.items()
+    }
+    sched = medians["schedule"]
     print("| what | median s | ratio | CPU s | CPU ratio |")
     print("| --- | ---: | ---: | ---: | ---: |")
     rows = [
         (f"tpm schedule --json ({args.milestones:,} milestones)", sched),
-        (f"tpm trend --json --no-cache ({args.commits} commits, each analysed)", cold),
-        (f"tpm trend --json ({args.commits} commits, analysed by an earlier run)", warm),
+        (f"tpm trend --json --no-cache ({args.commits} commits, each analysed)", medians["cold"]),
+        (f"tpm trend --json ({args.commits} commits, analysed by an earlier run)", medians["warm"]),
     ]
     for what, (wall, cpu) in rows:
         print(

@@ -96,7 +96,9 @@ def _hwm(pid: int) -> int:
     return 0
 
 
-def run_measured(cmd: list[str], cwd: Path, limit: float) -> tuple[float, int, int, str]:
+def run_measured(
+    cmd: list[str], cwd: Path, limit: float, env: dict[str, str] | None = None
+) -> tuple[float, int, int, str]:
     """Run a process: (seconds, exit code, peak RSS bytes, stderr); exit -9 = over limit.
 
     Peak RSS is the child's VmHWM, polled every 2 ms until it exits (the ``ru_maxrss`` of
@@ -104,7 +106,7 @@ def run_measured(cmd: list[str], cwd: Path, limit: float) -> tuple[float, int, i
     """
     with tempfile.TemporaryFile() as err_file:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err_file)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err_file, env=env)
         deadline = start + limit
         peak = 0
         while True:
@@ -222,43 +224,41 @@ def bench_tj3(size: int, plan: Path, work: Path, args: argparse.Namespace) -> li
 
 def bench_trend(work: Path, runs: int, limit: float) -> list[Result]:
     """tpm trend over 52 weekly commits of a 1,000-milestone plan vs one tpm schedule --json
-    of the same plan, in the same run (goal: at most 10x; see bench_trend.py)."""
+    of the same plan (goal: at most 10x), timed by bench_trend.compare: the three commands
+    interleaved, one run of each per round, as bench_trend.py alone times them."""
     module = load_module("bench_trend")
     if module is None:
         return [Result("tpm trend (52 commits)", 1000, [], note="n/a")]
     print("tpm trend on 52 commits of 1,000 ...", file=sys.stderr)
     path = module.history(1000, 52, work / "trend-repo")
-    sched = measure(
-        "tpm schedule --json (trend plan)",
-        1000,
-        [*TPM, "schedule", str(path), "--json"],
-        work,
-        runs,
-        limit,
-    )
-    # Cold: every run analyses all 52 commits (--no-cache). Warm: the cache of analysed
-    # commits is filled by the warm-up run, as on a TPM's second trend of the week.
-    trend = measure(
-        "tpm trend --json (52 commits, cold)",
-        1000,
-        [*TPM, "trend", str(path), "--json", "--no-cache"],
-        work,
-        runs,
-        limit,
-    )
-    warm = measure(
-        "tpm trend --json (52 commits, cached)",
-        1000,
-        [*TPM, "trend", str(path), "--json"],
-        work,
-        runs,
-        limit,
-    )
-    for row in (trend, warm):
-        if sched.times and row.times:
-            ratio = row.median / sched.median
-            row.note = f"{ratio:.1f}x one tpm schedule --json (goal <= 10x)"
-    return [sched, trend, warm]
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "trend-cache")}
+    rows = {
+        "schedule": Result("tpm schedule --json (trend plan)", 1000, []),
+        # Cold: every run analyses all 52 commits (--no-cache). Warm: the cache of analysed
+        # commits is filled by the warm-up run, as on a TPM's second trend of the week.
+        "cold": Result("tpm trend --json (52 commits, cold)", 1000, []),
+        "warm": Result("tpm trend --json (52 commits, cached)", 1000, []),
+    }
+    for name, cmd in module.commands(path, TPM).items():  # peak RSS; the warm one fills the cache
+        rows[name].rss = run_measured(cmd, work, limit, env)[2]
+    try:
+        timed = module.compare(path, runs, TPM, env, limit)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        for row in rows.values():
+            row.note = f"failed: {exc}"
+        return list(rows.values())
+    cpu: dict[str, float] = {}
+    for name, row in rows.items():
+        row.times = [wall for wall, _cpu in timed[name]]
+        cpu[name] = statistics.median(c for _wall, c in timed[name])
+    sched = rows["schedule"]
+    for name in ("cold", "warm"):
+        ratio = rows[name].median / sched.median
+        rows[name].note = (
+            f"{ratio:.1f}x one tpm schedule --json (goal <= 10x); "
+            f"CPU {cpu[name] / cpu['schedule']:.1f}x"
+        )
+    return list(rows.values())
 
 
 TUI_GOALS = {None: 1.5, 10_000: 2.0}  # issue 13: RAG shown, as a multiple of the bare app

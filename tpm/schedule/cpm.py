@@ -47,7 +47,7 @@ finish F; then LS and LF are filled in for all (two list comprehensions).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import compress
 from typing import Protocol
 
@@ -117,6 +117,7 @@ class Cpm:
         self.side = [0] * n
         """1 for an event dated at the start of its day (see the module docstring), else 0."""
         self.finish = 0.0
+        self._materialized_at = float("nan")  # the finish ``ls`` and ``lf`` were filled for
         self.retained = True
         """Retained logic (the default): FS and SS links hold started work's remaining part."""
         self.pinned: dict[int, float] = {}
@@ -275,24 +276,26 @@ class Cpm:
     ) -> tuple[list[int], list[int]]:
         """Forward pass from position ``first``.
 
-        With ``seeds`` only those nodes (and what their changes reach) are recomputed.
+        With ``seeds`` only those nodes (and what their changes reach) are recomputed, in
+        topological order through a heap of positions (``first`` is then not needed).
         Returns the nodes whose ES or EF changed, and those of them whose span EF - ES did.
         """
         graph, es_list, ef_list = self.graph, self.es, self.ef
-        order, succs, preds = graph.order, graph.succs, graph.preds
+        order, succs, preds, position = graph.order, graph.succs, graph.preds, graph.position
         kind, fixed, dur, side = self.kind, self.fixed_es, self.dur, self.side
         floor = self.a if self.a > 0.0 else 0.0
         plain = not self.hold
-        dirty = bytearray(len(graph)) if seeds is not None else None
-        if dirty is not None and seeds is not None:
+        positions: Iterable[int] = range(first, len(order))
+        queued = heap = None
+        if seeds is not None:
+            queued, heap = bytearray(len(graph)), sorted({position[s] for s in seeds})
             for s in seeds:
-                dirty[s] = 1
+                queued[s] = 1
+            positions = _drain(heap)
         changed: list[int] = []
         respanned: list[int] = []
-        for pos in range(first, len(order)):
+        for pos in positions:
             i = order[pos]
-            if dirty is not None and not dirty[i]:
-                continue
             if plain and kind[i] == NOT_STARTED and fixed[i] is None and dur[i] != 0.0:
                 # The common case, inlined: not started, follows its links.
                 d = dur[i]
@@ -325,9 +328,11 @@ class Cpm:
                 changed.append(i)
                 if ef - es != old_ef - old_es:
                     respanned.append(i)
-                if dirty is not None:
+                if queued is not None and heap is not None:
                     for s, _code, _lag in succs[i]:
-                        dirty[s] = 1
+                        if not queued[s]:
+                            queued[s] = 1
+                            heapq.heappush(heap, position[s])
         return changed, respanned
 
     # ------------------------------------------------------------------ backward
@@ -378,10 +383,14 @@ class Cpm:
                 d = limit[s] + c
         return round(t * UNIT) / UNIT, d if d == INF else round(d * UNIT) / UNIT
 
-    def backward(self, seeds: set[int] | None = None) -> None:
-        """Backward pass over everything, or only from ``seeds`` towards the start."""
+    def backward(self, seeds: set[int] | None = None) -> list[int]:
+        """Backward pass over everything, or only from ``seeds`` towards the start.
+
+        Returns the nodes whose tail or limit changed (from ``seeds``; none on a full pass).
+        """
         graph, tail, limit = self.graph, self.tail, self.limit
         order, preds, position = graph.order, graph.preds, graph.position
+        changed: list[int] = []
         if seeds is None:
             for pos in range(len(order) - 1, -1, -1):
                 i = order[pos]
@@ -397,8 +406,10 @@ class Cpm:
                 t, d = self._late(i)
                 if t != tail[i] or d != limit[i]:
                     tail[i], limit[i] = t, d
+                    changed.append(i)
                     for p, _code, _lag in preds[i]:
                         dirty[p] = 1
+        return changed
 
     # ------------------------------------------------------------------ free float
 
@@ -406,13 +417,26 @@ class Cpm:
         """Free float of node p (see :func:`free_float`)."""
         return free_float(self, self.graph, self.finish, p, self.retained)
 
-    def materialize(self) -> None:
-        """Fill ``ls`` and ``lf`` from tails, limits and the project finish."""
+    def materialize(self, nodes: Iterable[int] | None = None) -> None:
+        """Fill ``ls`` and ``lf`` from tails, limits and the project finish.
+
+        With ``nodes`` (those whose early dates, tail or limit changed) and the same project
+        finish as the last fill, only those are refilled: an edit that does not move the
+        finish costs what it changed, not two passes over every milestone.
+        """
         f = self.finish
+        if nodes is not None and f == self._materialized_at:
+            lf, ls, tail, limit, es, ef = self.lf, self.ls, self.tail, self.limit, self.es, self.ef
+            for i in nodes:
+                tl, lim = tail[i], limit[i]
+                x = lf[i] = round((lim if lim < f - tl else f - tl) * UNIT) / UNIT
+                ls[i] = round((x - (ef[i] - es[i])) * UNIT) / UNIT
+            return
         pairs = zip(self.tail, self.limit, strict=True)
         self.lf = lf = [round((lim if lim < f - tl else f - tl) * UNIT) / UNIT for tl, lim in pairs]
-        ls = (x - (ef - es) for x, es, ef in zip(lf, self.es, self.ef, strict=True))
-        self.ls = [round(x * UNIT) / UNIT for x in ls]
+        starts = (x - (ef - es) for x, es, ef in zip(lf, self.es, self.ef, strict=True))
+        self.ls = [round(x * UNIT) / UNIT for x in starts]
+        self._materialized_at = f
 
     # ------------------------------------------------------------------ whole runs
 
@@ -426,9 +450,9 @@ class Cpm:
 
     def finish_nodes(self) -> list[int]:
         """The nodes that finish at F (open ones, unless everything is done)."""
-        f, ef = self.finish - EPS, self.ef
-        nodes = [i for i in range(len(ef)) if ef[i] >= f and self.open[i]]
-        return nodes or [i for i in range(len(ef)) if ef[i] >= f]
+        f, ef, live = self.finish - EPS, self.ef, self.open
+        at_f = list(compress(range(len(ef)), map(f.__le__, ef)))  # ef >= f, at C speed
+        return [i for i in at_f if live[i]] or at_f
 
     def run(self) -> None:
         """Full schedule: forward, project finish, backward, free float."""
@@ -450,8 +474,8 @@ class Cpm:
         seeds = {i, *respanned}
         for c in (i, *respanned):
             seeds.update(p for p, _c, _l in preds[c])
-        self.backward(seeds)
-        self.materialize()
+        relimited = self.backward(seeds)
+        self.materialize([*changed, *relimited])
 
     def tight_preds(self, s: int, include_done: bool = False) -> list[int]:
         """Predecessors whose link drives node s's early start, in plan order.
@@ -553,3 +577,9 @@ def free_float(c: _Lists, graph: Graph, finish: float, p: int, retained: bool = 
         if v < free:
             free = v
     return round(free * UNIT) / UNIT
+
+
+def _drain(heap: list[int]) -> Iterator[int]:
+    """Pop ``heap`` empty, smallest first; what is pushed meanwhile is popped in turn."""
+    while heap:
+        yield heapq.heappop(heap)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import time
 import tomllib
 from pathlib import Path
 
+from textual.command import CommandList
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tuihelp import FIXTURE, checked, drive, screen_text, settle
@@ -442,7 +444,15 @@ def test_help_and_command_palette(plan_file: Path) -> None:
         await pilot.press("ctrl+p")
         await settle(app, pilot)
         await pilot.press(*"show timeline")
-        await pilot.pause(0.5)
+        # The palette searches in the background: wait until its top hit is the timeline.
+        hits = app.screen.query_one(CommandList)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (
+            hits.option_count
+            and hits.highlighted is not None
+            and "timeline" in str(hits.get_option_at_index(hits.highlighted).prompt).lower()
+        ):
+            await pilot.pause(0.02)
         await pilot.press("enter")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "TimelineScreen"

@@ -350,6 +350,21 @@ def _sort_value(
 _SUCCESSORS: list[tuple[Plan, dict[str, list[str]]]] = []
 
 
+def successors_of(analysis: Analysis, key: str) -> list[str]:
+    """Ids of the milestones that depend on ``key``, in plan order.
+
+    The schedule's graph already lists them when no milestone is cancelled (a cancelled
+    one leaves the graph and its links are carried through it): read there, the first
+    selection costs nothing; otherwise from :func:`successors`."""
+    sched = analysis.schedule
+    if sched is not None and not sched.graph.cancelled:
+        graph = sched.graph
+        node = graph.index.get(key)
+        if node is not None:
+            return list(dict.fromkeys(graph.ids[s] for s, _code, _lag in graph.succs[node]))
+    return successors(analysis.plan).get(key, [])
+
+
 def successors(plan: Plan) -> dict[str, list[str]]:
     """Milestone id -> ids of the milestones that depend on it (plan order), built once per
     analysed plan: a scan of 10,000 milestones per cursor move would cost 20 ms."""
@@ -402,7 +417,7 @@ def detail_text(analysis: Analysis, key: str) -> Doc:
     if not m.depends_on:
         out.append("  none\n", style="dim")
     out.append("successors\n", style="bold underline")
-    succ = successors(plan).get(key, [])
+    succ = successors_of(analysis, key)
     for s in succ:
         out.append(f"  → {s}\n")
     if not succ:

@@ -59,6 +59,7 @@ class TimelineScreen(PlanScreen):
     def __init__(self) -> None:
         super().__init__()
         self.group_by_team = True
+        self._legend_args: tuple[str | None, str] = (None, "")  # of the last show
 
     def body(self) -> ComposeResult:
         yield Static("", id="tl-legend")
@@ -122,6 +123,7 @@ class TimelineScreen(PlanScreen):
             ghost = [d for pair in baseline.values() for d in pair]
             span = (min([sched.start, *ghost]), max([sched.finish, *ghost]))
         gantt.show(rows, analysis.as_of, span, fill, analysis.plan.program.target)
+        self._legend_args = (problem, baseline_name)
         self._legend(problem, baseline_name)
         self.show_detail(gantt.current_key)
 
@@ -150,6 +152,8 @@ class TimelineScreen(PlanScreen):
         self.query_one("#tl-legend", Static).update(clean_text(out, True))
 
     def on_resize(self) -> None:
+        # The scale ("1 cell ≈ N days") and what fits depend on the width: the legend only
+        # (the rows are the same; rebuilding them costs a pass over every milestone).
         self.call_after_refresh(self._refresh_legend)
 
     def on_gantt_highlighted(self, event: Gantt.Highlighted) -> None:
@@ -199,11 +203,12 @@ class TimelineScreen(PlanScreen):
     def action_group(self) -> None:
         """Group by team, or list in schedule order."""
         self.group_by_team = not self.group_by_team
-        self._refresh_legend()
-
-    def _refresh_legend(self) -> None:
         if self.tpm.analysis is not None:
             self.show(self.tpm.analysis)
+
+    def _refresh_legend(self) -> None:
+        if self.is_mounted and self._shown is not None:
+            self._legend(*self._legend_args)
 
     def action_today(self) -> None:
         """Scroll to the status date."""

@@ -38,8 +38,9 @@ from tpm.plan.sourcemap import SourceMap
 from tpm.plan.storage import TOMLDecodeError, decode, loads
 from tpm.schedule.graph import Graph, build_graph
 
-# A line that is exactly an item header: where a piece starts.
-_HEADER = re.compile(r"^\[\[(" + "|".join(LISTS) + r")\]\][ \t]*(?=\r?\n|\Z)", re.M)
+# A line that is exactly an item header: where a piece starts. Searched for in "\n" + text,
+# with the newline before it: a literal start lets the regex engine skip ahead (6x faster).
+_HEADER = re.compile(r"\n\[\[(" + "|".join(LISTS) + r")\]\][ \t]*(?=\r?\n|\Z)")
 
 _Memo = dict[tuple[str, str], BaseModel]  # (section, item text) -> its validated model
 
@@ -112,19 +113,19 @@ def _no_lines() -> SourceMap:
 def _assemble(text: str, memo: _Memo) -> tuple[dict[str, Any], list[_Piece]] | None:
     """The document of ``text`` built from its pieces (models of known items in place of
     their tables), or None when only a whole parse can be trusted."""
-    cuts = [m.start() for m in _HEADER.finditer(text)]
-    if not cuts:
+    # Each match's start in "\n" + text is where its line starts in text.
+    found = [(m.start(), m.group(1)) for m in _HEADER.finditer("\n" + text)]
+    if not found:
         return None
     try:
-        data: dict[str, Any] = loads(text[: cuts[0]])
+        data: dict[str, Any] = loads(text[: found[0][0]])
     except TOMLDecodeError:
         return None
     ours: set[str] = set()  # sections whose list this function made
     pieces: list[_Piece] = []
-    ends = [*cuts[1:], len(text)]
-    for start, end in zip(cuts, ends, strict=True):
+    ends = [start for start, _section in found[1:]] + [len(text)]
+    for (start, section), end in zip(found, ends, strict=True):
         chunk = text[start:end]
-        section = chunk[2 : chunk.index("]")]
         if section not in ours:
             if section in data:
                 return None  # the head (or an earlier piece) defines it some other way

@@ -131,3 +131,15 @@ def test_the_graph_is_reused_only_while_the_links_are_the_same() -> None:
         graphs.append(graph)
     assert graphs[1] is graphs[0]
     assert graphs[2] is not graphs[1] and graphs[3] is not graphs[2]
+
+
+def test_a_plan_that_starts_with_an_item_is_read_as_a_whole_parse_reads_it() -> None:
+    reader = Reader()
+    for as_of in ("2026-02-02", "2026-02-09"):
+        raw = (
+            f'[[teams]]\nid = "core"\n\n[program]\nname = "P"\nstart = 2026-01-05\n'
+            f"as_of = {as_of}\n{A}{B}"
+        ).encode()
+        got = reader.check(raw, "plan.toml")
+        assert got.plan is not None and [m.id for m in got.plan.milestones] == ["a", "b"]
+        same(got, whole(raw))

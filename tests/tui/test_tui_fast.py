@@ -61,7 +61,9 @@ def test_rag_before_the_forecast_and_report_keys_keep_working(
     async def main() -> None:
         app = build_app(plan_file, as_of=AS_OF, watch=False)
         async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: "forecasting…" in screen_text(app), "forecasting mark")
+            # The panel's text lands a refresh before its new height: wait for both.
+            areas = [area.name for area in without.areas]
+            await until(pilot, lambda: _shows(screen_text(app), areas), "forecasting mark")
             text = screen_text(app)
             assert without.rag.upper() in _line(text, "Overall")
             for area in without.areas:  # every area's RAG is there already
@@ -91,6 +93,12 @@ def test_rag_before_the_forecast_and_report_keys_keep_working(
             assert "P80 20" in text  # the forecast's P80 date is on the headline
 
     asyncio.run(main())
+
+
+def _shows(text: str, areas: list[str]) -> bool:
+    """The dashboard says "forecasting…" and its status panel shows every area."""
+    lines = [line.strip("│ ") for line in text.splitlines()]
+    return "forecasting…" in text and all(any(x.startswith(a) for x in lines) for a in areas)
 
 
 def _line(text: str, start: str) -> str:

@@ -34,7 +34,7 @@ from tpm.tui.analysis import Analysis, Engine, Tier
 from tpm.tui.autosave import RecoveryMixin
 from tpm.tui.history import History
 from tpm.tui.screens.help import HelpScreen
-from tpm.tui.screens.problems import LoadingScreen, ProblemsScreen
+from tpm.tui.screens.problems import ProblemsScreen
 from tpm.tui.session import PlanSession
 from tpm.tui.widgets.palette import use_theme
 from tpm.tui.widgets.text import clean
@@ -83,6 +83,9 @@ class TpmApp(RecoveryMixin):
 
     CSS_PATH = "tpm.tcss"
     TITLE = "tpm"
+    # The first frame is the dashboard (no throwaway default screen): from the analysis
+    # cache on a warm start, "reading…" until the plan is analysed on a cold one.
+    DEFAULT_MODE = "dashboard"
     MODES = {name: _factory(module) for name, _title, module in SCREENS}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (160, "-xwide")]
     BINDINGS = [
@@ -120,7 +123,7 @@ class TpmApp(RecoveryMixin):
         self._earlier_pending: tuple[Path, dt.date] | None = None
         # The dashboard's overview from the analysis cache, shown ("checking…") until the
         # file's own complete analysis lands, an edit or a reload (tpm.tui.cache).
-        self.cached_overview: Overview | None = None
+        self.cached_overview: Overview | None = self._cached()
         self._opened = False  # the dashboard has shown a plan (recovery was offered)
         self._loading = False  # the first read of the plan has started
 
@@ -154,29 +157,24 @@ class TpmApp(RecoveryMixin):
         plan_as_of = self.plan.program.as_of if self.plan else None
         return self.as_of_override or plan_as_of or _today()
 
-    def get_default_screen(self) -> Screen[None]:
-        # A warm start paints the dashboard from the cache first: nothing to compose here.
-        self.cached_overview = self._cached()
-        if self.cached_overview is not None:
-            return Screen()
-        return LoadingScreen(str(self.path))
-
     def on_mount(self) -> None:
         use_theme(self.get_css_variables())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self.cached_overview is not None:
-            self.switch_mode("dashboard")  # painted from the cache, marked "checking…"
-        # Paint the first frame, then read the plan in a worker. A warm start's dashboard
-        # starts it once it has painted the cached overview (a worker parsing a big plan
-        # meanwhile would hold back that frame); the timer is a fallback.
+        # A cold start reads the plan at once. A warm one paints the cached overview first
+        # (a worker parsing a big plan meanwhile would hold back that frame): on_ready; the
+        # timer is a fallback.
         if self.cached_overview is not None:
             self.set_timer(0.5, self.start_loading)
         else:
-            self.call_after_refresh(self.start_loading)
+            self.start_loading()
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_disk)
         if not self.is_headless:
             self.install_signal_handlers()
+
+    def on_ready(self) -> None:
+        # Ready comes once the first frame is laid out; after its refresh, it is on screen.
+        self.call_after_refresh(self.start_loading)
 
     def _theme_changed(self, _theme: object) -> None:
         """Redraw every screen in the new theme's colours."""
@@ -252,6 +250,11 @@ class TpmApp(RecoveryMixin):
 
     def _adopt(self, loaded: Loaded, analysis: Analysis | None) -> None:
         self.session.adopt(loaded)
+        # The plan lives as long as the app, and so does what start-up allocated: keep them
+        # out of the cyclic collector's full passes (which otherwise stall an edit on a
+        # 10,000-milestone plan for 150 ms), and turn it on again (off since tpm started).
+        gc.freeze()
+        gc.enable()
         if analysis is None:
             self.engine.reset()
         self._ignored_digest = None
@@ -266,9 +269,6 @@ class TpmApp(RecoveryMixin):
             self.switch_screen_to_problems()
             return
         self.analysis = analysis or self.engine.quick(self.plan, self.as_of, 0)
-        # The loaded plan lives as long as the app: keep it out of the cyclic collector's
-        # full passes, which otherwise stall an edit on a 10,000-milestone plan for 150 ms.
-        gc.freeze()
         if self.current_mode not in self.MODES:
             self.switch_mode("dashboard")
         if first:

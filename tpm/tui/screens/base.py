@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -44,6 +45,16 @@ class PlanScreen(Screen[None]):
         # change refreshes it at once), and the widgets are styled as they mount: start at
         # the App's generation. A later theme change still restyles this screen on return.
         self._css_update_count = self.app._css_update_count
+        self._resumed = False  # the screen has been made active once
+        # The width classes (-narrow, -wide) from the start: set at the first resize, they
+        # would restyle every widget of the screen just mounted, before its first frame.
+        app = self.app
+        width, height = app.size
+        self.add_class(
+            *self._get_breakpoint_classes(width, app.HORIZONTAL_BREAKPOINTS or []),
+            *self._get_breakpoint_classes(height, app.VERTICAL_BREAKPOINTS or []),
+            update=False,
+        )
 
     @property
     def tpm(self) -> TpmApp:
@@ -67,7 +78,22 @@ class PlanScreen(Screen[None]):
         self.tpm.hold_keys()
         self.post_message(message)
 
-    def on_screen_resume(self) -> None:
+    def _compositor_refresh(self) -> None:
+        # Laid out during the App's start-up batch, Textual renders the whole screen and then
+        # drops the frame (nothing is drawn in a batch), and renders it again after: for
+        # the first screen that is a third of the time to its first frame. Marked instead,
+        # it is rendered once, when the batch ends.
+        if self.app._batch_count:
+            self._repaint_required = True
+            return
+        super()._compositor_refresh()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed:
+            # Its widgets were styled as they mounted, a moment ago: Textual's restyling of
+            # a resumed screen would do it again before the first frame.
+            self._resumed = True
+            event.refresh_styles = False
         self.sync()
 
     def on_resize(self) -> None:

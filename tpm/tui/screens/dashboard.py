@@ -47,6 +47,15 @@ CACHED_NOTE = "from the last analysis of this file: checking…"
 LETTER = {"green": "G", "amber": "A", "red": "R"}
 
 
+class DashScroll(VerticalScroll):
+    """The dashboard's scroll area. Gaining the focus restyles only itself: Textual would
+    restyle every panel in it too (no rule of theirs depends on the focus), a third of the
+    first frame's styling."""
+
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        self.app.stylesheet.update_nodes([self], animate=True)
+
+
 class DashboardScreen(PlanScreen):
     """Read-only overview; every number comes from the engine's report data, through an
     :class:`~tpm.tui.overview.Overview` (which a warm start reads from the cache)."""
@@ -57,7 +66,7 @@ class DashboardScreen(PlanScreen):
     _filled = False  # the panels have been drawn once
 
     def body(self) -> ComposeResult:
-        with VerticalScroll(id="dash-scroll"):
+        with DashScroll(id="dash-scroll"):
             for row in ROWS:
                 with Horizontal(classes="dash-row"):
                     for name in row:
@@ -79,13 +88,12 @@ class DashboardScreen(PlanScreen):
             if self._drawn != (cached, generation()):
                 self._drawn = (cached, generation())
                 self.draw(cached, CHECKING)
-                # Read the plan once this frame is out: a worker parsing a big plan meanwhile
-                # would hold it back (measured: 10,000 milestones, 1.8x the bare app's first
-                # paint when started after the next refresh, 1.5x after 0.1 s).
-                self.set_timer(0.1, self.tpm.start_loading)
             if self.tpm.analysis is not None:
                 self.tpm.request_full()
             return
+        if self.tpm.analysis is None and not self._filled and self.is_mounted:
+            status = self.query_one("#dash-status", Wrapped)
+            status.update(Text(f"reading {self.tpm.path}…", style="dim"))
         super().sync()
 
     def show(self, analysis: Analysis) -> None:

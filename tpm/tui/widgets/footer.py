@@ -123,7 +123,11 @@ class FittingFooter(Footer):
 
     async def rebuild_if_changed(self) -> None:
         """Rebuild the keys when the ones that fit now differ from those on screen."""
-        if self.is_attached and self.keys_that_fit() != self._built:
+        specs = self.keys_that_fit()
+        if self.is_attached and specs != self._built:
+            # Several rebuilds are asked for as a screen opens (bindings, size, compact):
+            # the first one builds, the others find these keys and return.
+            self._built = specs
             await self.recompose()
 
     def bindings_changed(self, screen: Screen[object]) -> None:

@@ -7,11 +7,11 @@ import csv
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from graphlib import TopologicalSorter
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Milestone, Plan
 from tpm.render.export.tjp import Clock, TjpExport
+from tpm.schedule.graph import FF, FS, SF, SS
 from tpm.schedule.scheduler import Schedule
 
 # The documented exceptions (docs/explanation/scheduling-model.md), as counted in the bench.
@@ -74,7 +74,7 @@ def compare(
     # tpm's, in working days, and the exception). An event that follows one of them with no
     # positive lag sits at the same instant in both tools, so it inherits the difference.
     night: dict[str, tuple[int, str]] = {}
-    for mid in _predecessors_first(plan, sched):
+    for mid in _predecessors_first(sched):
         ms = sched.milestones[mid]
         item = plan.milestone(mid)
         assert item is not None
@@ -116,14 +116,13 @@ def compare(
     return out
 
 
-def _predecessors_first(plan: Plan, sched: Schedule) -> list[str]:
-    """The scheduled milestones' ids, every one after the milestones it depends on."""
-    graph: dict[str, list[str]] = {}
-    for mid in sched.milestones:
-        item = plan.milestone(mid)
-        assert item is not None
-        graph[mid] = [d.id for d in item.depends_on if d.id in sched.milestones and d.id != mid]
-    return list(TopologicalSorter(graph).static_order())
+def _predecessors_first(sched: Schedule) -> list[str]:
+    """The scheduled milestones' ids, every one after those it depends on (through
+    cancelled milestones too: the schedule's graph dissolves them)."""
+    graph = sched.graph
+    order = [graph.ids[i] for i in graph.order]
+    assert set(order) == set(sched.milestones)
+    return order
 
 
 def _night_apart(
@@ -142,19 +141,20 @@ def _night_apart(
       later day (Wednesday 8:00), as MS Project's working-time subtraction does.
     - An event after one of those with no positive lag sits at its instant in both tools.
     """
-    ms = sched.milestones[item.id]
-    links = [d for d in item.depends_on if d.id in sched.milestones and d.id != item.id]
-    if shift == -1 and any(d.type in ("SS", "SF") and d.lag <= 0 for d in links):
+    ms, graph = sched.milestones[item.id], sched.graph
+    # The schedule's links: a cancelled milestone's are dissolved into its successors'.
+    links = [(graph.ids[p], code, lag) for p, code, lag in graph.preds[graph.index[item.id]]]
+    if shift == -1 and any(code in (SS, SF) and lag <= 0 for _p, code, lag in links):
         return EVENT_ON_A_START
-    for d in links:
-        pred = sched.milestones[d.id]
-        anchor = pred.early_finish if d.type in ("FS", "FF") else pred.early_start
-        if d.lag > 0 or abs(anchor + d.lag - ms.early_start) > 1e-6:
+    for pid, code, lag in links:
+        pred = sched.milestones[pid]
+        anchor = pred.early_finish if code in (FS, FF) else pred.early_start
+        if lag > 0 or abs(anchor + lag - ms.early_start) > 1e-6:
             continue  # not a driving link, or one that ends at the end of a day like work
-        if shift == 1 and d.lag < 0:
+        if shift == 1 and lag < 0:
             return EVENT_AFTER_A_LEAD
-        if night.get(d.id, (0, ""))[0] == shift:
-            return night[d.id][1]
+        if night.get(pid, (0, ""))[0] == shift:
+            return night[pid][1]
     return None
 
 

@@ -286,3 +286,22 @@ def test_the_cross_check_allows_a_night_only_where_the_model_documents_it() -> N
     # Nor is a whole day after the lead.
     bad = compare(plan, sched, export, rows({"dry-run", "go"}, {"dry-run": 1, "go": 1}))
     assert [line.split()[0] for line in bad.differences] == ["dry-run", "go"]
+
+
+def test_a_lead_from_a_start_recorded_after_the_status_date_holds_started_work() -> None:
+    # p's recorded start (Monday 9 March) lies after the status date (Wednesday 4 March):
+    # SS -1 from it holds r's remaining work until Friday 6 March, a fixed date in tj3 terms.
+    started = {"status": "in_progress", "actual_start": START, "percent_complete": 50}
+    plan = plan_of(
+        [
+            {"id": "p", "title": "P", "duration": 5} | started | {"actual_start": "2026-03-09"},
+            {"id": "r", "title": "R", "duration": 4}
+            | started
+            | {"depends_on": [{"id": "p", "type": "SS", "lag": -1}]},
+        ]
+    )
+    text = export_tjp(plan, dt.date(2026, 3, 4)).text
+    at = re.search(r'task (tpm_at_\d+) "Earliest start by a lead" \{ start (\S+) milestone', text)
+    assert at and at.group(2) == "2026-03-06"
+    rest = re.search(r'task r .*?task rest "Remaining work" \{ depends ([^}]*?) length', text, re.S)
+    assert rest and at.group(1) in rest.group(1)

@@ -218,7 +218,9 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
         if t.driven:
             deps += [STATUS_ID] if t.anchored and a > 0 else []
             deps += [START_ID] if START_ID in anchors and not deps else []
-            deps += [at_ids[x.at]] if x.at is not None else []
+        # A fixed date from a lead (a driven start, or the remaining work of started work:
+        # a predecessor whose recorded start lies after the status date can bind it).
+        deps += [at_ids[x.at]] if x.at is not None else []
         for pred, where, gap in x.deps:
             opts = ["onstart"] if where == "start" else []
             if gap > EPS:

@@ -327,8 +327,18 @@ STARTED_LATER = [
     | STARTED
     | {"depends_on": [{"id": "p", "type": "SS", "lag": -1}]},
 ]
+# A cancelled milestone dissolves into a second link from the same predecessor: s gets
+# SS +1 and (FF -1 then FS) FS -1 from started p; tj3 takes one dependency per task.
+BOTH_ENDS = [
+    {"id": "p", "title": "P", "duration": 6} | STARTED | {"percent_complete": 0},
+    {"id": "x", "title": "X", "duration": 1, "status": "cancelled"}
+    | {"depends_on": [{"id": "p", "type": "FF", "lag": -1}]},
+    {"id": "s", "title": "S", "duration": 2}
+    | {"depends_on": [{"id": "p", "type": "SS", "lag": 1}, "x"]},
+]
 CASES += [
     pytest.param(case(STARTED_LATER), dt.date(2026, 3, 4), id="lead-from-a-start-after-status"),
+    pytest.param(case(BOTH_ENDS), dt.date(2026, 3, 2), id="links-from-both-ends-of-one-task"),
     pytest.param(case(DONE_FINISH_ONLY), dt.date(2026, 3, 9), id="done-with-only-actual-finish"),
     pytest.param(case(INTO_STARTED), dt.date(2026, 3, 4), id="every-link-into-started-retained"),
     pytest.param(

@@ -171,7 +171,11 @@ def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Lin
     for (pred, where), x in tightest.items():
         tp = tasks[pred]
         span = tp.span
-        if where == "end" and (pred, "start") in tightest:
+        # tj3 takes one dependency per task: links from both ends of one predecessor (a
+        # cancelled milestone's dissolved links) can both be written only when one of them
+        # goes through a helper (a lead or a fixed date), that is, has a negative X.
+        direct = x >= -EPS and tightest.get((pred, "start"), -1.0) >= -EPS
+        if where == "end" and direct:
             out.comments.append(f"not exported: the end link from {pred} beside its start link")
             continue
         if x >= -EPS:

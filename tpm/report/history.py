@@ -226,10 +226,9 @@ def _analyse_job(job: _Job) -> Point | str:
     from tpm.plan.storage import StorageError, TOMLDecodeError
 
     global _reader
-    if _reader is None:
-        _reader = Reader()
+    reader = _reader = _reader or Reader()
     try:
-        checked = _reader.check(job.raw, job.name)
+        checked = reader.check(job.raw, job.name)
     except (StorageError, TOMLDecodeError, RecursionError) as exc:
         return str(exc)
     if checked.plan is None:
@@ -238,7 +237,7 @@ def _analyse_job(job: _Job) -> Point | str:
     plan = checked.plan
     day = job.day if plan.program.as_of is None else min(plan.program.as_of, job.until)
     try:
-        graph = _reader.graph(plan)
+        graph = reader.graph(plan)
         return analyse_point(plan, day, job.keys, job.runs, "git", job.label, graph)
     except (ValueError, OverflowError) as exc:
         return str(exc)

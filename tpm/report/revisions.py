@@ -61,17 +61,15 @@ class Reader:
 
     def __init__(self) -> None:
         self.memo: _Memo = {}
-        self.links: list[Milestone] = []  # the milestones behind ``graph``
-        self.last_graph: Graph | None = None
+        self.last: tuple[list[Milestone], Graph] | None = None  # milestones and their graph
 
     def graph(self, plan: Plan) -> Graph:
         """The graph of a plan checked without errors: the last one's when its milestones'
         ids, links and cancellations are the same (build_graph reads nothing else)."""
-        old, new = self.links, plan.milestones
-        if self.last_graph is None or not _same_links(old, new):
-            self.last_graph = build_graph(plan)
-        self.links = list(new)
-        return self.last_graph
+        last, new = self.last, plan.milestones
+        graph = last[1] if last is not None and _same_links(last[0], new) else build_graph(plan)
+        self.last = (list(new), graph)
+        return graph
 
     def check(self, raw: bytes, name: str) -> Checked:
         """The plan in ``raw`` checked as :func:`check_document` checks a whole parse

@@ -83,7 +83,7 @@ class Reader:
             if checked.plan is not None:
                 self.memo = _remember(data, pieces)
                 return checked
-        self.memo = {}
+        # The memo still holds (text, model) pairs that are right: the next version uses it.
         return check_document(loads(text), name, _no_lines, unknown=False)
 
 

@@ -328,13 +328,18 @@ STARTED_LATER = [
     | {"depends_on": [{"id": "p", "type": "SS", "lag": -1}]},
 ]
 # A cancelled milestone dissolves into a second link from the same predecessor: s gets
-# SS +1 and (FF -1 then FS) FS -1 from started p; tj3 takes one dependency per task.
+# SS +1 and (FF -1 then FS) FS -1 from started p, t SS +1 and (FS +1 then FS) FS +1; tj3
+# takes one dependency per pair of tasks.
 BOTH_ENDS = [
     {"id": "p", "title": "P", "duration": 6} | STARTED | {"percent_complete": 0},
     {"id": "x", "title": "X", "duration": 1, "status": "cancelled"}
     | {"depends_on": [{"id": "p", "type": "FF", "lag": -1}]},
+    {"id": "y", "title": "Y", "duration": 1, "status": "cancelled"}
+    | {"depends_on": [{"id": "p", "lag": 1}]},
     {"id": "s", "title": "S", "duration": 2}
     | {"depends_on": [{"id": "p", "type": "SS", "lag": 1}, "x"]},
+    {"id": "t", "title": "T", "duration": 2}
+    | {"depends_on": [{"id": "p", "type": "SS", "lag": 1}, "y"]},
 ]
 CASES += [
     pytest.param(case(STARTED_LATER), dt.date(2026, 3, 4), id="lead-from-a-start-after-status"),

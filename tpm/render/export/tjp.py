@@ -168,6 +168,7 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
     leads = sorted({lead for x in links.values() for lead in x.leads})
     quantities += [k for _p, _w, k in leads]
     quantities += [at % 1 for at in ats]
+    quantities += [gap for x in links.values() for _p, gap in x.ends]
     clock = _clock(quantities)
 
     dates = [plan.program.start, as_of]
@@ -182,6 +183,8 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
     used = {STATUS_ID, START_ID}
     at_ids = {at: tj_id(f"tpm_at_{k}", used) for k, at in enumerate(ats, 1)}
     lead_ids = {lead: tj_id(f"tpm_lead_{k}", used) for k, lead in enumerate(leads, 1)}
+    ended = sorted({pred for x in links.values() for pred, _gap in x.ends})
+    end_ids = {pred: tj_id(f"tpm_end_{k}", used) for k, pred in enumerate(ended, 1)}
     team_ids = {t.id: tj_id(t.id, used) for t in plan.teams}
     ids: dict[str, str] = {}
     for m in live:
@@ -227,6 +230,9 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
                 opts.append(f"gaplength {amount(gap, 'gap', m)}")
             deps.append(ids[pred] + (" { " + " ".join(opts) + " }" if opts else ""))
         deps += [f"{lead_ids[lead]} {{ onstart }}" for lead in x.leads]
+        for pred, gap in x.ends:
+            after = f" {{ gaplength {amount(gap, 'gap', m)} }}" if gap > EPS else ""
+            deps.append(end_ids[pred] + after)
         if t.rest is not None:
             return started(m, t, deps, body, pad)
         code = []
@@ -293,6 +299,10 @@ def export_tjp(plan: Plan, as_of: dt.date) -> TjpExport:
     for at, ident in at_ids.items():
         when = clock.moment(cal, at)
         out.append(f'task {ident} "Earliest start by a lead" {{ start {when} milestone }}')
+    for pred, ident in end_ids.items():
+        out.append(
+            f"task {ident} {tj_string('End of ' + pred)} {{ depends {ids[pred]} milestone }}"
+        )
     for (pred, where, k), ident in lead_ids.items():
         text, _rounded = clock.amount(k)
         name = tj_string(f"{k:g} working days before {pred} {where}s")

@@ -14,6 +14,9 @@ each tpm link into tj3 dependencies that give the same earliest start:
   -X working days before the predecessor does, and the successor depends on its start.
   The project then opens a little before the program start (real work is anchored to the
   program start), so that a helper may reach back before it.
+- Links from both ends of one predecessor (a cancelled milestone's dissolved links): tj3
+  takes one dependency per pair of tasks, so an end link beside a start dependency goes
+  through a milestone at the predecessor's end.
 """
 
 from __future__ import annotations
@@ -132,11 +135,14 @@ class Links:
     ``deps``: (pred, "start"|"end", gap >= 0). ``leads``: (pred, "start"|"end", k > 0) for
     "start >= pred's start/end - k", written through a helper task of length k that
     ``precedes`` pred (tj3 schedules it as late as possible, so it starts k working days
-    before pred's start) and that this task depends on with ``onstart``.
+    before pred's start) and that this task depends on with ``onstart``. ``ends``: (pred,
+    gap >= 0) for "start >= pred's end + gap" beside a dependency on pred's start, written
+    through a milestone at pred's end (tj3 takes one dependency per pair of tasks).
     """
 
     deps: list[tuple[str, str, float]] = field(default_factory=list)
     leads: list[tuple[str, str, float]] = field(default_factory=list)
+    ends: list[tuple[str, float]] = field(default_factory=list)
     at: float | None = None  # offset of a fixed date the start must not precede
     comments: list[str] = field(default_factory=list)
 
@@ -171,12 +177,12 @@ def translate(tasks: dict[str, Task], t: Task, cal: WorkCalendar, a: int) -> Lin
     for (pred, where), x in tightest.items():
         tp = tasks[pred]
         span = tp.span
-        # tj3 takes one dependency per task: links from both ends of one predecessor (a
-        # cancelled milestone's dissolved links) can both be written only when one of them
-        # goes through a helper (a lead or a fixed date), that is, has a negative X.
+        # tj3 takes one dependency per pair of tasks: links from both ends of one predecessor
+        # (a cancelled milestone's dissolved links) that would both be dependencies (no
+        # lead: a lead goes through its own helper) put the end one through a milestone.
         direct = x >= -EPS and tightest.get((pred, "start"), -1.0) >= -EPS
         if where == "end" and direct:
-            out.comments.append(f"not exported: the end link from {pred} beside its start link")
+            out.ends.append((pred, max(0.0, x)))
             continue
         if x >= -EPS:
             if where == "start" and span is not None and x >= span - EPS:

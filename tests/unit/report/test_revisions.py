@@ -4,6 +4,8 @@ diagnostics are always those of a whole parse, and unchanged items are not valid
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tpm.check.document import Checked, check_document
 from tpm.plan.sourcemap import SourceMap
@@ -143,3 +145,39 @@ def test_a_plan_that_starts_with_an_item_is_read_as_a_whole_parse_reads_it() -> 
         got = reader.check(raw, "plan.toml")
         assert got.plan is not None and [m.id for m in got.plan.milestones] == ["a", "b"]
         same(got, whole(raw))
+
+
+# Items a version is made of: a few ways each to be plain, to change, to break or to need
+# the whole text (a header inside a string, a spelling that is not cut, a table after it).
+_ITEMS = st.sampled_from(
+    [
+        A,
+        milestone("a", 4),
+        B,
+        milestone("b", 2, "c"),  # with c depending on b: a cycle
+        milestone("c", 1, "b"),
+        milestone("c", 1, "b", extra='status = "cancelled"\n'),
+        milestone("c", 1, "b", extra='notes = """\n[[milestones]]\nid = "n"\n"""\n'),
+        milestone("d", 2, "a", "a"),  # a repeated link: a warning
+        milestone("a", 1),  # a duplicate id when a is there too
+        '\n[[ milestones ]]\nid = "e"\ntitle = "E"\nduration = 1\n',
+        RISK,
+        "\n[extra]\nkey = 1\n",
+        '\n[[milestones]]\nid = "f\n',  # not TOML
+    ]
+)
+
+
+@settings(max_examples=30)  # each example checks up to eight small plans
+@given(st.lists(st.lists(_ITEMS, max_size=6), min_size=2, max_size=4))
+def test_any_sequence_of_versions_reads_as_whole_parses_do(versions: list[list[str]]) -> None:
+    reader = Reader()
+    for week, items in enumerate(versions):
+        raw = version(f"2026-02-{week + 2:02d}", *items)
+        try:
+            want = whole(raw)
+        except TOMLDecodeError:
+            with pytest.raises(TOMLDecodeError):
+                reader.check(raw, "plan.toml")
+            continue
+        same(reader.check(raw, "plan.toml"), want)

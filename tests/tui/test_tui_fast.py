@@ -9,6 +9,7 @@ it runs is asserted without timing anything.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -234,3 +235,47 @@ def test_a_warm_start_paints_the_cached_dashboard_until_its_analysis_lands(
     assert cached == cold  # the save wrote the cache for the saved bytes
     monkeypatch.setattr(PlanSession, "read", held)
     asyncio.run(warm())
+
+
+def test_a_cold_start_paints_the_childs_overview_until_its_own_analysis_lands(
+    plan_file: Path, monkeypatch: pytest.MonkeyPatch, held_forecast: threading.Event
+) -> None:
+    """A cold start's child process (tpm.tui.early) analyses the plan while the App starts:
+    the App paints its overview, marked "checking…", before reading the plan itself, then
+    what its own analysis gives; the child is reaped."""
+    from tpm.tui import early
+    from tpm.tui.session import PlanSession
+
+    plan = load_plan(plan_file).plan
+    assert plan is not None
+    without = build(plan, AS_OF, with_forecast=False).status
+    complete = build(plan, AS_OF).status
+    release = threading.Event()
+    read = PlanSession.read
+
+    def held(self: PlanSession) -> object:
+        release.wait(30)
+        return read(self)
+
+    monkeypatch.setattr(PlanSession, "read", held)
+    child = early.fork(plan_file, AS_OF)
+    assert child is not None
+
+    async def main() -> None:
+        app = build_app(plan_file, as_of=AS_OF, watch=False, early=early.Start(None, child))
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: "Overall" in screen_text(app), "the child's overview")
+            text = screen_text(app)
+            assert not app.ready  # the App has not read the plan yet
+            assert "analysed as tpm started, before the forecast: checking…" in text
+            assert without.rag.upper() in _line(text, "Overall")
+            assert plan.program.name in text  # the title too
+            release.set()
+            held_forecast.set()
+            await until(pilot, lambda: _complete(app), "the App's own analysis")
+            await until(pilot, lambda: "checking…" not in screen_text(app), "the final frame")
+            assert complete.rag.upper() in _line(screen_text(app), "Overall")
+
+    asyncio.run(main())
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)  # reaped

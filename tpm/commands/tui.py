@@ -42,6 +42,11 @@ def open_tui(plan: str | None) -> int:
     # allocate much and free almost nothing, and the collector's passes over it cost a
     # tenth of the time to the first frame.
     gc.disable()
+    # Before Textual is imported (and before any thread): the cached overview, or a child
+    # process analysing the plan on the other core meanwhile (tpm.tui.early).
+    from tpm.tui.early import start
+
+    early = start(path)
     from tpm.tui.app import run_app
 
-    return run_app(path)
+    return run_app(path, early=early)

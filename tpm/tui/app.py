@@ -12,11 +12,13 @@ noticed and never overwritten silently. The dialogs live in mixins: forms
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -50,11 +52,13 @@ if TYPE_CHECKING:
     from tpm.plan.model import Plan
     from tpm.report.context import Earlier
     from tpm.report.data import ReportData
+    from tpm.tui.early import Child, Start
     from tpm.tui.overview import Overview
 
 # pydantic, the model, storage and validation are imported after the first frame is on
 # screen (in the loading worker), so that first paint costs little more than Textual's.
 
+CHILD_PATIENCE = 1.0  # seconds after the first frame before the App reads the plan anyway
 HEADER_MARGIN = 19  # the header's icon and clock columns, and a little air
 MIN_NAME = 12  # the program name is cut to fit the header, but never shorter than this
 
@@ -105,7 +109,11 @@ class TpmApp(RecoveryMixin):
     ]
 
     def __init__(
-        self, path: Path, as_of: dt.date | None = None, watch_interval: float | None = 2.0
+        self,
+        path: Path,
+        as_of: dt.date | None = None,
+        watch_interval: float | None = 2.0,
+        early: Start | None = None,
     ) -> None:
         super().__init__()
         self.session = PlanSession(path)
@@ -123,7 +131,10 @@ class TpmApp(RecoveryMixin):
         self._earlier_pending: tuple[Path, dt.date] | None = None
         # The dashboard's overview from the analysis cache, shown ("checking…") until the
         # file's own complete analysis lands, an edit or a reload (tpm.tui.cache).
-        self.cached_overview: Overview | None = self._cached()
+        self.cached_overview: Overview | None = early.cached if early else self._cached()
+        self.overview_is_early = False  # cached_overview is the child's, not the cache's
+        # A child process analysing the plan for the first frame (tpm.tui.early).
+        self._child: Child | None = early.child if early else None
         self._opened = False  # the dashboard has shown a plan (recovery was offered)
         self._loading = False  # the first read of the plan has started
 
@@ -160,10 +171,14 @@ class TpmApp(RecoveryMixin):
     def on_mount(self) -> None:
         use_theme(self.get_css_variables())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        # A cold start reads the plan at once. A warm one paints the cached overview first
-        # (a worker parsing a big plan meanwhile would hold back that frame): on_ready; the
-        # timer is a fallback.
-        if self.cached_overview is not None:
+        # A warm start paints the cached overview, then reads the plan (a worker parsing a
+        # big plan meanwhile would hold back that frame): on_ready; the timer is a fallback.
+        # A cold one with a child analysing the plan paints the child's overview as it
+        # comes, then reads the plan; one without reads it at once.
+        if self._child is not None:
+            os.set_blocking(self._child.fd, False)
+            asyncio.get_running_loop().add_reader(self._child.fd, self._child_answering)
+        elif self.cached_overview is not None:
             self.set_timer(0.5, self.start_loading)
         else:
             self.start_loading()
@@ -174,7 +189,36 @@ class TpmApp(RecoveryMixin):
 
     def on_ready(self) -> None:
         # Ready comes once the first frame is laid out; after its refresh, it is on screen.
+        if self._child is not None:
+            # A big plan keeps the child busy for seconds: read it here too meanwhile.
+            self.set_timer(CHILD_PATIENCE, self.start_loading)
+        elif self.cached_overview is not None:
+            self.call_after_refresh(self.start_loading)
+
+    def _child_answering(self) -> None:
+        """The child's pipe is readable: take what it wrote; once it is done, paint its
+        overview (marked "checking…") and read the plan, or just read the plan."""
+        child = self._child
+        if child is None or not child.feed():
+            return
+        self.stop_child()
+        view = child.result()
+        if view is None or self.ready:
+            self.start_loading()
+            return
+        self.cached_overview, self.overview_is_early = view, True
+        self.update_title()
+        self.push_analysis()
         self.call_after_refresh(self.start_loading)
+
+    def stop_child(self) -> None:
+        """Stop listening to the child and stop it (it is killed if still running)."""
+        child, self._child = self._child, None
+        if child is None:
+            return
+        with contextlib.suppress(Exception):  # no loop (the App has stopped): nothing to stop
+            asyncio.get_running_loop().remove_reader(child.fd)
+        child.stop()
 
     def _theme_changed(self, _theme: object) -> None:
         """Redraw every screen in the new theme's colours."""
@@ -523,15 +567,21 @@ def _today() -> dt.date:
     return today()
 
 
-def build_app(path: Path, as_of: dt.date | None = None, watch: bool = True) -> TpmApp:
-    """The factory used by the CLI and by tests."""
-    return TpmApp(path, as_of=as_of, watch_interval=2.0 if watch else None)
+def build_app(
+    path: Path, as_of: dt.date | None = None, watch: bool = True, early: Start | None = None
+) -> TpmApp:
+    """The factory used by the CLI and by tests. ``early``: how the CLI found the first
+    frame (:func:`tpm.tui.early.start`); None looks up the analysis cache."""
+    return TpmApp(path, as_of=as_of, watch_interval=2.0 if watch else None, early=early)
 
 
-def run_app(path: Path, as_of: dt.date | None = None) -> int:
+def run_app(path: Path, as_of: dt.date | None = None, early: Start | None = None) -> int:
     """Run the app until the user quits; 1 when it stopped on an error (see :func:`finish`)."""
-    app = build_app(path, as_of)
-    app.run()
+    app = build_app(path, as_of, early=early)
+    try:
+        app.run()
+    finally:
+        app.stop_child()  # quit before the child answered: it is killed and reaped
     return finish(app)
 
 

@@ -44,6 +44,7 @@ TITLES = {
 HISTORY_AT = RAG_AT + 7  # the column where the RAG history starts
 CHECKING = "checking…"  # the mark of an overview read from the cache
 CACHED_NOTE = "from the last analysis of this file: checking…"
+EARLY_NOTE = "analysed as tpm started, before the forecast: checking…"
 LETTER = {"green": "G", "amber": "A", "red": "R"}
 
 
@@ -120,6 +121,9 @@ class DashboardScreen(PlanScreen):
         self._filled = True
         for name in FIRST_PANELS if first else PANELS:
             self._panel(name, view, mark)
+        # Lay the screen out in its next refresh: each panel would ask for it only when its
+        # turn comes, after a frame showing the new title over the old panels.
+        self.refresh(layout=True)
         if first:
             self.call_after_refresh(self._rest, view, mark)
 
@@ -141,7 +145,8 @@ class DashboardScreen(PlanScreen):
         limit = FINDINGS_NARROW if self.size.width < 110 else FINDINGS_WIDE
         out = Doc()
         if cached:
-            out.line(Text(CACHED_NOTE, style=themed("italic $amber")))
+            note = EARLY_NOTE if self.tpm.overview_is_early else CACHED_NOTE
+            out.line(Text(note, style=themed("italic $amber")))
         out.append(f"{'Overall':<{RAG_AT - 1}}")  # the badge's word lines up too
         out.append_text(rag_text(view.rag))
         if view.history:

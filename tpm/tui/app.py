@@ -299,6 +299,11 @@ class TpmApp(RecoveryMixin):
         # 10,000-milestone plan for 150 ms), and turn it on again (off since tpm started).
         gc.freeze()
         gc.enable()
+        # The analysis is not frozen (each edit replaces it, and it holds reference cycles):
+        # a full pass walks it, 0.1 s at 10,000 milestones, and with Python's default it ran
+        # about once per screen opened. Consider one ten times less often (about 25% more
+        # memory at 10,000 milestones; docs/explanation/performance.md).
+        gc.set_threshold(700, 10, 100)
         if analysis is None:
             self.engine.reset()
         self._ignored_digest = None

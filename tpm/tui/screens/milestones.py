@@ -17,7 +17,7 @@ from tpm.tui.analysis import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit
 from tpm.tui.screens.base import PlanScreen, fmt_days, id_width, missing_text, with_unit
 from tpm.tui.screens.explain import explain_text
-from tpm.tui.widgets.palette import themed
+from tpm.tui.widgets.palette import generation, themed
 from tpm.tui.widgets.text import Doc, TextPane, excerpt, plain
 from tpm.tui.widgets.vtable import Column, VTable
 
@@ -83,6 +83,7 @@ class MilestonesScreen(PlanScreen):
         super().__init__()
         self.sort_key: str | None = None  # None: plan order
         self.reverse = False
+        self._detail_for: tuple[Analysis | None, str | None, int] | None = None
 
     def body(self) -> ComposeResult:
         with Horizontal(id="ms-filters", classes="filters"):
@@ -200,11 +201,17 @@ class MilestonesScreen(PlanScreen):
         if problem := missing_text(analysis, "schedule"):
             title += f" — forecast columns empty ({problem})"
         table.border_title = title
-        # set_rows posts Highlighted, which fills the detail pane.
+        # The detail pane now, so the first frame has it: filled by the Highlighted message
+        # that set_rows posts, it came after that frame and cost another layout and render.
+        self.show_detail(table.current_key)
 
     def show_detail(self, key: str | None) -> None:
         """Fill the detail pane for a milestone."""
         analysis = self.tpm.analysis
+        shown = self._detail_for
+        if shown and shown[0] is analysis and shown[1] == key and shown[2] == generation():
+            return  # drawn already (refill, then the Highlighted it posted)
+        self._detail_for = (analysis, key, generation())
         widget = self.query_one("#ms-detail", TextPane)
         if analysis is None or key is None:
             widget.update("")

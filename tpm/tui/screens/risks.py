@@ -15,7 +15,7 @@ from tpm.tui.analysis import Analysis
 from tpm.tui.messages import DeleteRequested, EditRequested, QuickEdit, SubItemsRequested
 from tpm.tui.screens.base import PlanScreen, id_width, missing_text
 from tpm.tui.widgets.heatmap import BAND_STYLE, HeatMap
-from tpm.tui.widgets.palette import themed
+from tpm.tui.widgets.palette import generation, themed
 from tpm.tui.widgets.text import Doc, Wrapped, excerpt
 from tpm.tui.widgets.vtable import Column, VTable
 
@@ -59,6 +59,7 @@ class RisksScreen(PlanScreen):
     def __init__(self) -> None:
         super().__init__()
         self.cell: tuple[int, int] | None = None
+        self._detail_for: tuple[Analysis | None, str | None, int] | None = None
 
     def body(self) -> ComposeResult:
         with Horizontal(classes="split"):
@@ -153,6 +154,10 @@ class RisksScreen(PlanScreen):
     def show_detail(self, key: str | None) -> None:
         """Details and mitigations of the selected risk."""
         analysis = self.tpm.analysis
+        shown = self._detail_for
+        if shown and shown[0] is analysis and shown[1] == key and shown[2] == generation():
+            return  # drawn already (refill, then the Highlighted that set_rows posted)
+        self._detail_for = (analysis, key, generation())
         widget = self.query_one("#risk-detail", Wrapped)
         r = analysis.risks.risk(key) if analysis and analysis.risks and key else None
         if r is None:

@@ -58,7 +58,6 @@ if TYPE_CHECKING:
 # pydantic, the model, storage and validation are imported after the first frame is on
 # screen (in the loading worker), so that first paint costs little more than Textual's.
 
-CHILD_PATIENCE = 1.0  # seconds after the first frame before the App reads the plan anyway
 HEADER_MARGIN = 19  # the header's icon and clock columns, and a little air
 MIN_NAME = 12  # the program name is cut to fit the header, but never shorter than this
 
@@ -189,10 +188,9 @@ class TpmApp(RecoveryMixin):
 
     def on_ready(self) -> None:
         # Ready comes once the first frame is laid out; after its refresh, it is on screen.
-        if self._child is not None:
-            # A big plan keeps the child busy for seconds: read it here too meanwhile.
-            self.set_timer(CHILD_PATIENCE, self.start_loading)
-        elif self.cached_overview is not None:
+        # With a child analysing the plan, the App reads it too (a big plan keeps the child
+        # busy for seconds; the child's answer, when it comes first, is painted meanwhile).
+        if self._child is not None or self.cached_overview is not None:
             self.call_after_refresh(self.start_loading)
 
     def _child_answering(self) -> None:

@@ -35,8 +35,6 @@ from tpm.tui import analysis as engine_analysis
 from tpm.tui.analysis import Analysis, Engine, Tier
 from tpm.tui.autosave import RecoveryMixin
 from tpm.tui.history import History
-from tpm.tui.screens.help import HelpScreen
-from tpm.tui.screens.problems import ProblemsScreen
 from tpm.tui.session import PlanSession
 from tpm.tui.widgets.palette import use_theme
 from tpm.tui.widgets.text import clean
@@ -325,6 +323,8 @@ class TpmApp(RecoveryMixin):
 
     def switch_screen_to_problems(self) -> None:
         """Show the diagnostics instead of the screens."""
+        from tpm.tui.screens.problems import ProblemsScreen  # after the first frame
+
         if isinstance(self.screen, ProblemsScreen):
             self.screen.diagnostics = self.diagnostics
             self.screen.refresh(recompose=True)
@@ -514,6 +514,8 @@ class TpmApp(RecoveryMixin):
 
     def action_help(self) -> None:
         """Open the help."""
+        from tpm.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -15,7 +15,6 @@ tested without a terminal (tests/tui/test_session.py):
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -280,6 +279,8 @@ class PlanSession:
 
     def canonical_data(self) -> dict[str, object]:
         """The plan as the saved file would parse (cached per version)."""
+        import tomllib
+
         from tpm.plan.storage import dumps
 
         assert self.plan is not None

@@ -11,8 +11,9 @@ into TaskJuggler's resource-levelling world. The mapping:
 - Links constrain the successor's start in tj3 (``depends p`` = after p's end, ``{ onstart }``
   = after p's start). Every tpm link becomes "start >= p's start + X" with X in working
   days; X >= p's length is written ``onend`` with a gap, 0 <= X < length ``onstart`` with a
-  gap (this expresses most leads, FF and SF links exactly). X < 0 cannot be written (tj3 gaps
-  are never negative): the export says so in a comment on the task.
+  gap (this expresses most leads, FF and SF links exactly). tj3 gaps are never negative, so
+  X < 0 (a lead reaching before p starts) goes through a helper task of length -X that
+  ``precedes`` p's start or end: the successor depends on the helper's start.
 - Progress as of the status date (tpm's conventions): done work is pinned to its actual dates
   (``start``/``end``, ``complete 100``; with only ``actual_finish``, its start is the
   duration before that end, as in tpm) and keeps no links (tpm ignores them too). Started

@@ -163,19 +163,17 @@ def main() -> None:
                 path = Path(folder) / f"{shape}-{mb:g}.toml"
                 size = int(mb * 1e6) - 200
                 _write(shape, size, path)
-                real = path.stat().st_size
-                rss, seconds, code = peak([sys.executable, "-m", "tpm", "check", str(path)])
-                print(
-                    f"| {shape} | check | {real / 1e6:.1f} | {rss / 2**20:.0f} | "
-                    f"{rss / real:.0f}x | {seconds:.1f} | {code} |",
-                    flush=True,
-                )
-                path.unlink()
+                _check_row(shape, path)
 
 
 def _row(label: str, folder: Path, milestones: int) -> None:
     path = folder / f"generated-{milestones}.toml"
     _write("generated", milestones, path)
+    _check_row(label, path)
+
+
+def _check_row(label: str, path: Path) -> None:
+    """Print the table row of ``tpm check`` on ``path`` (peak memory, time), then delete it."""
     real = path.stat().st_size
     rss, seconds, code = peak([sys.executable, "-m", "tpm", "check", str(path)])
     print(

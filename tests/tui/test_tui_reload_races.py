@@ -44,6 +44,18 @@ async def on_row(app: TpmApp, pilot: Pilot[None], screen: str, table: str, key: 
     await pilot.pause()
 
 
+async def edit_row(
+    app: TpmApp, pilot: Pilot[None], screen: str, table: str, key: str
+) -> FormScreen:
+    """Open the edit form (``e``) on the row ``key`` of a screen's table."""
+    await on_row(app, pilot, screen, table, key)
+    await pilot.press("e")
+    await settle(app, pilot)
+    form = app.screen
+    assert isinstance(form, FormScreen)
+    return form
+
+
 async def poll(app: TpmApp, pilot: Pilot[None]) -> None:
     app.poll_disk()
     await settle(app, pilot)
@@ -78,11 +90,7 @@ def test_a_measurement_recorded_while_the_prompt_is_open_is_kept(plan_file: Path
 
 def test_a_measurement_recorded_while_the_kpi_form_is_open_is_kept(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await on_row(app, pilot, "5", "kpi-table", "p95-latency")
-        await pilot.press("e")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await edit_row(app, pilot, "5", "kpi-table", "p95-latency")
         recorded_elsewhere(plan_file)
         await poll(app, pilot)
         form.query_one("#f-target", Input).value = "750"
@@ -101,11 +109,7 @@ def test_a_measurement_recorded_while_the_kpi_form_is_open_is_kept(plan_file: Pa
 
 def test_a_teammates_inserted_milestone_survives_an_open_form(plan_file: Path) -> None:
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await on_row(app, pilot, "2", "ms-table", "fraud-rules")
-        await pilot.press("e")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await edit_row(app, pilot, "2", "ms-table", "fraud-rules")
         teammate_inserts_a_milestone(plan_file)
         await poll(app, pilot)
         assert app.screen is form  # never reloaded under the open form
@@ -171,11 +175,7 @@ def test_a_form_closed_while_its_check_runs_does_not_crash(plan_file: Path) -> N
     answers (esc right after typing). The late answer is dropped, not shown on a gone form."""
 
     async def scenario(app: TpmApp, pilot: Pilot[None]) -> None:
-        await on_row(app, pilot, "2", "ms-table", "fraud-rules")
-        await pilot.press("e")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, FormScreen)
+        form = await edit_row(app, pilot, "2", "ms-table", "fraud-rules")
         form.query_one("#f-title", Input).value = "Fraud rules port v2"
         texts = form.texts()
         await pilot.press("escape")

@@ -279,3 +279,53 @@ def test_a_cold_start_paints_the_childs_overview_until_its_own_analysis_lands(
     asyncio.run(main())
     with pytest.raises(ChildProcessError):
         os.waitpid(child.pid, os.WNOHANG)  # reaped
+
+
+def test_a_child_that_answered_while_textual_imported_is_in_the_first_frame(
+    plan_file: Path, monkeypatch: pytest.MonkeyPatch, held_forecast: threading.Event
+) -> None:
+    """On a small plan the child has usually answered before the App mounts: the very first
+    frame the App writes shows the child's RAG, instead of an empty dashboard followed by a
+    second frame."""
+    from textual.app import App
+
+    from tpm.tui import early
+    from tpm.tui.session import PlanSession
+
+    plan = load_plan(plan_file).plan
+    assert plan is not None
+    without = build(plan, AS_OF, with_forecast=False).status
+    release = threading.Event()
+    read = PlanSession.read
+
+    def held(self: PlanSession) -> object:
+        release.wait(30)
+        return read(self)
+
+    monkeypatch.setattr(PlanSession, "read", held)
+    frames: list[str] = []
+    display = App._display
+
+    def recorded(self: App[None], screen: object, renderable: object) -> None:
+        frames.append(screen_text(self))  # type: ignore[arg-type]
+        display(self, screen, renderable)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "_display", recorded)
+    child = early.fork(plan_file, AS_OF)
+    assert child is not None
+    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # it has answered (not reaped)
+
+    async def main() -> None:
+        app = build_app(plan_file, as_of=AS_OF, watch=False, early=early.Start(None, child))
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: bool(frames), "the first frame")
+            assert "Overall" in frames[0]
+            assert without.rag.upper() in _line(frames[0], "Overall")
+            assert not app.ready  # painted from the child's answer, not the App's own read
+            release.set()
+            held_forecast.set()
+            await until(pilot, lambda: _complete(app), "the App's own analysis")
+
+    asyncio.run(main())
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)  # reaped

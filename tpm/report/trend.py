@@ -16,10 +16,9 @@ entry point for the CLI and the TUI.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tpm.plan.model import Plan
 from tpm.report.history import (
@@ -30,7 +29,7 @@ from tpm.report.history import (
     git_points,
 )
 from tpm.report.point_cache import PointCache, cache_dir
-from tpm.report.snapshot import Point, key_milestones, point_from_snapshot, point_of
+from tpm.report.snapshot import Trend, key_milestones, point_from_snapshot, point_of
 
 if TYPE_CHECKING:
     from tpm.report.data import ReportData
@@ -45,70 +44,6 @@ __all__ = [
     "default_workers",
     "git_points",
 ]
-
-_RANK = {"now": 3, "snapshot": 2, "file": 1, "git": 0}
-
-
-@dataclass(frozen=True)
-class Trend:
-    """Trend points, oldest first, one per date, and the milestones followed."""
-
-    points: tuple[Point, ...]
-    milestones: tuple[str, ...]
-    target: dt.date | None
-    start: dt.date
-
-    @classmethod
-    def of(
-        cls,
-        points: Iterable[Point],
-        milestones: tuple[str, ...],
-        target: dt.date | None,
-        start: dt.date,
-    ) -> Trend:
-        """Merge points to one per date (now > snapshot > file > git) and sort them."""
-        best: dict[dt.date, Point] = {}
-        for p in points:
-            old = best.get(p.date)
-            if old is None or _RANK.get(p.source, 0) > _RANK.get(old.source, 0):
-                best[p.date] = p
-        return cls(tuple(best[d] for d in sorted(best)), milestones, target, start)
-
-    def series(self) -> list[tuple[str, list[dt.date | None]]]:
-        """Each line of the chart: finish, P80, then each milestone's forecast finish."""
-        out: list[tuple[str, list[dt.date | None]]] = [
-            ("finish", [p.finish for p in self.points]),
-        ]
-        if any(p.p80 for p in self.points):
-            out.append(("P80", [p.p80 for p in self.points]))
-        for mid in self.milestones:
-            out.append((mid, [p.milestones.get(mid) for p in self.points]))
-        return out
-
-    def to_json(self) -> dict[str, Any]:
-        """The trend as plain JSON data (dates as ISO strings) for ``tpm trend --json``."""
-
-        def iso(d: dt.date | None) -> str | None:
-            return d.isoformat() if d else None
-
-        return {
-            "target": iso(self.target),
-            "milestones": list(self.milestones),
-            "points": [
-                {
-                    "date": p.date.isoformat(),
-                    "source": p.source,
-                    "label": p.label,
-                    "rag": p.rag,
-                    "areas": dict(p.areas),
-                    "finish": iso(p.finish),
-                    "p80": iso(p.p80),
-                    "milestones": {m: iso(p.milestones.get(m)) for m in self.milestones},
-                    "p80_runs": p.runs,
-                }
-                for p in self.points
-            ],
-        }
 
 
 @dataclass(frozen=True)

@@ -174,7 +174,11 @@ class TpmApp(RecoveryMixin):
         # comes, then reads the plan; one without reads it at once.
         if self._child is not None:
             os.set_blocking(self._child.fd, False)
-            asyncio.get_running_loop().add_reader(self._child.fd, self._child_answering)
+            # On a small plan the child has often answered while Textual was importing:
+            # then the first frame shows its overview, with no second frame to wait for.
+            self._child_answering()
+            if self._child is not None:
+                asyncio.get_running_loop().add_reader(self._child.fd, self._child_answering)
         elif self.cached_overview is not None:
             self.set_timer(0.5, self.start_loading)
         else:
@@ -195,7 +199,7 @@ class TpmApp(RecoveryMixin):
         """The child's pipe is readable: take what it wrote; once it is done, paint its
         overview (marked "checking…") and read the plan, or just read the plan."""
         child = self._child
-        if child is None or not child.feed():
+        if child is None or not child.drain():
             return
         self.stop_child()
         view = child.result()

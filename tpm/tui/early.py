@@ -71,20 +71,22 @@ class Child:
         self._data = bytearray()
         self._reaped = False
 
-    def feed(self) -> bool:
-        """Read what the child has written so far (without blocking when the pipe is set
+    def drain(self) -> bool:
+        """Read all the child has written so far (without blocking when the pipe is set
         non-blocking); True once it has finished writing (end of file, or too much)."""
-        try:
-            chunk = os.read(self.fd, 1 << 16)
-        except BlockingIOError:
-            return False
-        except OSError:
-            return True
-        self._data += chunk
-        return not chunk or len(self._data) > MAX_BYTES
+        while True:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                return False
+            except OSError:
+                return True
+            self._data += chunk
+            if not chunk or len(self._data) > MAX_BYTES:
+                return True
 
     def result(self) -> Overview | None:
-        """The overview the child wrote (once :meth:`feed` said it finished), or None. Reaps
+        """The overview the child wrote (once :meth:`drain` said it finished), or None. Reaps
         the child."""
         self.stop()
         return None if len(self._data) > MAX_BYTES else decode(bytes(self._data))
@@ -94,7 +96,7 @@ class Child:
         :meth:`result` (for callers without an event loop)."""
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
-            if select.select([self.fd], [], [], left)[0] and self.feed():
+            if select.select([self.fd], [], [], left)[0] and self.drain():
                 break
         return self.result()
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tpm.plan.model import Plan
     from tpm.report.data import ReportData
-    from tpm.report.trend import Trend
+    from tpm.report.snapshot import Trend
 
 MAX_HISTORY = 6  # reporting dates in the RAG history, today's included (as the report)
 TOP = 5  # blockers and risks on the dashboard
@@ -191,8 +191,7 @@ def overview(data: ReportData, plan: Plan, forecast_done: bool) -> Overview:
     """The dashboard's view of some report data (``forecast_done``: from the full tier)."""
     from tpm.render.days import fmt_days
     from tpm.report.data import due_soon, is_late
-    from tpm.report.snapshot import key_milestones, point_from_snapshot, point_of
-    from tpm.report.trend import Trend
+    from tpm.report.snapshot import Trend, key_milestones, point_from_snapshot, point_of
 
     keys = key_milestones(plan)
     points = [point_from_snapshot(s) for s in plan.snapshots]

@@ -13,7 +13,7 @@ import datetime as dt
 
 from tpm.render.markdown.mermaid import sanitize
 from tpm.render.text.trend import p80_note
-from tpm.report.trend import Trend
+from tpm.report.snapshot import Trend
 
 PALETTE = (
     ("#1f77b4", "blue"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tpm.forecast.defaults import DEFAULT_SEED
-from tpm.report.trend import Trend
+from tpm.report.snapshot import Trend
 
 LETTER = {"green": "G", "amber": "A", "red": "R"}
 

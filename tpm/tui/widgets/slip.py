@@ -20,7 +20,7 @@ from tpm.tui.overview import MOST_POINTS, SlipRow, slip_rows
 from tpm.tui.widgets.palette import themed
 
 if TYPE_CHECKING:
-    from tpm.report.trend import Trend
+    from tpm.report.snapshot import Trend
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 MISSING = "·"

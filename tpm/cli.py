@@ -7,7 +7,6 @@ and ``run(args) -> int``; only the module of the command being run is imported, 
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import os
@@ -101,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] in COMMANDS:
         name = args[0]
         module = importlib.import_module(COMMANDS[name][0])
+        import argparse  # here: the TUI's start does not need it
+
         parser = argparse.ArgumentParser(prog=f"tpm {name}", description=COMMANDS[name][1])
         module.add_arguments(parser)
         stdout, stderr = sys.stdout, sys.stderr

@@ -278,6 +278,18 @@ def _against_bare(r: Result, bare: Result, goal: float | None) -> None:
         r.note += f" (goal <= {goal}x: {'met' if ratio <= goal else 'OVER'})"
 
 
+# What any cold start must do before it can know a colour, as a process on the same pty:
+# import the plan model, read and parse the file as tpm does (tomli), and validate it with
+# pydantic; it then writes a marker. No check, schedule or status rule runs.
+_PARSED = (
+    "import sys\nfrom pathlib import Path\nfrom tpm.plan.model import Plan\n"
+    "from tpm.plan.storage import parse, read_bytes\n"
+    "src = parse(Path(sys.argv[1]), read_bytes(Path(sys.argv[1])))\n"
+)
+FLOOR = {"parse": _PARSED, "validate": _PARSED + "Plan.model_validate(src.data)\n"}
+FLOOR_MARK = "floor reached"
+
+
 def terminal_rows(module: ModuleType, plans: dict[int, Path], runs: int) -> list[Result]:
     """Issue 13's first paint: on a pty, the bare Textual app against tpm until the dashboard
     shows its RAG, cold (no analysis cache: the plan is read and analysed first) and warm
@@ -299,6 +311,13 @@ def terminal_rows(module: ModuleType, plans: dict[int, Path], runs: int) -> list
         size: Result("TUI forecast landed, cold (pty)", size, [], note=label)
         for label, _, size in targets
     }
+    floors = {
+        step: Result(f"floor: {what} (pty)", 10_000, [], note="no analysis")
+        for step, what in (
+            ("parse", "import the model, parse with tomli"),
+            ("validate", "the same, then pydantic validation"),
+        )
+    }
     command = [*TPM]
     with tempfile.TemporaryDirectory(prefix="tpm-bench-cache-") as home:
         cache_home = Path(home)
@@ -315,11 +334,20 @@ def terminal_rows(module: ModuleType, plans: dict[int, Path], runs: int) -> list
                 fc[size].times.append(cold[1])
                 env = module.warm_env(cache_home)
                 warm[size].times += module.in_terminal([*command, str(path)], ["Overall"], env=env)
+            if 10_000 in plans:
+                for step, row in floors.items():
+                    code = FLOOR[step] + f"print({FLOOR_MARK!r}, flush=True)"
+                    row.times += module.in_terminal(
+                        [PY, "-c", code, str(plans[10_000])], [FLOOR_MARK]
+                    )
     for size in rag:
         _against_bare(rag[size], bare, TUI_GOALS[size])
         _against_bare(warm[size], bare, TUI_GOALS[size])
         _against_bare(fc[size], bare, None)
-    return [bare, *(row for key in rag for row in (rag[key], warm[key], fc[key]))]
+    for row in floors.values():
+        _against_bare(row, bare, None)
+    rows = [bare, *(row for key in rag for row in (rag[key], warm[key], fc[key]))]
+    return rows + [row for row in floors.values() if row.times]
 
 
 def in_child(code: str, args: list[str], limit: float = 600) -> tuple[object, str]:

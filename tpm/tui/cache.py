@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 import tpm
@@ -145,6 +144,8 @@ def store(
     target = entry_path(plan_path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here: a start reads the cache, and writes it only later
+
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".overview-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

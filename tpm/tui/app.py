@@ -5,56 +5,41 @@ digest of the file as loaded, and does every read, check and write. Screens post
 saying what the user wants (edit, quick edit, delete, write the report); the App asks the
 session to apply it, re-analyses (:mod:`tpm.tui.analysis`) and pushes the result to the
 screens. It polls the file's digest so that an edit made elsewhere (git pull, an editor) is
-noticed and never overwritten silently. The dialogs live in mixins: forms
-(:mod:`tpm.tui.editing`), quick keys (:mod:`tpm.tui.quick`), saving and the file on disk
-(:mod:`tpm.tui.disk`).
+noticed and never overwritten silently. The rest lives in mixins: reading the plan and the
+first frame (:mod:`tpm.tui.loading`), re-analysing and the report (:mod:`tpm.tui.analysing`),
+forms (:mod:`tpm.tui.editing`), quick keys (:mod:`tpm.tui.quick`), saving and the file on
+disk (:mod:`tpm.tui.disk`), recovery after a crash (:mod:`tpm.tui.autosave`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
-import gc
 import importlib
-import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
-from tpm.tui import analysis as engine_analysis
-from tpm.tui.analysis import Analysis, Engine, Tier
-from tpm.tui.autosave import RecoveryMixin
+from tpm.tui.analysis import Analysis, Engine
 from tpm.tui.history import History
+from tpm.tui.loading import LoadingMixin
 from tpm.tui.session import PlanSession
 from tpm.tui.widgets.palette import use_theme
 from tpm.tui.widgets.text import clean
 
-COMPARING = "comparing with the previous report…"
-# Imported by the full-analysis worker once it is done, so that opening the report screen
-# does not first import them on the event loop (0.4 s of CPU).
-REPORT_MODULES = ("tpm.tui.screens.report", "tpm.render.markdown.report", "tpm.report.context")
-
 if TYPE_CHECKING:
     from tpm.check.diagnostics import Diagnostic
-    from tpm.check.load import Loaded
     from tpm.plan.model import Plan
     from tpm.report.context import Earlier
     from tpm.report.data import ReportData
     from tpm.tui.early import Child, Start
     from tpm.tui.overview import Overview
-
-# pydantic, the model, storage and validation are imported after the first frame is on
-# screen (in the loading worker), so that first paint costs little more than Textual's.
 
 HEADER_MARGIN = 19  # the header's icon and clock columns, and a little air
 MIN_NAME = 12  # the program name is cut to fit the header, but never shorter than this
@@ -79,7 +64,7 @@ def _factory(module: str) -> Callable[[], Screen[None]]:
     return make
 
 
-class TpmApp(RecoveryMixin):
+class TpmApp(LoadingMixin):
     """Six screens over one plan; edits, undo/redo, safe saving."""
 
     CSS_PATH = "tpm.tcss"
@@ -157,173 +142,20 @@ class TpmApp(RecoveryMixin):
         """What the last load found wrong with the file."""
         return self.session.diagnostics
 
-    # ------------------------------------------------------------ loading
-
-    @property
-    def as_of(self) -> dt.date:
-        """The status date: --as-of, else the plan's as_of, else today."""
-        plan_as_of = self.plan.program.as_of if self.plan else None
-        return self.as_of_override or plan_as_of or _today()
-
     def on_mount(self) -> None:
         use_theme(self.get_css_variables())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        # A warm start paints the cached overview, then reads the plan (a worker parsing a
-        # big plan meanwhile would hold back that frame): on_ready; the timer is a fallback.
-        # A cold one with a child analysing the plan paints the child's overview as it
-        # comes, then reads the plan; one without reads it at once.
-        if self._child is not None:
-            os.set_blocking(self._child.fd, False)
-            # On a small plan the child has often answered while Textual was importing:
-            # then the first frame shows its overview, with no second frame to wait for.
-            self._child_answering()
-            if self._child is not None:
-                asyncio.get_running_loop().add_reader(self._child.fd, self._child_answering)
-        elif self.cached_overview is not None:
-            self.set_timer(0.5, self.start_loading)
-        else:
-            self.start_loading()
+        self.start_first_frame()
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.poll_disk)
         if not self.is_headless:
             self.install_signal_handlers()
-
-    def on_ready(self) -> None:
-        # Ready comes once the first frame is laid out; after its refresh, it is on screen.
-        # With a child analysing the plan, the App reads it too (a big plan keeps the child
-        # busy for seconds; the child's answer, when it comes first, is painted meanwhile).
-        if self._child is not None or self.cached_overview is not None:
-            self.call_after_refresh(self.start_loading)
-
-    def _child_answering(self) -> None:
-        """The child's pipe is readable: take what it wrote; once it is done, paint its
-        overview (marked "checking…") and read the plan, or just read the plan."""
-        child = self._child
-        if child is None or not child.drain():
-            return
-        self.stop_child()
-        view = child.result()
-        if view is None or self.ready:
-            self.start_loading()
-            return
-        self.cached_overview, self.overview_is_early = view, True
-        self.update_title()
-        self.push_analysis()
-        self.call_after_refresh(self.start_loading)
-
-    def stop_child(self) -> None:
-        """Stop listening to the child and stop it (it is killed if still running)."""
-        child, self._child = self._child, None
-        if child is None:
-            return
-        with contextlib.suppress(Exception):  # no loop (the App has stopped): nothing to stop
-            asyncio.get_running_loop().remove_reader(child.fd)
-        child.stop()
 
     def _theme_changed(self, _theme: object) -> None:
         """Redraw every screen in the new theme's colours."""
         use_theme(self.get_css_variables())
         self.push_analysis()  # screens not shown now catch up when they are
         self.refresh(repaint=True, layout=True)
-
-    def start_loading(self) -> None:
-        """Read and analyse the plan in a worker (once; later reads go through reload)."""
-        if not self._loading:
-            self._loading = True
-            self._load_worker()
-
-    @work(thread=True, exclusive=True, group="load")
-    def _load_worker(self) -> None:
-        loaded = self.session.read()
-        analysis = None
-        if loaded.plan is not None:
-            as_of = self.as_of_override or loaded.plan.program.as_of or _today()
-            analysis = self.engine.quick(loaded.plan, as_of, 0)
-            # The dashboard's first frame shows the RAG: the status without the forecast
-            # (which follows in another worker, the dashboard saying "forecasting…").
-            with_status(analysis, Engine.status(analysis.plan, as_of, analysis.schedule))
-        self.call_from_thread(self._adopt, loaded, analysis)
-
-    def _cached(self) -> Overview | None:
-        """The cached overview of the file as it is on disk, or None."""
-        from tpm.tui import cache
-
-        if not cache.enabled():
-            return None
-        digest = cache.file_digest(self.path)
-        # The clock is read here and not through tpm.plan.calendar.today: importing tpm.plan
-        # (pydantic and the model) costs more than the whole warm start. Both are the
-        # system's date; a cached entry dated another day only misses.
-        return cache.lookup(self.path, digest, self.as_of_override, dt.date.today())
-
-    def remember_overview(self) -> None:
-        """Cache the dashboard's overview when the analysis shown is of the file as it is on
-        disk (after a load, a reload or a save), so the next start is warm. When its forecast
-        has not run yet, it is started, and the cache is written when it lands."""
-        from tpm.tui import cache
-
-        analysis = self.analysis
-        if analysis is None or self.history.dirty or analysis.version != self.history.version:
-            return
-        if not analysis.report_current:
-            self.request_full()
-            return
-        if analysis.overview is not None:
-            plan_as_of = analysis.plan.program.as_of
-            digest = self.session.digest
-            cache.store(self.path, digest, self.as_of_override, plan_as_of, analysis.overview)
-
-    def load(self) -> None:
-        """(Re)load the plan from disk, dropping the history."""
-        self._adopt(self.session.read(), None)
-
-    def adopt_loaded(self, loaded: Loaded) -> None:
-        """Show a plan just read from disk (the history starts again)."""
-        self._adopt(loaded, None)
-
-    def show_merged(self) -> None:
-        """Show the plan after the session merged it with the file on disk."""
-        self.engine.reset()
-        self.cached_overview = None
-        self.update_title()
-        if self.plan is None:
-            return
-        self.analysis = self.engine.quick(self.plan, self.as_of, 0)
-        self.push_analysis()
-        self.edits_changed()
-
-    def _adopt(self, loaded: Loaded, analysis: Analysis | None) -> None:
-        self.session.adopt(loaded)
-        # The plan lives as long as the app, and so does what start-up allocated: keep them
-        # out of the cyclic collector's full passes (which otherwise stall an edit on a
-        # 10,000-milestone plan for 150 ms), and turn it on again (off since tpm started).
-        gc.freeze()
-        gc.enable()
-        # The analysis is not frozen (each edit replaces it, and it holds reference cycles):
-        # a full pass walks it, 0.1 s at 10,000 milestones, and with Python's default it ran
-        # about once per screen opened. Consider one ten times less often (about 25% more
-        # memory at 10,000 milestones; docs/explanation/performance.md).
-        gc.set_threshold(700, 10, 100)
-        if analysis is None:
-            self.engine.reset()
-        self._ignored_digest = None
-        self.ready = True
-        first = self.current_mode not in self.MODES or not self._opened
-        if analysis is None:  # a reload: the cached overview was of another file
-            self.cached_overview = None
-        self.update_title()
-        self.edits_changed()
-        if self.plan is None:
-            self.analysis = None
-            self.switch_screen_to_problems()
-            return
-        self.analysis = analysis or self.engine.quick(self.plan, self.as_of, 0)
-        if self.current_mode not in self.MODES:
-            self.switch_mode("dashboard")
-        if first:
-            self._opened = True
-            self.offer_recovery()
-        self.push_analysis()
 
     def switch_screen_to_problems(self) -> None:
         """Show the diagnostics instead of the screens."""
@@ -387,121 +219,6 @@ class TpmApp(RecoveryMixin):
             markup=False,
         )
 
-    # ------------------------------------------------------------ analysis
-
-    def reanalyse(self, changed: Iterable[str] | None) -> None:
-        """Re-run the quick tier now and the full tier shortly (after a pause in edits)."""
-        if self.plan is None:
-            return
-        version = self.history.version
-        self.cached_overview = None  # an edit: the cached overview is of another plan
-        self.analysis = self.engine.quick(self.plan, self.as_of, version, changed, self.analysis)
-        self.push_analysis()
-        self.update_title()
-        self.edits_changed()
-
-    def request_full(self) -> None:
-        """Run the status and full tiers (status, then forecast) for the current version, once.
-
-        Screens that show them (dashboard, report) ask when they show a version they have not
-        been run for; after a burst of edits elsewhere they run once, on their return.
-        """
-        analysis = self.analysis
-        if self.plan is None or analysis is None or analysis.report_current:
-            return
-        if self._full_requested is analysis.plan:
-            return
-        self._full_requested = analysis.plan
-        # Start after the current frame is painted: the worker competes for the GIL.
-        self.call_after_refresh(self._full_worker, analysis, not analysis.status_current)
-
-    # Every worker names itself: without a description Textual writes one from repr() of
-    # the arguments, on the event loop; the repr of a 10,000-milestone plan takes a second.
-    @work(thread=True, exclusive=True, group="full-analysis", description="full analysis")
-    def _full_worker(self, analysis: Analysis, need_status: bool) -> None:
-        plan, as_of, version, sched = (
-            analysis.plan,
-            analysis.as_of,
-            analysis.version,
-            analysis.schedule,
-        )
-        if need_status:
-            tier = Engine.status(plan, as_of, sched)
-            self.call_from_thread(self._adopt_full, plan, version, tier)
-        if get_current_worker().is_cancelled:
-            return  # a newer version is on its way: its own worker forecasts it
-        self.call_from_thread(self._adopt_full, plan, version, Engine.full(plan, as_of, sched))
-        for module in REPORT_MODULES:  # here, not on the event loop when the report opens
-            importlib.import_module(module)
-
-    def _adopt_full(self, plan: Plan, version: int, tier: Tier) -> None:
-        analysis = self.analysis
-        if analysis is None or analysis.version != version or analysis.plan is not plan:
-            return  # a newer edit is on its way
-        self.analysis = dataclasses.replace(analysis, problems=dict(analysis.problems))
-        with_status(self.analysis, tier)
-        if tier.complete:
-            self.cached_overview = None  # checked: the analysis replaces it
-        self.push_analysis()
-        if tier.complete:
-            self.remember_overview()
-            self._earlier_for(self.analysis)  # look up the previous report before it is asked
-
-    def push_analysis(self) -> None:
-        """Let every screen on the current stack show the new analysis."""
-        for screen in self.screen_stack:
-            sync = getattr(screen, "sync", None)
-            if callable(sync):
-                sync()
-
-    def report_markdown(self) -> str:
-        """The status report for the report screen (a placeholder when not available)."""
-        analysis = self.analysis
-        if analysis is None or analysis.report is None or not analysis.forecast_done:
-            why = analysis.missing("report") if analysis else "no plan"
-            return f"# Status report\n\n*Not available yet: {why or 'forecasting…'}*\n"
-        before = self._earlier_for(analysis)
-        if before is None:
-            return f"# Status report\n\n*Not available yet: {COMPARING}*\n"
-        cache = self._markdown_cache
-        if cache and cache[0] is analysis.report and cache[1] is before:
-            return cache[2]
-        try:
-            text = engine_analysis.markdown(analysis.plan, analysis.as_of, analysis.report, before)
-        except Exception as exc:  # the renderer failed on this data: say so, keep going
-            text = f"# Status report\n\n*Not available yet: {exc}*\n"
-        self._markdown_cache = (analysis.report, before, text)
-        return text
-
-    def report_pending(self) -> bool:
-        """True while the report waits for its analysis or for the previous report."""
-        analysis = self.analysis
-        if analysis is None or not analysis.report_current:
-            return True
-        return self._earlier_for(analysis) is None
-
-    def _earlier_for(self, analysis: Analysis) -> Earlier | None:
-        """The previous report for this status date; None while a worker looks it up."""
-        key = (self.path, analysis.as_of)
-        if self._earlier is not None and self._earlier[0] == key:
-            return self._earlier[1]
-        if self._earlier_pending != key:
-            self._earlier_pending = key
-            self._earlier_worker(analysis.plan, key)
-        return None
-
-    @work(thread=True, exclusive=True, group="earlier-report", description="previous report")
-    def _earlier_worker(self, plan: Plan, key: tuple[Path, dt.date]) -> None:
-        before = engine_analysis.earlier_reports(plan, *key)
-        self.call_from_thread(self._adopt_earlier, key, before)
-
-    def _adopt_earlier(self, key: tuple[Path, dt.date], before: Earlier) -> None:
-        if self._earlier_pending == key:
-            self._earlier, self._earlier_pending = (key, before), None
-            for screen in self.screen_stack:
-                if getattr(screen, "SHOWS_REPORT", False):
-                    screen.resync()  # type: ignore[attr-defined]
-
     # ------------------------------------------------------------ screens and palette
 
     def action_show(self, name: str) -> None:
@@ -558,22 +275,6 @@ class TpmApp(RecoveryMixin):
         self.last_change = ""
         self.reanalyse(change.milestone_ids or None if change.section == "milestones" else ())
         self.notify(f"redo {change.label}", timeout=2)
-
-
-def with_status(analysis: Analysis, tier: Tier) -> None:
-    """Put the status (or full) tier's result for the analysis's own version into it."""
-    analysis.problems.pop("report", None)
-    if tier.problem:
-        analysis.problems["report"] = tier.problem
-    analysis.report, analysis.report_version = tier.data, analysis.version
-    analysis.overview = tier.overview
-    analysis.forecast_done = tier.complete
-
-
-def _today() -> dt.date:
-    from tpm.plan.calendar import today
-
-    return today()
 
 
 def build_app(

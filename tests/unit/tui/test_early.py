@@ -22,7 +22,7 @@ WAIT = 120.0  # seconds: a generous bound for a busy machine; the child answers 
 
 
 def in_process(path: Path, as_of: dt.date | None) -> Overview | None:
-    """The overview the App's own loading worker paints first (tpm.tui.app._load_worker)."""
+    """The overview the App's own loading worker paints first (LoadingMixin._load_worker)."""
     plan = load_plan(path, locate_warnings=False).plan
     if plan is None:
         return None

@@ -8,10 +8,10 @@ after a warm-up:
 
 - full rewrite: ``storage.dumps(plan)`` and the atomic write, what a save did before patches;
 - one-field save, as the CLI writers and the TUI do it: the diff of the plan before and
-  after one milestone's duration changed (``patches.diff_plans``), applying it to the file's
-  text with the read-back check of the changed item (``patches.apply_verified``: the layout
+  after one milestone's duration changed (``changes.diff_plans``), applying it to the file's
+  text with the read-back check of the changed item (``readback.apply_verified``: the layout
   lookups, the splice, the changed block parsed and validated) and the same atomic write;
-- the read-back check of the whole file (``patches.verified``: parse and validate it all),
+- the read-back check of the whole file (``readback.verified``: parse and validate it all),
   used when a change is not inside existing items, shown on its own.
 
 Each write passes the digest the previous one returned, as the TUI and the CLI writers pass
@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
 from generate import generate  # noqa: E402
 
-from tpm.plan import patches, storage  # noqa: E402
+from tpm.plan import patches, readback, storage  # noqa: E402
+from tpm.plan.changes import diff_plans  # noqa: E402
 from tpm.plan.model import Plan  # noqa: E402
 
 GOAL = 0.10
@@ -76,16 +77,16 @@ def measure(plan: Plan, repeat: int) -> dict[str, float]:
             digest[0] = storage.write_atomic(path, storage.dumps(new), digest[0])
 
         def one_field() -> None:
-            changes = patches.diff_plans(plan, new)
-            patched = patches.apply_verified(text, changes, plan, new)
+            changes = diff_plans(plan, new)
+            patched = readback.apply_verified(text, changes, plan, new)
             digest[0] = storage.write_atomic(path, patched, digest[0])
 
-        patched = patches.apply(text, patches.diff_plans(plan, new))
+        patched = patches.apply(text, diff_plans(plan, new))
         assert patched.count("\n") == text.count("\n")
         out = {
             "full": median_time(full, repeat),
             "one_field": median_time(one_field, repeat),
-            "verify": median_time(lambda: patches.verified(patched, new), repeat),
+            "verify": median_time(lambda: readback.verified(patched, new), repeat),
         }
     out["ratio"] = out["one_field"] / out["full"]
     return out

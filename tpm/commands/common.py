@@ -274,12 +274,14 @@ def save_edit(path: Path, loaded: Loaded, new: Plan, force: bool) -> bool:
     fresh text.
     """
     from tpm.plan import patches, storage
+    from tpm.plan.changes import diff_plans
+    from tpm.plan.readback import apply_verified
 
     assert loaded.plan is not None and loaded.source is not None
-    changes = patches.diff_plans(loaded.plan, new)
+    changes = diff_plans(loaded.plan, new)
     rewritten = False
     try:
-        text = patches.apply_verified(loaded.source.text, changes, loaded.plan, new)
+        text = apply_verified(loaded.source.text, changes, loaded.plan, new)
     except patches.Unpatchable as exc:
         if not force:
             raise PlanError(

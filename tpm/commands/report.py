@@ -105,7 +105,7 @@ def _record(path: Path, now: object, force: bool) -> None:
     """Append today's snapshot to the plan's text (or replace the one of the same date)."""
     from tpm.check.load import load_plan
     from tpm.commands.common import save_edit
-    from tpm.plan import patches, storage
+    from tpm.plan import readback, storage
     from tpm.report.snapshot import Point, record, to_snapshot
 
     assert isinstance(now, Point)
@@ -115,7 +115,7 @@ def _record(path: Path, now: object, force: bool) -> None:
     new_plan, replaced = record(loaded.plan, now)
     text = loaded.source.text.rstrip("\n") + "\n" + storage.item_text("snapshots", to_snapshot(now))
     try:
-        if not replaced and patches.verified(text, new_plan):
+        if not replaced and readback.verified(text, new_plan):
             storage.write_atomic(path, text, loaded.source.digest)
         else:
             save_edit(path, loaded, new_plan, force)

@@ -2,7 +2,7 @@
 
 Git merges lines, so two branches that edit different milestones often conflict, and a
 reordered file conflicts everywhere. A plan is a set of items named by id, so this merge
-compares each side with the common base field by field (``tpm.plan.patches.diff``), applies
+compares each side with the common base field by field (``tpm.plan.changes.diff``), applies
 the other side's changes to OURS' text as patches (OURS' comments and layout stay, THEIRS'
 changed lines are copied as they wrote them), and reports a conflict only where both sides
 changed the same field of the same item to different values. A conflict is written with git
@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path as PathLike
 from typing import Any
 
-from tpm.plan import patches, storage
+from tpm.plan import changes, patches, storage
 from tpm.plan.blocks import ItemId, Layout, Path, scan_layout
-from tpm.plan.patches import MISSING, Change, same
+from tpm.plan.changes import MISSING, Change, same
+from tpm.plan.placement import key_position
 
 
 class MergeError(Exception):
@@ -37,7 +38,7 @@ class Conflict:
     def describe(self) -> str:
         """``id.field: ours X, theirs Y`` (values as TOML; removed items and keys say so)."""
         what = self.detail or f"ours {show_value(self.ours)}, theirs {show_value(self.theirs)}"
-        return f"{patches.label(self.path)}: {what}"
+        return f"{changes.label(self.path)}: {what}"
 
 
 def show_value(value: Any) -> str:
@@ -66,8 +67,8 @@ def merge(base: str, ours: str, theirs: str, marker_size: int = 7) -> MergeResul
     data = [
         _parse(text, name) for text, name in ((base, "BASE"), (ours, "OURS"), (theirs, "THEIRS"))
     ]
-    mine = patches.diff(data[0], data[1])
-    other = patches.diff(data[0], data[2])
+    mine = changes.diff(data[0], data[1])
+    other = changes.diff(data[0], data[2])
     theirs_layout = _layout(theirs, "THEIRS")
     take, conflicts = combine(mine, other)
     take = [_verbatim(theirs_layout, c) for c in take]
@@ -95,7 +96,7 @@ def combine(mine: list[Change], other: list[Change]) -> tuple[list[Change], list
         ancestor = _under_changed(c.path, by_path)
         if ancestor is not None:  # OURS removed or replaced what THEIRS edited inside
             verb = "removed" if ancestor.new is MISSING else "replaced"
-            sub = patches.label(c.path[len(ancestor.path) :]) or "it"
+            sub = changes.label(c.path[len(ancestor.path) :]) or "it"
             detail = f"ours {verb} it, theirs changed {sub}"
             _conflict(
                 conflicts,
@@ -121,14 +122,14 @@ def combine(mine: list[Change], other: list[Change]) -> tuple[list[Change], list
                 continue
             elif c.is_item and isinstance(o.new, dict) and isinstance(c.new, dict):
                 # Added on both sides with different content: a conflict per differing field.
-                for d in patches.diff(o.new, c.new):
+                for d in changes.diff(o.new, c.new):
                     conflicts.append(Conflict((*c.path, *d.path), MISSING, d.old, d.new))
             else:
                 _conflict(conflicts, reported, Conflict(c.path, c.old, o.new, c.new))
         elif c.path in prefixes:  # THEIRS removed or replaced what OURS edited inside
             inner = sorted(
                 {
-                    patches.label(o.path[len(c.path) :])
+                    changes.label(o.path[len(c.path) :])
                     for o in mine
                     if o.path[: len(c.path)] == c.path
                 }
@@ -240,14 +241,14 @@ def _marked(layout: Layout, theirs_layout: Layout, c: Conflict, size: int) -> tu
         theirs_text += "\n"
     if block is None:
         at = len(layout.text)
-        return at, at, _markers("", f"[{patches.label(table)}]\n{theirs_text}", size)
+        return at, at, _markers("", f"[{changes.label(table)}]\n{theirs_text}", size)
     line = layout.key(block, key)
     if line is not None:
         mine_text = layout.text[line.start : line.end]
         if not mine_text.endswith("\n"):
             mine_text += "\n"
         return line.start, line.end, _markers(mine_text, theirs_text, size)
-    at = patches._key_position(layout, block, table, key)
+    at = key_position(layout, block, table, key)
     return at, at, _markers("", theirs_text, size)
 
 

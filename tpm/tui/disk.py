@@ -22,7 +22,7 @@ from tpm.tui.screens.modals import ConfirmScreen
 
 if TYPE_CHECKING:
     from tpm.check.load import Loaded
-    from tpm.plan.patches import Change as FieldChange
+    from tpm.plan.changes import Change as FieldChange
 
 
 class DiskMixin(QuickEditMixin):
@@ -254,7 +254,7 @@ class DiskMixin(QuickEditMixin):
 
 
 def _what(change: FieldChange) -> str:
-    from tpm.plan.patches import MISSING
+    from tpm.plan.changes import MISSING
 
     if not change.is_item:
         return ""

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from tpm.check.diagnostics import Diagnostic
     from tpm.check.load import Loaded
     from tpm.plan.blocks import Path as ItemPath
+    from tpm.plan.changes import Change as FieldChange
     from tpm.plan.merge import Conflict
     from tpm.plan.model import Milestone, Plan
-    from tpm.plan.patches import Change as FieldChange
     from tpm.plan.storage import Source
     from tpm.tui.history import Item
 
@@ -349,7 +349,8 @@ class PlanSession:
         :meth:`merge_with_disk`), and ``StorageError`` when the write fails. Returns the new
         digest.
         """
-        from tpm.plan import patches
+        from tpm.plan.changes import diff_plans
+        from tpm.plan.readback import apply_verified
         from tpm.plan.storage import dumps, write_atomic
 
         assert self.plan is not None
@@ -359,8 +360,8 @@ class PlanSession:
         if canonical or self.base_text is None or self.base_plan is None:
             text = dumps(self.plan)
         else:
-            changes = patches.diff_plans(self.base_plan, self.plan)
-            text = patches.apply_verified(self.base_text, changes, self.base_plan, self.plan)
+            changes = diff_plans(self.base_plan, self.plan)
+            text = apply_verified(self.base_text, changes, self.base_plan, self.plan)
         self.digest = write_atomic(self.path, text, self.digest)
         self.source = None
         self.base_plan, self.base_text = _snapshot(self.plan), text
@@ -379,6 +380,7 @@ class PlanSession:
         """
         from tpm.check.load import from_source
         from tpm.plan import patches
+        from tpm.plan.changes import diff_plans
         from tpm.plan.merge import combine
         from tpm.plan.storage import ChangedOnDisk, parse
 
@@ -386,8 +388,8 @@ class PlanSession:
         disk = self.read()
         if disk.plan is None or disk.source is None or self.base_plan is None:
             raise ChangedOnDisk(f"{self.path}: the file on disk cannot be merged")
-        theirs = patches.diff_plans(self.base_plan, disk.plan)
-        mine = patches.diff_plans(self.base_plan, self.plan)
+        theirs = diff_plans(self.base_plan, disk.plan)
+        mine = diff_plans(self.base_plan, self.plan)
         take, conflicts = combine(theirs, mine)
         picks = picks or {}
         if any(c.path not in picks for c in conflicts):
@@ -427,7 +429,7 @@ def _mine_under(
 ) -> list[FieldChange]:
     """The session's own changes at or under a conflict's path, to apply on the disk text."""
     from tpm.plan import storage
-    from tpm.plan.patches import MISSING, Change
+    from tpm.plan.changes import MISSING, Change
 
     n = len(conflict.path)
     own = [c for c in mine if c.path[:n] == conflict.path]

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from tpm.check.load import from_source
 from tpm.plan import patches, storage
 from tpm.plan.blocks import ItemId, scan_layout
+from tpm.plan.changes import diff_plans, label
 from tpm.plan.merge import merge
 from tpm.plan.model import Kpi, Measurement, Milestone, Plan, Program
 
@@ -136,7 +137,7 @@ def applied(plan: Plan, todo: list[Edit]) -> Plan:
 
 
 def save(text: str, old: Plan, new: Plan) -> str:
-    return patches.apply(text, patches.diff_plans(old, new))
+    return patches.apply(text, diff_plans(old, new))
 
 
 def load(text: str) -> Plan:
@@ -292,7 +293,7 @@ def test_overlapping_edits_are_reported_exactly(case: Case) -> None:
     ours = save(case.text, case.plan, applied(case.plan, ours_edits))
     theirs = save(case.text, case.plan, applied(case.plan, theirs_edits))
     result = merge(case.text, ours, theirs)
-    assert {patches.label(c.path) for c in result.conflicts} == expected
+    assert {label(c.path) for c in result.conflicts} == expected
     if not expected:
         load(result.text)
     else:

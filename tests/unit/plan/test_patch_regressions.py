@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tpm.check.load import from_source
 from tpm.plan import patches, storage
+from tpm.plan.changes import diff_plans
 from tpm.plan.model import Milestone, Plan
 
 TEXT = """# generated plan
@@ -39,7 +40,7 @@ def _load(text: str) -> Plan:
 def test_replacing_every_item_of_a_section_keeps_the_text_around_it() -> None:
     old = _load(TEXT)
     new = old.model_copy(update={"milestones": [Milestone(id="o4", title="New", duration=1)]})
-    out = patches.apply(TEXT, patches.diff_plans(old, new))
+    out = patches.apply(TEXT, diff_plans(old, new))
     assert _load(out) == new
     assert out.startswith(TEXT[: TEXT.index("[[milestones]]")])  # the blank line stays
     assert "# c1" in out and "# c17" in out and "# c5" not in out
@@ -54,6 +55,6 @@ def test_a_snapshot_named_by_its_date_is_added_after_the_others() -> None:
     old = _load(text)
     added = Snapshot(date=dt.date(2026, 3, 16), rag="amber")
     new = old.model_copy(update={"snapshots": [*old.snapshots, added]})
-    out = patches.apply(text, patches.diff_plans(old, new))
+    out = patches.apply(text, diff_plans(old, new))
     assert _load(out) == new
     assert out.startswith(text) and "# c20" in out

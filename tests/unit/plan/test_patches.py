@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tpm.plan import patches, storage
+from tpm.plan import patches, readback, storage
 from tpm.plan.blocks import ItemId
+from tpm.plan.changes import Change, diff_plans
 from tpm.plan.model import Measurement, Milestone, Override, Plan
 
 TEXT = """\
@@ -51,7 +52,7 @@ def patched(text: str, edit: Any) -> str:
     old = load(text)
     new = old.model_copy(update={k: list(getattr(old, k)) for k in storage._LIST_SECTIONS})
     edit(new)
-    out = patches.apply(text, patches.diff_plans(old, new))
+    out = patches.apply(text, diff_plans(old, new))
     assert load(out) == new
     return out
 
@@ -172,7 +173,7 @@ def test_layouts_tpm_does_not_write_are_refused_not_rewritten(
     old = load(text)
     new = old.model_copy(update={k: list(getattr(old, k)) for k in storage._LIST_SECTIONS})
     edit(new)
-    changes = patches.diff_plans(old, new)
+    changes = diff_plans(old, new)
     if reason is None:
         assert load(patches.apply(text, changes)) == new
         return
@@ -184,7 +185,7 @@ def test_diff_names_fields_by_item_id() -> None:
     old = load(TEXT)
     new = old.model_copy(update={"milestones": list(old.milestones)})
     set_milestone(1, duration=12)(new)
-    [change] = patches.diff_plans(old, new)
+    [change] = diff_plans(old, new)
     assert change.path == ("milestones", ItemId("id", "b"), "duration")
     assert (change.label(), change.old, change.new) == ("b.duration", 10, 12)
 
@@ -196,12 +197,12 @@ def test_diff_of_replaced_items_is_the_same_whatever_the_order_of_the_work() -> 
     new = old.model_copy(update={"milestones": list(old.milestones)})
     new.milestones[0] = new.milestones[0].model_copy()  # equal copy: no change
     set_milestone(1, duration=12)(new)
-    assert [c.label() for c in patches.diff_plans(old, new)] == ["b.duration"]
+    assert [c.label() for c in diff_plans(old, new)] == ["b.duration"]
     twin = new.milestones[1].model_copy(update={"id": "a"})
     doubled = old.model_copy(update={"milestones": [old.milestones[0], twin]})
     edited = doubled.model_copy(update={"milestones": [old.milestones[0], twin.model_copy()]})
     edited.milestones[1] = twin.model_copy(update={"duration": 13})
-    [change] = patches.diff_plans(doubled, edited)
+    [change] = diff_plans(doubled, edited)
     assert change.path == ("milestones",)  # repeated ids: the whole section, never by id
 
 
@@ -225,8 +226,8 @@ def test_a_one_field_save_reads_back_only_the_changed_item(monkeypatch: Any) -> 
     text, plan = _three_milestones()
     new = plan.model_copy(update={"milestones": list(plan.milestones)})
     new.milestones[1] = new.milestones[1].model_copy(update={"duration": 9})
-    monkeypatch.setattr(patches, "verified", lambda *a: pytest.fail("read the whole file"))
-    out = patches.apply_verified(text, patches.diff_plans(plan, new), plan, new)
+    monkeypatch.setattr(readback, "verified", lambda *a: pytest.fail("read the whole file"))
+    out = readback.apply_verified(text, diff_plans(plan, new), plan, new)
     assert out == text.replace("duration = 1\n", "duration = 9\n")
 
 
@@ -234,9 +235,9 @@ def test_a_patch_that_does_not_read_back_as_the_new_plan_is_refused() -> None:
     text, plan = _three_milestones()
     new = plan.model_copy(update={"milestones": list(plan.milestones)})
     new.milestones[1] = new.milestones[1].model_copy(update={"duration": 9})
-    wrong = [patches.Change(c.path, c.old, 8) for c in patches.diff_plans(plan, new)]
+    wrong = [Change(c.path, c.old, 8) for c in diff_plans(plan, new)]
     with pytest.raises(patches.Unpatchable, match="did not read back"):
-        patches.apply_verified(text, wrong, plan, new)
+        readback.apply_verified(text, wrong, plan, new)
 
 
 @pytest.mark.parametrize(
@@ -248,7 +249,7 @@ def test_an_item_whose_id_needs_escapes_is_patched_in_place(ident: str) -> None:
     text = "# team notes\n" + storage.dumps(plan)
     new = plan.model_copy(update={"milestones": list(plan.milestones)})
     new.milestones[1] = new.milestones[1].model_copy(update={"duration": 9})
-    out = patches.apply_verified(text, patches.diff_plans(plan, new), plan, new)
+    out = readback.apply_verified(text, diff_plans(plan, new), plan, new)
     assert out == text.replace("duration = 1\n", "duration = 9\n")
 
 

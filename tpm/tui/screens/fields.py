@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static
 
 from tpm.plan.blocks import Path as ItemPath
+from tpm.plan.changes import label
 from tpm.plan.merge import Conflict, show_value
-from tpm.plan.patches import label
 from tpm.tui.widgets.text import plain
 
 

@@ -94,7 +94,7 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
     mutate them), so an unchanged item is the same object in both and a one-field edit of a
     10,000-milestone plan diffs in milliseconds.
     """
-    out = diff(plan_data(_shell(old)), plan_data(_shell(new)))
+    out = diff(plan_data(without_lists(old)), plan_data(without_lists(new)))
     for name in storage._LIST_SECTIONS:
         olds, news = getattr(old, name), getattr(new, name)
         if olds is news:
@@ -147,7 +147,7 @@ def _unchanged(old: BaseModel | None, new: BaseModel) -> bool:
     return old is new or (old is not None and old == new)
 
 
-def _shell(plan: Plan) -> Plan:
+def without_lists(plan: Plan) -> Plan:
     """The plan without its lists (they are compared item by item)."""
     return plan.model_copy(update={name: [] for name in storage._LIST_SECTIONS})
 
@@ -163,11 +163,13 @@ def same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _in_item(path: Path) -> bool:
+def in_item(path: Path) -> bool:
+    """The path goes into an item of a list section (it holds an item id)."""
     return any(isinstance(p, ItemId) for p in path)
 
 
-def _names(path: Path) -> tuple[str, ...]:
+def key_names(path: Path) -> tuple[str, ...]:
+    """The path's table and key names, item ids left out."""
     return tuple(p for p in path if isinstance(p, str))
 
 
@@ -178,7 +180,7 @@ def _diff_table(old: dict[str, Any], new: dict[str, Any], path: Path, out: list[
         if same(o, n):
             continue
         here = (*path, key)
-        if isinstance(o, dict) and isinstance(n, dict) and not _in_item(here):
+        if isinstance(o, dict) and isinstance(n, dict) and not in_item(here):
             _diff_table(o, n, here, out)
         elif _array_of_items(here, o) and _array_of_items(here, n):
             _diff_items(o, n, here, out)
@@ -190,7 +192,7 @@ def _diff_table(old: dict[str, Any], new: dict[str, Any], path: Path, out: list[
 
 def _array_of_items(path: Path, value: Any) -> bool:
     """True for an array of tables whose entries are identified by unique ids."""
-    names = _names(path)
+    names = key_names(path)
     if not (len(path) == 1 or names in _NESTED_ARRAYS):
         return False
     if value is MISSING:
@@ -203,7 +205,7 @@ def _array_of_items(path: Path, value: Any) -> bool:
 
 
 def _diff_items(old: Any, new: Any, path: Path, out: list[Change]) -> None:
-    key = id_key(_names(path))
+    key = id_key(key_names(path))
     olds = {} if old is MISSING else {v[key]: v for v in old}
     news = [] if new is MISSING else new
     seen = set()

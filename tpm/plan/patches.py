@@ -18,7 +18,7 @@ from typing import Any
 
 from tpm.plan import storage
 from tpm.plan.blocks import Block, KeyLine, Layout, Path, scan_layout
-from tpm.plan.changes import MISSING, Change, _in_item, _names, label, same
+from tpm.plan.changes import MISSING, Change, in_item, key_names, label, same
 from tpm.plan.placement import key_position, section_position
 from tpm.plan.tomlscan import value_extent
 
@@ -28,7 +28,10 @@ class Unpatchable(Exception):
 
 
 @dataclass(frozen=True)
-class _Splice:
+class Splice:
+    """Replace ``text[start:end]`` with ``text``; ``order`` keeps splices at one position in
+    the order of their changes."""
+
     start: int
     end: int
     text: str
@@ -39,11 +42,13 @@ def apply(text: str, changes: list[Change], layout: Layout | None = None) -> str
     """Apply ``changes`` to ``text``; every byte outside the changed spans stays as it was."""
     if not changes:
         return text
-    return _apply(text, changes, layout or scan_layout(text))[0]
+    return splice(text, changes, layout or scan_layout(text))[0]
 
 
-def _apply(text: str, changes: list[Change], layout: Layout) -> tuple[str, list[_Splice]]:
-    splices: list[_Splice] = []
+def splice(text: str, changes: list[Change], layout: Layout) -> tuple[str, list[Splice]]:
+    """:func:`apply` on a scanned ``layout`` of ``text``, also returning the splices made
+    (:mod:`tpm.plan.readback` checks the text around them)."""
+    splices: list[Splice] = []
     inserts: dict[Path, list[Change]] = {}
     for n, change in enumerate(changes):
         if change.index is not None:
@@ -75,7 +80,7 @@ def _apply(text: str, changes: list[Change], layout: Layout) -> tuple[str, list[
     return "".join(out), splices
 
 
-def _keep_blank_lines_at_inserts(text: str, splices: list[_Splice]) -> None:
+def _keep_blank_lines_at_inserts(text: str, splices: list[Splice]) -> None:
     """A removal that took the blank line before its block gives it back when an insertion
     lands at that block's start (a new first item where the old first item goes)."""
     points = [s.start for s in splices if s.start == s.end]
@@ -95,12 +100,12 @@ def _table_block(layout: Layout, path: Path) -> Block | None:
     return layout.block(path)
 
 
-def _key_splices(layout: Layout, change: Change, order: int) -> list[_Splice]:
+def _key_splices(layout: Layout, change: Change, order: int) -> list[Splice]:
     table, key = change.path[:-1], change.path[-1]
     assert isinstance(key, str)
     block = _table_block(layout, table)
     if block is None:
-        if change.old is MISSING and isinstance(table[-1], str) and not _in_item(table):
+        if change.old is MISSING and isinstance(table[-1], str) and not in_item(table):
             # A new table (e.g. [status] for an override): written whole, canonically.
             return [_new_table(layout, table, {key: change.new}, order)]
         raise Unpatchable(f"{_where(change.path)}: its table is not written as [{_where(table)}]")
@@ -110,48 +115,48 @@ def _key_splices(layout: Layout, change: Change, order: int) -> list[_Splice]:
         sub = layout.block((*table, key))
         if dotted:
             raise Unpatchable(f"{_where(change.path)} is written with dotted keys")
-        if sub is not None and not _in_item(change.path) and change.new is not MISSING:
+        if sub is not None and not in_item(change.path) and change.new is not MISSING:
             if isinstance(change.new, dict) and not isinstance(change.old, dict):
                 raise Unpatchable(f"{_where(change.path)} is a table that became a value")
         if sub is not None:
             return _table_splices(layout, change, sub, order)
         if layout.has_under(change.path):
             raise Unpatchable(
-                f"{_where(change.path)} is written as [[{'.'.join(_names(change.path))}]] tables"
+                f"{_where(change.path)} is written as [[{'.'.join(key_names(change.path))}]] tables"
             )
         if change.old is not MISSING and change.new is MISSING:
             return []  # already absent
         if change.new is MISSING:
             return []
-        if isinstance(change.new, dict) and not _in_item(change.path):
+        if isinstance(change.new, dict) and not in_item(change.path):
             return [_new_table(layout, change.path, change.new, order)]
         at = key_position(layout, block, table, key)
-        return [_Splice(at, at, _prefix_newline(layout.text, at) + _key_text(change), order)]
+        return [Splice(at, at, _prefix_newline(layout.text, at) + _key_text(change), order)]
     if change.new is MISSING:
-        return [_Splice(line.start, line.end, "", order)]
+        return [Splice(line.start, line.end, "", order)]
     if line.inner_comment:
         raise Unpatchable(f"{_where(change.path)}: its value has comments inside it")
     value = change.text if change.text is not None else _value_text(key, change.new)
-    return [_Splice(line.value_start, line.value_end, value, order)]
+    return [Splice(line.value_start, line.value_end, value, order)]
 
 
-def _table_splices(layout: Layout, change: Change, sub: Block, order: int) -> list[_Splice]:
+def _table_splices(layout: Layout, change: Change, sub: Block, order: int) -> list[Splice]:
     """A whole sub-table replaced or removed (e.g. [status.override])."""
     span = layout.item_span(sub.path)
     assert span is not None
     start, end = _widen_for_removal(layout.text, *span)
     if change.new is MISSING:
-        return [_Splice(start, end, "", order)]
+        return [Splice(start, end, "", order)]
     if not isinstance(change.new, dict):
         raise Unpatchable(f"{_where(change.path)} is written as a table")
     rendered = _render_table(sub.path, change.new)
-    return [_Splice(span[0], span[1], rendered.lstrip("\n"), order)]
+    return [Splice(span[0], span[1], rendered.lstrip("\n"), order)]
 
 
-def _new_table(layout: Layout, path: Path, value: dict[str, Any], order: int) -> _Splice:
+def _new_table(layout: Layout, path: Path, value: dict[str, Any], order: int) -> Splice:
     rendered = _render_table(path, value)
     at = section_position(layout, path)
-    return _Splice(at, at, _prefix_newline(layout.text, at) + rendered, order)
+    return Splice(at, at, _prefix_newline(layout.text, at) + rendered, order)
 
 
 def _render_table(path: Path, value: dict[str, Any]) -> str:
@@ -178,7 +183,7 @@ def _value_text(key: str, value: Any) -> str:
     return "\n".join([first, *lines[1:]])
 
 
-def _item_splice(layout: Layout, change: Change, order: int) -> _Splice:
+def _item_splice(layout: Layout, change: Change, order: int) -> Splice:
     path = change.path
     section = path[:-1]
     span = layout.item_span(path)
@@ -186,7 +191,7 @@ def _item_splice(layout: Layout, change: Change, order: int) -> _Splice:
         if span is None:
             raise Unpatchable(f"{_where(path)}: not written as a [[{_where(section)}]] table")
         start, end = _widen_for_removal(layout.text, *span)
-        return _Splice(start, end, "", order)
+        return Splice(start, end, "", order)
     if span is not None:
         raise Unpatchable(f"{_where(path)} is added, but the file already has it")
     rendered = change.text if change.text is not None else _render_item(section, change.new)
@@ -194,7 +199,7 @@ def _item_splice(layout: Layout, change: Change, order: int) -> _Splice:
     if change.after is not None:
         anchor = layout.item_span((*section, change.after))
         if anchor is not None:
-            return _Splice(
+            return Splice(
                 anchor[1], anchor[1], _prefix_newline(layout.text, anchor[1]) + "\n" + body, order
             )
     first = next((b for b in layout.blocks if b.path[: len(section)] == section), None)
@@ -203,18 +208,18 @@ def _item_splice(layout: Layout, change: Change, order: int) -> _Splice:
             f"{_where(section)} entries are not written as [[{_where(section)}]] tables"
         )
     if first is not None and change.after is None:
-        return _Splice(first.start, first.start, body + "\n", order)
+        return Splice(first.start, first.start, body + "\n", order)
     if first is not None:  # the sibling it followed is gone here: after the last one
         last = max(layout.end(b) for b in layout.blocks if b.path[: len(section)] == section)
-        return _Splice(last, last, _prefix_newline(layout.text, last) + "\n" + body, order)
-    if _in_item(section):
+        return Splice(last, last, _prefix_newline(layout.text, last) + "\n" + body, order)
+    if in_item(section):
         parent = layout.item_span(section[:-1])
         if parent is None:
             raise Unpatchable(f"{_where(path)}: its parent is not written as a table")
-        return _Splice(parent[1], parent[1], "\n" + body, order)
+        return Splice(parent[1], parent[1], "\n" + body, order)
     at = section_position(layout, section)
     lead = _prefix_newline(layout.text, at) + ("\n" if at > 0 else "")
-    return _Splice(at, at, lead + body, order)
+    return Splice(at, at, lead + body, order)
 
 
 def _written_as_value(layout: Layout, section: Path) -> bool:
@@ -228,7 +233,7 @@ def _written_as_value(layout: Layout, section: Path) -> bool:
 
 
 def _render_item(section: Path, item: dict[str, Any]) -> str:
-    names = _names(section)
+    names = key_names(section)
     if names == ("risks", "mitigations"):
         return "\n".join([f"[[{names[0]}.{names[1]}]]", *storage._lines_of_table(item)])
     return "\n".join(storage._section_item(names[-1], dict(item)))
@@ -245,7 +250,7 @@ def _widen_for_removal(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _insert_splices(layout: Layout, path: Path, group: list[Change], order: int) -> list[_Splice]:
+def _insert_splices(layout: Layout, path: Path, group: list[Change], order: int) -> list[Splice]:
     """Elements inserted into a list: one new line each when it is written one per line."""
     table, key = path[:-1], path[-1]
     assert isinstance(key, str)
@@ -266,7 +271,7 @@ def _insert_splices(layout: Layout, path: Path, group: list[Change], order: int)
     if line.inner_comment:
         raise Unpatchable(f"{_where(path)}: its value has comments inside it")
     result = [v for i in range(-1, len(current)) for v in _at(current, group, after, i)]
-    return [_Splice(line.value_start, line.value_end, _value_text(key, result), order)]
+    return [Splice(line.value_start, line.value_end, _value_text(key, result), order)]
 
 
 def _at(current: list[Any], group: list[Change], after: list[int], i: int) -> list[Any]:
@@ -339,7 +344,7 @@ def _line_inserts(
     group: list[Change],
     after: list[int],
     order: int,
-) -> list[_Splice]:
+) -> list[Splice]:
     first = elements[0][0]
     indent = text[text.rfind("\n", 0, first) + 1 : first]
     out = []
@@ -349,5 +354,5 @@ def _line_inserts(
         else:
             at_line = text.find("\n", elements[index][1]) + 1
         rendered = change.text if change.text is not None else storage._lit(change.new, True)
-        out.append(_Splice(at_line, at_line, f"{indent}{rendered},\n", order + n))
+        out.append(Splice(at_line, at_line, f"{indent}{rendered},\n", order + n))
     return out

@@ -16,13 +16,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from tpm.plan.blocks import Block, Layout, Path
-from tpm.plan.changes import _names
+from tpm.plan.changes import key_names
 from tpm.plan.model import Plan
 
 
 def key_position(layout: Layout, block: Block, table: Path, key: str) -> int:
     """Where a new key goes: after the last key that comes before it in canonical order."""
-    order = _field_order(_names(table))
+    order = _field_order(key_names(table))
     rank = _rank(order, key)
     at = block.header_end
     for line in layout.keys(block):

@@ -16,9 +16,9 @@ from pydantic import BaseModel
 
 from tpm.plan import storage
 from tpm.plan.blocks import ItemId, Layout, scan_layout
-from tpm.plan.changes import Change, _shell
+from tpm.plan.changes import Change, without_lists
 from tpm.plan.model import Plan
-from tpm.plan.patches import Unpatchable, _apply, _Splice
+from tpm.plan.patches import Splice, Unpatchable, splice
 
 
 def verified(text: str, new: Plan) -> bool:
@@ -44,7 +44,7 @@ def apply_verified(text: str, changes: list[Change], old: Plan, new: Plan) -> st
     if not changes:
         return text
     layout = scan_layout(text)
-    result, splices = _apply(text, changes, layout)
+    result, splices = splice(text, changes, layout)
     same_items = _items_read_back(text, result, splices, changes, layout, old, new)
     if same_items is None:
         same_items = verified(result, new)
@@ -56,7 +56,7 @@ def apply_verified(text: str, changes: list[Change], old: Plan, new: Plan) -> st
 def _items_read_back(
     text: str,
     result: str,
-    splices: list[_Splice],
+    splices: list[Splice],
     changes: list[Change],
     layout: Layout,
     old: Plan,
@@ -72,7 +72,7 @@ def _items_read_back(
         if path[0] not in storage._LIST_SECTIONS or path[0] == "baselines":
             return None
         touched.add((str(path[0]), path[1].value))
-    if _shell(old) != _shell(new):
+    if without_lists(old) != without_lists(new):
         return None
     spans: list[tuple[int, int, Any]] = []
     for name in storage._LIST_SECTIONS:

@@ -205,12 +205,9 @@ class Terminal:
 def terminal(plan_file: Path, private_state: Path) -> Iterator[Terminal]:
     term = Terminal(plan_file, private_state)
     try:
-        term.wait_for(b"Checkout PSP migration")  # loaded: the program name is in the header
-        # The Milestones screen (pressed again if the key came before the app could take it).
-        for _ in range(10):
-            if term.seen(b"Done today", term.press(b"2"), timeout=15):
-                break
-        term.wait_for(b"Done today")
+        term.wait_for(b"Checkout PSP migration")  # the program name is in the header
+        # The Milestones screen: it opens once the plan is read, when the key came before.
+        term.wait_for(b"Done today", term.press(b"2"))
         yield term
     finally:
         term.close()

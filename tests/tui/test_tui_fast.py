@@ -286,7 +286,8 @@ def test_a_child_that_answered_while_textual_imported_is_in_the_first_frame(
 ) -> None:
     """On a small plan the child has usually answered before the App mounts: the very first
     frame the App writes shows the child's RAG, instead of an empty dashboard followed by a
-    second frame."""
+    second frame. A screen key pressed then, while the App still reads the plan, is not
+    lost: that screen opens as soon as the plan is read."""
     from textual.app import App
 
     from tpm.tui import early
@@ -322,7 +323,13 @@ def test_a_child_that_answered_while_textual_imported_is_in_the_first_frame(
             assert "Overall" in frames[0]
             assert without.rag.upper() in _line(frames[0], "Overall")
             assert not app.ready  # painted from the child's answer, not the App's own read
+            await pilot.press("2")
+            await pilot.pause()
+            assert app.current_mode == "dashboard"
+            notes = str([n.message for n in app._notifications])
+            assert "Milestones opens when it is read" in notes
             release.set()
+            await until(pilot, lambda: app.current_mode == "milestones", "the Milestones screen")
             held_forecast.set()
             await until(pilot, lambda: _complete(app), "the App's own analysis")
 

@@ -119,6 +119,7 @@ class TpmApp(LoadingMixin):
         self._child: Child | None = early.child if early else None
         self._opened = False  # the dashboard has shown a plan (recovery was offered)
         self._loading = False  # the first read of the plan has started
+        self.pending_screen: str | None = None  # asked for (1-6) before the plan was read
 
     # ------------------------------------------------------------ the session
 
@@ -223,8 +224,10 @@ class TpmApp(LoadingMixin):
 
     def action_show(self, name: str) -> None:
         """Switch to one of the six screens."""
-        if not self.ready:
-            self.notify("still reading the plan…", timeout=2)
+        if not self.ready:  # shown as soon as the plan is read
+            self.pending_screen = name
+            title = next((t for mode, t, _m in SCREENS if mode == name), name)
+            self.notify(f"reading the plan: {title} opens when it is read…", timeout=2)
             return
         if self.plan is None:
             self.notify("the plan has errors: fix them first (the file reloads itself)")

@@ -156,13 +156,14 @@ class RecoveryMixin(DiskMixin):
 
     # ------------------------------------------------------------ at the next start
 
-    def offer_recovery(self) -> None:
-        """At start: offer the newest edits kept by a session that ended without saving."""
+    def offer_recovery(self) -> bool:
+        """At start: offer the newest edits kept by a session that ended without saving;
+        True when the dialog asking it was opened."""
         from tpm.tui import recovery
 
         found = recovery.find_all(self.session.path)
         if not found:
-            return
+            return False
         kept = found[0]
         changed = (
             ""
@@ -192,6 +193,7 @@ class RecoveryMixin(DiskMixin):
 
         dialog = ConfirmScreen("Unsaved edits from last time", body, choices, safe="restore")
         self.push_screen(dialog, decided)
+        return True
 
     def _restore(self, kept: Recovery) -> None:
         from tpm.tui import recovery

@@ -38,10 +38,15 @@ class LoadingMixin(AnalysingMixin):
     overview_is_early: bool
     _child: Child | None
     _opened: bool
+    pending_screen: str | None
     _loading: bool
 
     def switch_screen_to_problems(self) -> None:
         """Show the diagnostics instead of the screens (defined by the App)."""
+        raise NotImplementedError
+
+    def action_show(self, name: str) -> None:
+        """Switch to one of the six screens (defined by the App)."""
         raise NotImplementedError
 
     @property
@@ -187,6 +192,7 @@ class LoadingMixin(AnalysingMixin):
             self.cached_overview = None
         self.update_title()
         self.edits_changed()
+        pending, self.pending_screen = self.pending_screen, None
         if self.plan is None:
             self.analysis = None
             self.switch_screen_to_problems()
@@ -194,10 +200,13 @@ class LoadingMixin(AnalysingMixin):
         self.analysis = analysis or self.engine.quick(self.plan, self.as_of, 0)
         if self.current_mode not in self.MODES:
             self.switch_mode("dashboard")
+        asking = False
         if first:
             self._opened = True
-            self.offer_recovery()
+            asking = self.offer_recovery()
         self.push_analysis()
+        if pending is not None and not asking:  # a screen key pressed while it was read
+            self.action_show(pending)
 
 
 def _today() -> dt.date:

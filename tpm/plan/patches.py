@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tpm.plan import storage
-from tpm.plan.blocks import Block, KeyLine, Layout, Path, scan_layout
+from tpm.plan.blocks import Block, KeyLine, Layout, Path, scan_layout, value_of
 from tpm.plan.changes import MISSING, Change, in_item, key_names, label, same
 from tpm.plan.placement import key_position, section_position
 from tpm.plan.tomlscan import value_extent
@@ -259,8 +259,6 @@ def _insert_splices(layout: Layout, path: Path, group: list[Change], order: int)
     if block is None or line is None:
         value = [c.new for c in group]
         return _key_splices(layout, Change(path, MISSING, value), order)
-    from tpm.plan.blocks import value_of
-
     current = value_of(layout, line)
     if not isinstance(current, list):
         raise Unpatchable(f"{_where(path)} is not a list in the file")

@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from tpm.tui.early import Child
     from tpm.tui.overview import Overview
 
-# pydantic, the model, storage and validation are imported after the first frame is on
-# screen (in the loading worker), so that first paint costs little more than Textual's.
-
 
 class LoadingMixin(AnalysingMixin):
     """The first frame's overview, the loading worker, reloads and the overview cache."""

@@ -40,6 +40,24 @@ def held_forecast(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release.set()
 
 
+@pytest.fixture
+def held_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The App's own read of the plan (PlanSession.read) waits until the returned event is
+    set, so what a start shows before it is asserted without timing anything."""
+    from tpm.tui.session import PlanSession
+
+    release = threading.Event()
+    read = PlanSession.read
+
+    def held(self: PlanSession) -> object:
+        release.wait(30)
+        return read(self)
+
+    monkeypatch.setattr(PlanSession, "read", held)
+    yield release
+    release.set()
+
+
 async def until(pilot: Pilot[None], condition: object, what: str) -> None:
     """Pause until ``condition()`` holds (at most 30 s of polling)."""
     for _ in range(3000):
@@ -238,26 +256,17 @@ def test_a_warm_start_paints_the_cached_dashboard_until_its_analysis_lands(
 
 
 def test_a_cold_start_paints_the_childs_overview_until_its_own_analysis_lands(
-    plan_file: Path, monkeypatch: pytest.MonkeyPatch, held_forecast: threading.Event
+    plan_file: Path, held_read: threading.Event, held_forecast: threading.Event
 ) -> None:
     """A cold start's child process (tpm.tui.early) analyses the plan while the App starts:
     the App paints its overview, marked "checking…", before reading the plan itself, then
     what its own analysis gives; the child is reaped."""
     from tpm.tui import early
-    from tpm.tui.session import PlanSession
 
     plan = load_plan(plan_file).plan
     assert plan is not None
     without = build(plan, AS_OF, with_forecast=False).status
     complete = build(plan, AS_OF).status
-    release = threading.Event()
-    read = PlanSession.read
-
-    def held(self: PlanSession) -> object:
-        release.wait(30)
-        return read(self)
-
-    monkeypatch.setattr(PlanSession, "read", held)
     child = early.fork(plan_file, AS_OF)
     assert child is not None
 
@@ -270,7 +279,7 @@ def test_a_cold_start_paints_the_childs_overview_until_its_own_analysis_lands(
             assert "analysed as tpm started, before the forecast: checking…" in text
             assert without.rag.upper() in _line(text, "Overall")
             assert plan.program.name in text  # the title too
-            release.set()
+            held_read.set()
             held_forecast.set()
             await until(pilot, lambda: _complete(app), "the App's own analysis")
             await until(pilot, lambda: "checking…" not in screen_text(app), "the final frame")
@@ -282,7 +291,10 @@ def test_a_cold_start_paints_the_childs_overview_until_its_own_analysis_lands(
 
 
 def test_a_child_that_answered_while_textual_imported_is_in_the_first_frame(
-    plan_file: Path, monkeypatch: pytest.MonkeyPatch, held_forecast: threading.Event
+    plan_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    held_read: threading.Event,
+    held_forecast: threading.Event,
 ) -> None:
     """On a small plan the child has usually answered before the App mounts: the very first
     frame the App writes shows the child's RAG, instead of an empty dashboard followed by a
@@ -291,19 +303,10 @@ def test_a_child_that_answered_while_textual_imported_is_in_the_first_frame(
     from textual.app import App
 
     from tpm.tui import early
-    from tpm.tui.session import PlanSession
 
     plan = load_plan(plan_file).plan
     assert plan is not None
     without = build(plan, AS_OF, with_forecast=False).status
-    release = threading.Event()
-    read = PlanSession.read
-
-    def held(self: PlanSession) -> object:
-        release.wait(30)
-        return read(self)
-
-    monkeypatch.setattr(PlanSession, "read", held)
     frames: list[str] = []
     display = App._display
 
@@ -328,7 +331,7 @@ def test_a_child_that_answered_while_textual_imported_is_in_the_first_frame(
             assert app.current_mode == "dashboard"
             notes = str([n.message for n in app._notifications])
             assert "Milestones opens when it is read" in notes
-            release.set()
+            held_read.set()
             await until(pilot, lambda: app.current_mode == "milestones", "the Milestones screen")
             held_forecast.set()
             await until(pilot, lambda: _complete(app), "the App's own analysis")

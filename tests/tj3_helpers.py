@@ -12,7 +12,7 @@ from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Milestone, Plan
 from tpm.render.export.tjp import Clock, TjpExport
 from tpm.schedule.graph import FF, FS, SF, SS
-from tpm.schedule.scheduler import Schedule
+from tpm.schedule.result import Schedule
 
 # The documented exceptions (docs/explanation/scheduling-model.md), as counted in the bench.
 STARTED_AT_STATUS_DATE = "started work without actual_start (tj3 starts it at the status date)"

@@ -31,7 +31,8 @@ from tj3_helpers import EVENT_AFTER_A_LEAD, EVENT_ON_A_START, compare, read_date
 
 from tpm.plan.model import WEEKDAYS, Plan
 from tpm.render.export.tjp import REPORT_FILE, TjpExport, export_tjp
-from tpm.schedule.scheduler import Schedule, schedule
+from tpm.schedule.result import Schedule
+from tpm.schedule.scheduler import schedule
 
 if shutil.which("tj3") is None:
     REASON = "tj3 (TaskJuggler) is not installed: apt-get install -y tj3 to run the cross-check"

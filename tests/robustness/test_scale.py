@@ -29,7 +29,8 @@ import pytest
 from tpm.check.load import load_plan
 from tpm.cli import main
 from tpm.plan.model import Plan
-from tpm.schedule.scheduler import Schedule, schedule
+from tpm.schedule.result import Schedule
+from tpm.schedule.scheduler import schedule
 
 AS_OF = dt.date(2026, 1, 5)
 

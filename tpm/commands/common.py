@@ -17,7 +17,7 @@ from tpm.errors import PlanError, Reported, TpmError
 from tpm.plan.model import Plan
 
 if TYPE_CHECKING:
-    from tpm.schedule.scheduler import Schedule
+    from tpm.schedule.result import Schedule
 
 
 def add_plan_argument(parser: argparse.ArgumentParser) -> None:

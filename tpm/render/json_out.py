@@ -19,7 +19,7 @@ from typing import Any
 
 from tpm.schedule.blockers import Blocker
 from tpm.schedule.cpm import EPS
-from tpm.schedule.scheduler import MilestoneSchedule, Schedule
+from tpm.schedule.result import MilestoneSchedule, Schedule
 from tpm.schedule.why import Explanation
 
 

@@ -24,7 +24,7 @@ from tpm.status.facts import BlockerFacts, DueMiss, Facts, KpiFacts, RiskFacts, 
 if TYPE_CHECKING:
     from tpm.forecast.run import Forecast
     from tpm.schedule.graph import Graph
-    from tpm.schedule.scheduler import MilestoneSchedule, Schedule
+    from tpm.schedule.result import MilestoneSchedule, Schedule
 
 EPS = 1e-9
 

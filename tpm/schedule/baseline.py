@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tpm.plan.model import Baseline, BaselineEntry, Plan
-from tpm.schedule.scheduler import Schedule
+from tpm.schedule.result import Schedule
 
 
 class BaselineExists(ValueError):

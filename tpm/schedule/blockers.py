@@ -40,7 +40,7 @@ from tpm.plan.model import Milestone, Plan
 from tpm.schedule.cpm import DONE, EPS, NOT_STARTED, STARTED, Cpm
 from tpm.schedule.days import whole_days
 from tpm.schedule.graph import FF, FS, LINK_NAME, descendants
-from tpm.schedule.scheduler import Schedule
+from tpm.schedule.result import Schedule
 
 HOLD_DAYS = 5
 

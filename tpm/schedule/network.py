@@ -30,7 +30,7 @@ from tpm.schedule.graph import LINK_NAME
 if TYPE_CHECKING:
     import networkx as nx
 
-    from tpm.schedule.scheduler import Schedule
+    from tpm.schedule.result import Schedule
 
 
 def _ends(cpm: Cpm) -> list[int]:

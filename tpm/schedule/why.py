@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from tpm.plan.model import Plan
 from tpm.schedule.cpm import DONE, EPS, NOT_STARTED, STARTED, Cpm
 from tpm.schedule.graph import FF, FS, LINK_NAME, SF, SS
-from tpm.schedule.scheduler import Schedule
+from tpm.schedule.result import Schedule
 
 
 class NotScheduled(KeyError):

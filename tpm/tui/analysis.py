@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from tpm.register.risks import RiskRegister
     from tpm.report.context import Earlier
     from tpm.report.data import ReportData
-    from tpm.schedule.scheduler import Schedule, Scheduler
+    from tpm.schedule.result import Schedule
+    from tpm.schedule.scheduler import Scheduler
     from tpm.schedule.why import Explanation
     from tpm.tui.overview import Overview
 

@@ -19,7 +19,8 @@ from report_plans import HOSTILE_TITLES, hostile_plan
 from tpm.check.load import load_plan
 from tpm.plan.model import Plan
 from tpm.schedule.network import schedule_graph
-from tpm.schedule.scheduler import Schedule, schedule
+from tpm.schedule.result import Schedule
+from tpm.schedule.scheduler import schedule
 
 RunCli = Any
 _STRING = r'"(?:[^"\\]|\\.)*"'

@@ -364,7 +364,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from tpm.plan.model import Dependency, Milestone  # noqa: E402
 from tpm.schedule.cpm import EPS  # noqa: E402
-from tpm.schedule.scheduler import Schedule, Scheduler  # noqa: E402
+from tpm.schedule.result import Schedule  # noqa: E402
+from tpm.schedule.scheduler import Scheduler  # noqa: E402
 
 DURATIONS = st.sampled_from([0, 1, 2, 3, 5, 8, 0.5, 2.5])
 LINK = st.tuples(st.sampled_from(["FS", "SS", "FF", "SF"]), st.integers(-3, 3))

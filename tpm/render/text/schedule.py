@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from tpm.render.days import day_number, exact_days, fmt_days, whole_days
 from tpm.schedule.blockers import Blocker
-from tpm.schedule.scheduler import MilestoneSchedule, Schedule
+from tpm.schedule.result import MilestoneSchedule, Schedule
 from tpm.schedule.why import Explanation, Move
 
 SHOWN_PATHS = 5

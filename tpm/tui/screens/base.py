@@ -16,7 +16,7 @@ from tpm.tui.widgets.footer import FittingFooter
 from tpm.tui.widgets.palette import generation
 
 if TYPE_CHECKING:
-    from tpm.schedule.scheduler import MilestoneSchedule
+    from tpm.schedule.result import MilestoneSchedule
     from tpm.tui.analysis import Analysis
     from tpm.tui.app import TpmApp
 

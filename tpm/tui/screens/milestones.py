@@ -22,7 +22,7 @@ from tpm.tui.widgets.text import Doc, TextPane, excerpt, plain
 from tpm.tui.widgets.vtable import Column, VTable
 
 if TYPE_CHECKING:
-    from tpm.schedule.scheduler import MilestoneSchedule, Schedule
+    from tpm.schedule.result import MilestoneSchedule, Schedule
 
 # What a TPM reads first stays; with too little room the columns with the highest
 # ``drop`` go first: % done, start, due, then owner.

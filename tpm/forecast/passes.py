@@ -22,10 +22,10 @@ import numpy.typing as npt
 from tpm.forecast.sampling import Method, Sampler, Triple
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Milestone, Plan
-from tpm.schedule.cpm import DONE as CPM_DONE
-from tpm.schedule.cpm import STARTED as CPM_STARTED
-from tpm.schedule.cpm import progress
 from tpm.schedule.graph import FF, FS, SF, SS, UNIT, Graph, Link, build_graph, descendants
+from tpm.schedule.progress import DONE as CPM_DONE
+from tpm.schedule.progress import STARTED as CPM_STARTED
+from tpm.schedule.progress import progress
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -62,7 +62,7 @@ class Network:
     report: tuple[int, ...]  # rows whose finish days are kept (milestones with a due date)
     event_rows: tuple[int, ...]  # rows that can finish on their start (EF <= ES) in some run
     events: tuple[int, ...]  # rows of events (fixed duration 0): dated by their side
-    side: tuple[int, ...]  # per row: the side of a done or started event (cpm.progress)
+    side: tuple[int, ...]  # per row: the side of a done or started event (tpm.schedule.progress)
     risks: tuple[tuple[float, float, Ints], ...]  # (chance 0..1, impact, rows it lands on)
     retained: bool = True  # settings.progress_logic: FS/SS links hold started work's rest
 
@@ -112,7 +112,7 @@ def build_network(
         est = m.estimate
         use_estimate = est is not None and k != DONE
         duration.append(float(est.likely if use_estimate and est is not None else m.duration))
-        # The same progress rules as the deterministic schedule (tpm.schedule.cpm.progress).
+        # The same progress rules as the deterministic schedule (tpm.schedule.progress.progress).
         cpm_kind, start, finish, at_start = progress(m, cal, graph.preds[g])
         if cpm_kind == CPM_DONE:
             fixed_start.append(start)

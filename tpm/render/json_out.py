@@ -18,7 +18,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from tpm.schedule.blockers import Blocker
-from tpm.schedule.cpm import EPS
+from tpm.schedule.progress import EPS
 from tpm.schedule.result import MilestoneSchedule, Schedule
 from tpm.schedule.why import Explanation
 

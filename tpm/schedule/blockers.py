@@ -37,9 +37,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tpm.plan.model import Milestone, Plan
-from tpm.schedule.cpm import DONE, EPS, NOT_STARTED, STARTED, Cpm
+from tpm.schedule.cpm import Cpm
 from tpm.schedule.days import whole_days
 from tpm.schedule.graph import FF, FS, LINK_NAME, descendants
+from tpm.schedule.progress import DONE, EPS, NOT_STARTED, STARTED
 from tpm.schedule.result import Schedule
 
 HOLD_DAYS = 5

@@ -35,7 +35,7 @@ or text. The conventions (docs/explanation/scheduling-model.md):
   the start of work that has started (SS, SF) limit nothing: that start cannot slip. Done
   work limits nothing: neither its due date nor links into it reach its predecessors.
 - Free float: ``min(F - EF, slack to each driven successor's early dates)``, computed when
-  read (:func:`free_float`): it depends on early dates only.
+  read (:func:`tpm.schedule.slack.free_float`): it depends on early dates only.
 
 :class:`Cpm` keeps the lists and re-runs only what an edit can change: the forward pass from
 the edited milestone's place in topological order, following only changed values; the
@@ -47,49 +47,16 @@ finish F; then LS and LF are filled in for all (two list comprehensions).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from itertools import compress
-from typing import Protocol
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Milestone
 from tpm.schedule.graph import FF, FS, SF, SS, UNIT, Graph
+from tpm.schedule.progress import DONE, EPS, NOT_STARTED, STARTED, progress, snap
+from tpm.schedule.slack import free_float
 
-NOT_STARTED, STARTED, DONE = 0, 1, 2
-EPS = 1e-9
 INF = float("inf")
-"""Tolerance for float comparisons (critical = total float <= EPS, tight links)."""
-
-
-def snap(x: float) -> float:
-    """``x`` on the grid of exact offsets (see UNIT)."""
-    return round(x * UNIT) / UNIT
-
-
-def progress(
-    m: Milestone, cal: WorkCalendar, preds: Sequence[tuple[int, int, float]]
-) -> tuple[int, float | None, float | None, int]:
-    """How milestone ``m``'s progress pins it: (kind, fixed ES, fixed EF, side).
-
-    ``preds`` are its links in the graph (a done event's side depends on their types).
-    """
-    start = None if m.actual_start is None else float(cal.offset(m.actual_start))
-    event = m.duration == 0
-    if m.status == "done":
-        if event:
-            day = m.actual_finish or m.actual_start
-            if day is None:
-                return DONE, None, None, 0
-            at_start = not any(code == FS or code == FF for _p, code, _lag in preds)
-            x = float(cal.offset(day) if at_start else cal.finish_offset(day))
-            return DONE, x, x, int(at_start)
-        finish = None if m.actual_finish is None else float(cal.finish_offset(m.actual_finish))
-        if start is None and finish is not None:
-            start = snap(finish - float(m.duration))
-        return DONE, start, finish, 0
-    if m.status == "in_progress" or (m.status == "blocked" and start is not None):
-        return STARTED, start, None, int(event)
-    return NOT_STARTED, None, None, 0
 
 
 class Cpm:
@@ -414,7 +381,7 @@ class Cpm:
     # ------------------------------------------------------------------ free float
 
     def free_float(self, p: int) -> float:
-        """Free float of node p (see :func:`free_float`)."""
+        """Free float of node p (see :func:`tpm.schedule.slack.free_float`)."""
         return free_float(self, self.graph, self.finish, p, self.retained)
 
     def materialize(self, nodes: Iterable[int] | None = None) -> None:
@@ -476,107 +443,6 @@ class Cpm:
             seeds.update(p for p, _c, _l in preds[c])
         relimited = self.backward(seeds)
         self.materialize([*changed, *relimited])
-
-    def tight_preds(self, s: int, include_done: bool = False) -> list[int]:
-        """Predecessors whose link drives node s's early start, in plan order.
-
-        Done predecessors are left out unless ``include_done`` (paths never contain them).
-        """
-        if self.kind[s] == STARTED:
-            return self._tight_into_started(s, include_done)
-        if not self.driven(s):
-            return []
-        es_list, ef_list, d, target = self.es, self.ef, self.dur[s], self.es[s]
-        out = []
-        for p, code, lag in self.graph.preds[s]:
-            if self.kind[p] == DONE and not include_done:
-                continue
-            if code == FS:
-                v = ef_list[p] + lag
-            elif code == SS:
-                v = es_list[p] + lag
-            elif code == FF:
-                v = ef_list[p] + lag - d
-            else:
-                v = es_list[p] + lag - d
-            if abs(v - target) <= EPS and p not in out:  # a pair may be linked twice
-                out.append(p)
-        return sorted(out)
-
-    def _tight_into_started(self, s: int, include_done: bool) -> list[int]:
-        """Predecessors whose link drives the resumption of started node s (plan order)."""
-        es_list, ef_list, rem = self.es, self.ef, self.rem[s]
-        target = ef_list[s] - rem
-        every = self.retained or self.fixed_es[s] is None
-        out = []
-        for p, code, lag in self.graph.preds[s]:
-            if self.kind[p] == DONE and not include_done:
-                continue
-            if code == FF:
-                v = ef_list[p] + lag - rem
-            elif code == SF:
-                v = es_list[p] + lag - rem
-            elif not every:
-                continue
-            elif code == FS:
-                v = ef_list[p] + lag
-            else:
-                v = es_list[p] + lag
-            if abs(v - target) <= EPS and p not in out:
-                out.append(p)
-        return sorted(out)
-
-
-class _Lists(Protocol):
-    """The lists :func:`free_float` reads (a :class:`Cpm` or a snapshot of one)."""
-
-    @property
-    def es(self) -> list[float]: ...
-    @property
-    def ef(self) -> list[float]: ...
-    @property
-    def fixed_es(self) -> list[float | None]: ...
-    @property
-    def kind(self) -> list[int]: ...
-    @property
-    def rem(self) -> list[float]: ...
-
-
-def free_float(c: _Lists, graph: Graph, finish: float, p: int, retained: bool = True) -> float:
-    """How far node p can slip without moving a driven successor or the project finish.
-
-    Computed when read (it depends only on early dates), so an edit does not pay for it.
-    Started successors count through the links that hold their remaining work.
-    """
-    es, ef, fixed_es, kind, rem = c.es, c.ef, c.fixed_es, c.kind, c.rem
-    es_p, ef_p = es[p], ef[p]
-    free = finish - ef_p
-    started = fixed_es[p] is not None
-    for s, code, lag in graph.succs[p]:
-        if started and (code == SS or code == SF):
-            continue  # p's start has happened: links from it cannot slip
-        if fixed_es[s] is not None:
-            if kind[s] == DONE or (not retained and (code == FS or code == SS)):
-                continue
-            if code == FS:
-                v = ef[s] - rem[s] - lag - ef_p
-            elif code == SS:
-                v = ef[s] - rem[s] - lag - es_p
-            elif code == FF:
-                v = ef[s] - lag - ef_p
-            else:
-                v = ef[s] - lag - es_p
-        elif code == FS:
-            v = es[s] - lag - ef_p
-        elif code == SS:
-            v = es[s] - lag - es_p
-        elif code == FF:
-            v = ef[s] - lag - ef_p
-        else:
-            v = ef[s] - lag - es_p
-        if v < free:
-            free = v
-    return round(free * UNIT) / UNIT
 
 
 def _drain(heap: list[int]) -> Iterator[int]:

@@ -24,8 +24,10 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from tpm.schedule.cpm import DONE, EPS, Cpm
+from tpm.schedule.cpm import Cpm
 from tpm.schedule.graph import LINK_NAME
+from tpm.schedule.progress import DONE, EPS
+from tpm.schedule.slack import tight_preds
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -55,7 +57,7 @@ def driving_links(cpm: Cpm) -> tuple[list[int], dict[int, list[int]]]:
         node = todo.pop()
         if node in tight:
             continue
-        preds = tight[node] = cpm.tight_preds(node)
+        preds = tight[node] = tight_preds(cpm, node)
         for p in preds:
             covered.add(p)
             if p not in tight:

@@ -32,9 +32,11 @@ from typing import Any
 
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import BaselineEntry, Milestone
-from tpm.schedule.cpm import DONE, EPS, Cpm, free_float, snap
+from tpm.schedule.cpm import Cpm
 from tpm.schedule.graph import Graph
 from tpm.schedule.network import critical_chains, critical_nodes
+from tpm.schedule.progress import DONE, EPS, snap
+from tpm.schedule.slack import free_float
 
 
 @dataclass(frozen=True)

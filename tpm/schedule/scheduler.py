@@ -25,8 +25,9 @@ from collections.abc import Iterable
 from tpm.plan.calendar import WorkCalendar
 from tpm.plan.model import Baseline, Milestone, Plan
 from tpm.schedule import days
-from tpm.schedule.cpm import EPS, Cpm
+from tpm.schedule.cpm import Cpm
 from tpm.schedule.graph import Graph, build_graph
+from tpm.schedule.progress import EPS
 from tpm.schedule.result import BaselineVariance, CpmSnapshot, Schedule, node_dates
 
 MAX_PATHS = 20

@@ -21,8 +21,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tpm.plan.model import Plan
-from tpm.schedule.cpm import DONE, EPS, NOT_STARTED, STARTED, Cpm
+from tpm.schedule.cpm import Cpm
 from tpm.schedule.graph import FF, FS, LINK_NAME, SF, SS
+from tpm.schedule.progress import DONE, EPS, NOT_STARTED, STARTED
 from tpm.schedule.result import Schedule
 
 

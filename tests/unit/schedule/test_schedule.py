@@ -363,7 +363,7 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from tpm.plan.model import Dependency, Milestone  # noqa: E402
-from tpm.schedule.cpm import EPS  # noqa: E402
+from tpm.schedule.progress import EPS  # noqa: E402
 from tpm.schedule.result import Schedule  # noqa: E402
 from tpm.schedule.scheduler import Scheduler  # noqa: E402
 

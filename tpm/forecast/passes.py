@@ -6,7 +6,7 @@ on whole rows, so Python work grows with the size of the graph and not with the 
 runs. Runs are processed in chunks so that the few (milestones x chunk) matrices stay small
 (allocating and first touching hundreds of MB costs more than the arithmetic).
 
-The arithmetic is exactly that of the scheduling conventions (see tpm/schedule/scheduler.py): the
+The arithmetic is exactly that of the scheduling conventions (see tpm/schedule/cpm.py): the
 same additions in the same order, so degenerate estimates give the deterministic offsets
 bit for bit.
 """

@@ -6,7 +6,7 @@ forecast replays the same CPM thousands of times with durations drawn from each 
 three-point estimate and with each live risk happening or not, and reports percentiles,
 the chance of meeting each date, and how often each milestone is on the critical path.
 
-It follows the scheduling conventions of tpm/schedule/scheduler.py exactly (links, lags,
+It follows the scheduling conventions of tpm/schedule/cpm.py exactly (links, lags,
 progress as of
 the status date, due dates in the backward pass), so a plan whose estimates are all
 degenerate and that has no risks forecasts exactly the deterministic dates. The passes are

@@ -54,10 +54,11 @@ class LoadingMixin(AnalysingMixin):
 
     def start_first_frame(self) -> None:
         """Called by on_mount: paint the child's or the cache's overview, or read the plan."""
-        # A warm start paints the cached overview, then reads the plan (a worker parsing a
-        # big plan meanwhile would hold back that frame): on_ready; the timer is a fallback.
-        # A cold one with a child analysing the plan paints the child's overview as it
-        # comes, then reads the plan; one without reads it at once.
+        # The plan is read once the first frame is on screen (on_ready; the timer is a
+        # fallback): a worker importing pydantic and parsing the plan meanwhile holds the GIL
+        # and holds back that frame. A warm start's first frame shows the cached overview, a
+        # cold one with a child analysing the plan the child's overview as it comes (now or
+        # later), one without the dashboard saying the plan is being read.
         if self._child is not None:
             os.set_blocking(self._child.fd, False)
             # On a small plan the child has often answered while Textual was importing:
@@ -65,17 +66,14 @@ class LoadingMixin(AnalysingMixin):
             self._child_answering()
             if self._child is not None:
                 asyncio.get_running_loop().add_reader(self._child.fd, self._child_answering)
-        elif self.cached_overview is not None:
-            self.set_timer(0.5, self.start_loading)
         else:
-            self.start_loading()
+            self.set_timer(0.5, self.start_loading)
 
     def on_ready(self) -> None:
         # Ready comes once the first frame is laid out; after its refresh, it is on screen.
         # With a child analysing the plan, the App reads it too (a big plan keeps the child
         # busy for seconds; the child's answer, when it comes first, is painted meanwhile).
-        if self._child is not None or self.cached_overview is not None:
-            self.call_after_refresh(self.start_loading)
+        self.call_after_refresh(self.start_loading)
 
     def _child_answering(self) -> None:
         """The child's pipe is readable: take what it wrote; once it is done, paint its

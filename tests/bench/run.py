@@ -437,7 +437,9 @@ def headless_rows(
     for _ in range(runs):
         minimal.times.append(module.timed([PY, "-c", module.MINIMAL], runs=1))
         for _label, path, size in targets:
-            rows[size].times.append(module.timed([PY, "-c", module.TPM, str(path), "paint"], 1))
+            rows[size].times.append(
+                module.timed([PY, "-c", module.TPM, str(path), "paint"], runs=1)
+            )
     for _label, path, size in targets:
         row = rows[size]
         ratio = row.median / minimal.median

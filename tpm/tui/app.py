@@ -53,6 +53,7 @@ SCREENS = (
     ("kpis", "KPIs", "kpis"),
     ("report", "Report", "report"),
 )
+SCREEN_TITLES = {name: title for name, title, _module in SCREENS}
 
 
 def _factory(module: str) -> Callable[[], Screen[None]]:
@@ -226,7 +227,7 @@ class TpmApp(LoadingMixin):
         """Switch to one of the six screens."""
         if not self.ready:  # shown as soon as the plan is read
             self.pending_screen = name
-            title = next((t for mode, t, _m in SCREENS if mode == name), name)
+            title = SCREEN_TITLES.get(name, name)
             self.notify(f"reading the plan: {title} opens when it is read…", timeout=2)
             return
         if self.plan is None:
